@@ -1,0 +1,17 @@
+"""Wiring only: the Chalice app, its blueprints and the one middleware chain.
+
+Business logic lives in chalicelib/; errors are mapped to HTTP in
+chalicelib/api/http.py.
+"""
+from chalice import Chalice
+
+from chalicelib.api import audit, auth, clinics, pages, system
+from chalicelib.api.http import security_headers
+
+app = Chalice(app_name="clinic-portal")
+app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
+
+for blueprint in (system, clinics, auth, audit, pages):
+    app.register_blueprint(blueprint.bp)
+
+app.register_middleware(security_headers, "http")

@@ -1,0 +1,31 @@
+"""Clinic-ID lookup and the local CAPTCHA widget's tokens."""
+from chalice import Blueprint
+
+from chalicelib.api.http import check_origin, json_response, route
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/api/clinics/{clinic_id}")
+def clinic_lookup(request, clinic_id):
+    from chalicelib.captcha import public_config
+    from chalicelib.clinics import get_clinic
+
+    clinic = get_clinic(clinic_id)
+    return json_response({"clinic_id": clinic.clinic_id, "name": clinic.name,
+                          "captcha": public_config(clinic)})
+
+
+@route(bp, "/api/clinics/{clinic_id}/captcha/local-token", methods=("POST",))
+def local_captcha_token(request, clinic_id):
+    """The offline "I'm not a robot" checkbox of the local stack; absent elsewhere."""
+    from chalicelib.captcha import LOCAL_TOKEN_TTL_S, verifier
+    from chalicelib.clinics import get_clinic
+    from chalicelib.errors import NotFound
+
+    check_origin(request, required=False)
+    v = verifier()
+    if v.provider != "local":
+        raise NotFound("This stage uses reCAPTCHA.", code="not_found")
+    clinic = get_clinic(clinic_id)
+    return json_response({"token": v.issue(clinic.clinic_key), "expires_in": LOCAL_TOKEN_TTL_S}, 201)

@@ -1,0 +1,232 @@
+"""The HTTP edge shared by every blueprint: one place that maps errors to
+responses, parses and bounds JSON bodies, authenticates, checks Origin and sets
+the security headers."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from urllib.parse import urlparse
+
+from chalice import Response
+
+from chalicelib.audit import RequestInfo
+from chalicelib.errors import Forbidden, InvalidRequest, PortalError, ServiceUnavailable
+
+log = logging.getLogger("portal")
+
+SESSION_COOKIE = "portal_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ANY_CONTENT_TYPE = ["*/*"]
+
+
+# ---------------------------------------------------------------- responses
+
+def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
+    h = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+    h.update(headers or {})
+    if body is None:
+        return Response(body="", status_code=status, headers=h)
+    return Response(body=json.dumps(body, separators=(",", ":")), status_code=status, headers=h)
+
+
+def error_response(exc: PortalError) -> Response:
+    headers = {}
+    if exc.retry_after is not None:
+        headers["Retry-After"] = str(int(exc.retry_after))
+    return json_response({"error": exc.code, "message": exc.message}, exc.status, headers)
+
+
+def _is_dependency_failure(exc: Exception) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pynamodb.exceptions import PynamoDBException
+
+    return isinstance(exc, (PynamoDBException, BotoCoreError, ClientError))
+
+
+def map_exception(exc: Exception) -> Response:
+    """The one place an exception becomes an HTTP response."""
+    if isinstance(exc, PortalError):
+        return error_response(exc)
+    if _is_dependency_failure(exc):
+        log.error("dependency failure: %s", type(exc).__name__, exc_info=False)
+        return error_response(ServiceUnavailable(
+            "The service is briefly unavailable. Please try again in a moment.", retry_after=5))
+    log.exception("unhandled error")
+    return json_response({"error": "internal_error",
+                          "message": "Something went wrong on our side. Please try again."}, 500)
+
+
+def route(bp, path: str, methods=("GET",)):
+    """Register a view on a blueprint; the view gets the request first, then the
+    path parameters. Every error it raises goes through `map_exception`."""
+    def decorate(view):
+        @functools.wraps(view)
+        def handler(**params):
+            try:
+                return view(bp.current_request, **params)
+            except Exception as exc:  # noqa: BLE001 - mapped, never leaked
+                return map_exception(exc)
+
+        bp.route(path, methods=list(methods), content_types=ANY_CONTENT_TYPE)(handler)
+        return view
+    return decorate
+
+
+# ---------------------------------------------------------------- requests
+
+def request_info(request) -> RequestInfo:
+    identity = (request.context or {}).get("identity") or {}
+    return RequestInfo(source_ip=identity.get("sourceIp"),
+                       user_agent=request.headers.get("user-agent"))
+
+
+def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
+    """The request's JSON object, bounded in size, with exactly the known fields."""
+    from chalicelib.settings import get_settings
+
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise PortalError("Send the request body as JSON (Content-Type: application/json).",
+                          code="unsupported_media_type")
+    raw = request.raw_body or b""
+    limit = get_settings().max_body_bytes
+    if len(raw) > limit:
+        raise InvalidRequest(f"The request body is larger than {limit} bytes.", code="body_too_large")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidRequest("The request body is not valid JSON.", code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("The request body must be a JSON object.", code="invalid_json")
+    unknown = sorted(set(body) - set(required) - set(optional))
+    if unknown:
+        raise InvalidRequest(f"Unknown field: {unknown[0]}.")
+    missing = [name for name in required if name not in body]
+    if missing:
+        raise InvalidRequest(f"Missing field: {missing[0]}.")
+    return body
+
+
+def text_field(body: dict, name: str, *, max_length: int, required: bool = True,
+               allow_empty: bool = False) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be text.")
+    if not allow_empty and not value.strip():
+        raise InvalidRequest(f"{name} must not be empty.")
+    if len(value) > max_length:
+        raise InvalidRequest(f"{name} is longer than {max_length} characters.")
+    if "\x00" in value:
+        raise InvalidRequest(f"{name} contains a character that is not allowed.")
+    return value
+
+
+def choice_field(body: dict, name: str, choices: tuple, *, required: bool = True, default=None):
+    value = body.get(name, default)
+    if value is None and not required:
+        return None
+    if value not in choices:
+        raise InvalidRequest(f"{name} must be one of: {', '.join(choices)}.")
+    return value
+
+
+def bool_field(body: dict, name: str, default: bool | None = None) -> bool | None:
+    value = body.get(name, default)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidRequest(f"{name} must be true or false.")
+    return value
+
+
+# ---------------------------------------------------------------- origin & auth
+
+def allowed_origins(request) -> set[str]:
+    from chalicelib.settings import get_settings
+
+    s = get_settings()
+    base = urlparse(s.public_base_url)
+    origins = {f"{base.scheme}://{base.netloc}"}
+    host = request.headers.get("host")
+    if host:
+        origins.add(f"{'https' if s.deployed else 'http'}://{host}")
+    return origins
+
+
+def check_origin(request, *, required: bool) -> None:
+    """Refuse a cross-site state change. Browsers send Origin on every POST;
+    a cookie-authenticated change without one is refused too."""
+    origin = request.headers.get("origin")
+    if origin is None and not required:
+        return
+    if origin not in allowed_origins(request):
+        raise Forbidden("This request came from another site and was refused.", code="origin_mismatch")
+
+
+def session_token(request) -> tuple[str | None, bool]:
+    """(token, came_from_cookie)."""
+    auth = request.headers.get("authorization") or ""
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip(), False
+    cookie_header = request.headers.get("cookie") or ""
+    for part in cookie_header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE and value:
+            return value, True
+    return None, False
+
+
+def authenticate(request, *, allow_pending_change: bool = False):
+    from chalicelib.sessions import load_session
+
+    token, from_cookie = session_token(request)
+    if from_cookie and request.method not in SAFE_METHODS:
+        check_origin(request, required=True)
+    session = load_session(token)
+    if session.password_change_required and not allow_pending_change:
+        raise Forbidden("Change your password before you continue.", code="password_change_required")
+    return session
+
+
+def authenticate_clinic(request, clinic_id: str, *, permission: str | None = None):
+    """(session, clinic) for a clinic-scoped route: the session must belong to the
+    clinic in the path, the clinic must exist, and the permission be held."""
+    from chalicelib.clinics import clinic_key, get_clinic
+
+    session = authenticate(request)
+    if clinic_key(clinic_id) != session.clinic_key:
+        raise Forbidden("You are signed in to a different clinic.", code="wrong_clinic")
+    clinic = get_clinic(clinic_id)
+    if permission is not None and (session.kind != "staff" or permission not in session.permissions):
+        raise Forbidden("You do not have permission to do that.", code="forbidden")
+    return session, clinic
+
+
+def session_cookie(token: str | None) -> str:
+    from chalicelib.settings import get_settings
+
+    parts = [f"{SESSION_COOKIE}={token or ''}", "Path=/", "HttpOnly", "SameSite=Strict"]
+    if get_settings().cookie_secure:
+        parts.append("Secure")
+    if token is None:
+        parts.append("Max-Age=0")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- every response
+
+def security_headers(event, get_response):
+    """Chalice HTTP middleware: security headers on every response."""
+    from chalicelib.settings import get_settings
+
+    response = get_response(event)
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if get_settings().deployed:
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    return response

@@ -1,0 +1,16 @@
+"""PynamoDB models, one module per table. Importing this package binds nothing."""
+from chalicelib.models.audit import AuditEventModel
+from chalicelib.models.base import all_models, bind, connection, unbind
+from chalicelib.models.clinic import ClinicModel
+from chalicelib.models.counter import LoginCounterModel
+from chalicelib.models.patient import PatientModel
+from chalicelib.models.portal_account import PortalAccountModel, PortalUsernameModel
+from chalicelib.models.session import SessionModel
+from chalicelib.models.staff import StaffModel
+from chalicelib.models.token import TokenModel
+
+__all__ = [
+    "AuditEventModel", "ClinicModel", "LoginCounterModel", "PatientModel",
+    "PortalAccountModel", "PortalUsernameModel", "SessionModel", "StaffModel",
+    "TokenModel", "all_models", "bind", "connection", "unbind",
+]

@@ -1,0 +1,16 @@
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+
+from chalicelib.models.base import PortalModel
+
+
+class ClinicModel(PortalModel):
+    """A clinic. `clinic_key` is the case-folded Clinic ID; `clinic_id` keeps its canonical spelling."""
+
+    class Meta:
+        short_name = "clinics"
+
+    clinic_key = UnicodeAttribute(hash_key=True)
+    clinic_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    settings = MapAttribute(default=dict)
+    created_at = NumberAttribute()

@@ -1,0 +1,45 @@
+from pynamodb.attributes import (BooleanAttribute, ListAttribute, NumberAttribute,
+                                 TTLAttribute, UnicodeAttribute)
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+
+from chalicelib.models.base import PortalModel
+
+
+class SessionPrincipalIndex(GlobalSecondaryIndex):
+    """Sessions of one principal ("<clinic_key>#<kind>#<subject_id>"), to end them all."""
+
+    class Meta:
+        index_name = "by_principal"
+        projection = KeysOnlyProjection()
+
+    principal_key = UnicodeAttribute(hash_key=True)
+
+
+class SessionModel(PortalModel):
+    """A signed-in session. Keyed by SHA-256 of the token; the token itself is never stored.
+
+    It carries everything `/api/me` answers with, so reading it is one GetItem.
+    """
+
+    class Meta:
+        short_name = "sessions"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    principal_key = UnicodeAttribute()
+    clinic_key = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # "staff" | "patient"
+    subject_id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute, default=list)
+    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    patient_id = UnicodeAttribute(null=True)
+    access_type = UnicodeAttribute(null=True)
+    password_change_required = BooleanAttribute(default=False)
+    created_at = NumberAttribute()
+    last_seen_at = NumberAttribute()
+    idle_timeout_s = NumberAttribute()
+    absolute_expires_at = NumberAttribute()
+    expires_at = TTLAttribute()
+    by_principal = SessionPrincipalIndex()

@@ -1,0 +1,17 @@
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+
+from chalicelib.models.base import PortalModel
+
+
+class TokenModel(PortalModel):
+    """A single-use token (local CAPTCHA, invitation, password reset), stored only as its SHA-256."""
+
+    class Meta:
+        short_name = "tokens"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    clinic_key = UnicodeAttribute()
+    subject_id = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    expires_at = TTLAttribute()

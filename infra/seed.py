@@ -1,0 +1,189 @@
+"""Seed files: validate everything first, then load it; a bad entry loads nothing.
+
+Format: see README ("Seed files"). Seed passwords are hashed on load and need
+not meet the password policy (they are demo or migration data).
+"""
+from __future__ import annotations
+
+import json
+
+from chalicelib.clinics import CLINIC_ID_RE, clinic_key, validate_settings
+from chalicelib.errors import InvalidRequest
+from chalicelib.ids import normalize_key
+from chalicelib.patients import PATIENT_ID_RE
+from chalicelib.portal_accounts import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
+from chalicelib.roles import ROLES
+from chalicelib.staff import STAFF_USERNAME_RE
+
+
+class SeedError(ValueError):
+    pass
+
+
+STR, BOOL, LIST, DICT = str, bool, list, dict
+SCHEMA = {
+    "clinics": {"required": {"clinic_id": STR, "name": STR}, "optional": {"settings": DICT}},
+    "staff": {"required": {"clinic_id": STR, "username": STR, "password": STR, "first_name": STR,
+                           "last_name": STR, "roles": LIST},
+              "optional": {"email": STR, "portal_access": BOOL, "force_password_change": BOOL}},
+    "patients": {"required": {"clinic_id": STR, "patient_id": STR, "first_name": STR, "last_name": STR},
+                 "optional": {"email": STR, "date_of_birth": STR}},
+    "portal_accounts": {"required": {"clinic_id": STR, "patient_id": STR, "username": STR,
+                                     "first_name": STR, "last_name": STR, "access_type": STR},
+                        "optional": {"password": STR, "force_password_change": BOOL,
+                                     "permissions": LIST, "enabled": BOOL}},
+}
+
+
+def _check_entry(section: str, index: int, entry: object) -> dict:
+    where = f"{section}[{index}]"
+    if not isinstance(entry, dict):
+        raise SeedError(f"{where}: must be an object")
+    spec = SCHEMA[section]
+    fields = {**spec["required"], **spec["optional"]}
+    for key in entry:
+        if key not in fields:
+            raise SeedError(f"{where}: unknown key {key!r}")
+    for key in spec["required"]:
+        if key not in entry:
+            raise SeedError(f"{where}: missing {key!r}")
+    for key, value in entry.items():
+        kind = fields[key]
+        if not isinstance(value, kind) or (kind is str and not value.strip()):
+            raise SeedError(f"{where}: {key!r} must be a {'non-empty text' if kind is str else kind.__name__}")
+    return entry
+
+
+def validate(data: object) -> dict:
+    """Check the whole seed; returns it with defaults filled, or raises SeedError."""
+    if not isinstance(data, dict):
+        raise SeedError("the seed must be a JSON object")
+    for key in data:
+        if key not in SCHEMA:
+            raise SeedError(f"unknown key {key!r} at the top level")
+    out = {section: [] for section in SCHEMA}
+    clinics, patients, staff_names, usernames = set(), set(), set(), set()
+    for section in SCHEMA:
+        entries = data.get(section, [])
+        if not isinstance(entries, list):
+            raise SeedError(f"{section}: must be a list")
+        for i, raw in enumerate(entries):
+            e = dict(_check_entry(section, i, raw))
+            where = f"{section}[{i}]"
+            ck = clinic_key(e["clinic_id"])
+            if section == "clinics":
+                if not CLINIC_ID_RE.match(e["clinic_id"]):
+                    raise SeedError(f"{where}: clinic_id {e['clinic_id']!r} is not a valid Clinic ID")
+                if ck in clinics:
+                    raise SeedError(f"{where}: clinic {e['clinic_id']!r} appears twice")
+                try:
+                    e["settings"] = validate_settings(e.get("settings", {}), where=f"{where}.settings")
+                except InvalidRequest as exc:
+                    raise SeedError(exc.message) from None
+                clinics.add(ck)
+            elif ck not in clinics:
+                raise SeedError(f"{where}: clinic {e['clinic_id']!r} is not among the seed's clinics")
+            if section == "staff":
+                if not STAFF_USERNAME_RE.match(e["username"]):
+                    raise SeedError(f"{where}: username {e['username']!r} is not a valid staff username")
+                bad = [r for r in e["roles"] if r not in ROLES] or ([] if e["roles"] else ["(none)"])
+                if bad:
+                    raise SeedError(f"{where}: unknown role {bad[0]!r}")
+                key = (ck, normalize_key(e["username"]))
+                if key in staff_names:
+                    raise SeedError(f"{where}: staff username {e['username']!r} appears twice")
+                staff_names.add(key)
+                e.setdefault("portal_access", True)
+                e.setdefault("force_password_change", False)
+                e.setdefault("email", None)
+            if section == "patients":
+                if not PATIENT_ID_RE.match(e["patient_id"]):
+                    raise SeedError(f"{where}: patient_id {e['patient_id']!r} is not valid")
+                if (ck, e["patient_id"]) in patients:
+                    raise SeedError(f"{where}: patient {e['patient_id']!r} appears twice")
+                patients.add((ck, e["patient_id"]))
+                e.setdefault("email", None)
+                e.setdefault("date_of_birth", None)
+            if section == "portal_accounts":
+                if (ck, e["patient_id"]) not in patients:
+                    raise SeedError(f"{where}: patient {e['patient_id']!r} is not among the seed's patients")
+                if not EMAIL_RE.match(e["username"]):
+                    raise SeedError(f"{where}: username {e['username']!r} is not an email address")
+                if e["access_type"] not in ACCESS_TYPES:
+                    raise SeedError(f"{where}: access_type must be one of {', '.join(ACCESS_TYPES)}")
+                bad = [p for p in e.get("permissions", []) if p not in PORTAL_SECTIONS]
+                if bad:
+                    raise SeedError(f"{where}: unknown permission {bad[0]!r}")
+                key = (ck, normalize_key(e["username"]))
+                if key in usernames:
+                    raise SeedError(f"{where}: username {e['username']!r} appears twice")
+                usernames.add(key)
+                e.setdefault("permissions", list(PORTAL_SECTIONS) if e["access_type"] == "self" else [])
+                e.setdefault("force_password_change", False)
+                e.setdefault("enabled", True)
+            out[section].append(e)
+    return out
+
+
+def _already_there(seed: dict) -> str | None:
+    from chalicelib.models import ClinicModel
+
+    for c in seed["clinics"]:
+        try:
+            ClinicModel.get(clinic_key(c["clinic_id"]))
+            return f"clinic {c['clinic_id']!r} already exists"
+        except ClinicModel.DoesNotExist:
+            pass
+    return None
+
+
+def load(data: object) -> dict:
+    """Validate, then write. Returns counts per section."""
+    from chalicelib.clinics import create_clinic
+    from chalicelib.db import transact_write
+    from chalicelib.passwords import hash_password
+    from chalicelib.patients import new_patient_item
+    from chalicelib.portal_accounts import claim_condition, new_account_items
+    from chalicelib.staff import new_staff_item, save_new_staff
+
+    seed = validate(data)
+    problem = _already_there(seed)
+    if problem:
+        raise SeedError(problem)
+    for c in seed["clinics"]:
+        create_clinic(c["clinic_id"], c["name"], c["settings"])
+    for s in seed["staff"]:
+        save_new_staff(new_staff_item(
+            clinic_key(s["clinic_id"]), username=s["username"], first_name=s["first_name"],
+            last_name=s["last_name"], email=s["email"], roles=sorted(set(s["roles"])),
+            portal_access=s["portal_access"], password_hash=hash_password(s["password"]),
+            force_password_change=s["force_password_change"]))
+    for p in seed["patients"]:
+        new_patient_item(clinic_key(p["clinic_id"]), patient_id=p["patient_id"], first_name=p["first_name"],
+                         last_name=p["last_name"], email=p["email"], date_of_birth=p["date_of_birth"]).save()
+    for a in seed["portal_accounts"]:
+        password = a.get("password")
+        status = ("active" if password else "invited") if a["enabled"] else "disabled"
+        account, claim = new_account_items(
+            clinic_key(a["clinic_id"]), patient_id=a["patient_id"], username=a["username"],
+            first_name=a["first_name"], last_name=a["last_name"], access_type=a["access_type"],
+            permissions=a["permissions"], force_password_change=a["force_password_change"],
+            password_hash=hash_password(password) if password else None, status=status)
+
+        def write(tw, account=account, claim=claim):
+            tw.save(account)
+            tw.save(claim, condition=claim_condition())
+
+        transact_write(write)
+    return {section: len(entries) for section, entries in seed.items()}
+
+
+def load_file(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise SeedError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise SeedError(f"{path} is not valid JSON: {exc}") from None
+    return load(data)

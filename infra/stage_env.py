@@ -1,0 +1,27 @@
+"""Apply a deployed stage's environment (from .chalice/config.json) to this process,
+so local tools (admin CLI, packaging checks) address that stage's tables."""
+from __future__ import annotations
+
+import json
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIG_PATH = os.path.join(ROOT, ".chalice", "config.json")
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    with open(CONFIG_PATH, encoding="utf-8") as f:
+        config = json.load(f)
+    stages = config.get("stages", {})
+    if stage not in stages:
+        raise SystemExit(f"unknown stage {stage!r}; .chalice/config.json has: {', '.join(stages)}")
+    env = dict(config.get("environment_variables", {}))
+    env.update(stages[stage].get("environment_variables", {}))
+    return env
+
+
+def apply_stage(stage: str) -> None:
+    from chalicelib.settings import reset_settings
+
+    os.environ.update(stage_environment(stage))
+    reset_settings()
