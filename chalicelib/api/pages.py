@@ -13,7 +13,7 @@ from chalicelib.api.http import route
 bp = Blueprint(__name__)
 
 WEB_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "web")
-PAGES = {"/": "index.html", "/home": "home.html", "/invite": "invite.html"}
+PAGES = {"/": "index.html", "/home": "home.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 

@@ -1,0 +1,122 @@
+"""An in-process API Gateway for tests and the bench.
+
+Drives the Chalice app exactly as `chalice local` does (Chalice's LocalGateway),
+without a socket, keeping cookies like a browser and letting the caller choose
+each request's source IP (API Gateway's `requestContext.identity.sourceIp`).
+Safe to use from several threads at once.
+"""
+from __future__ import annotations
+
+import json as jsonlib
+from dataclasses import dataclass, field
+
+from chalice.config import Config
+from chalice.local import CustomLocalChalice, LambdaEventConverter, LocalChalice, LocalGateway
+
+SOURCE_IP_HEADER = "x-inprocess-source-ip"  # read only by this test gateway, never by the app
+DEFAULT_ORIGIN = "http://127.0.0.1:8000"
+
+
+class _Converter(LambdaEventConverter):
+    def create_lambda_event(self, method, path, headers, body=None):
+        headers = dict(headers)
+        source_ip = headers.pop(SOURCE_IP_HEADER, "127.0.0.1")
+        event = super().create_lambda_event(method, path, headers, body)
+        event["requestContext"]["identity"]["sourceIp"] = source_ip
+        return event
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return jsonlib.loads(self.body)
+
+    def header(self, name: str):
+        for key, value in self.headers.items():
+            if key.lower() == name.lower():
+                return value
+        return None
+
+
+@dataclass
+class Browser:
+    """One user agent: a cookie jar, a source IP and an Origin, like a browser tab."""
+    gateway: "InProcessGateway"
+    source_ip: str = "198.51.100.7"
+    origin: str | None = DEFAULT_ORIGIN
+    user_agent: str = "pytest-browser/1.0"
+    cookies: dict = field(default_factory=dict)
+
+    def request(self, method: str, path: str, *, json=None, body: bytes | None = None,
+                headers: dict | None = None) -> Reply:
+        h = {"host": "127.0.0.1:8000", "user-agent": self.user_agent, SOURCE_IP_HEADER: self.source_ip}
+        if self.origin and method.upper() not in ("GET", "HEAD"):
+            h["origin"] = self.origin
+        if json is not None:
+            body = jsonlib.dumps(json).encode()
+            h["content-type"] = "application/json"
+        if self.cookies:
+            h["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        h.update({k.lower(): v for k, v in (headers or {}).items() if v is not None})
+        for k in [k for k, v in (headers or {}).items() if v is None]:
+            h.pop(k.lower(), None)
+        reply = self.gateway.send(method, path, h, body or b"")
+        cookie = reply.header("set-cookie")
+        if cookie:
+            name, _, rest = cookie.partition("=")
+            value = rest.split(";")[0]
+            if "Max-Age=0" in cookie or not value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        return reply
+
+    def get(self, path: str, **kw) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw) -> Reply:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw) -> Reply:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw) -> Reply:
+        return self.request("DELETE", path, **kw)
+
+
+class InProcessGateway:
+    def __init__(self, app):
+        if not isinstance(app, LocalChalice):
+            # Same switch `chalice local` makes: current_request becomes thread-local.
+            CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+            app.__class__ = CustomLocalChalice
+        self._gateway = LocalGateway(app, Config())
+        self._gateway.event_converter = _Converter(self._gateway.event_converter._route_matcher,
+                                                   app.api.binary_types)
+
+    def send(self, method: str, path: str, headers: dict, body: bytes) -> Reply:
+        from chalice.local import LocalGatewayException
+
+        try:
+            response = self._gateway.handle_request(method=method.upper(), path=path,
+                                                    headers=headers, body=body)
+        except LocalGatewayException as exc:
+            return Reply(exc.CODE, dict(exc.headers or {}), exc.body or b"")
+        body_out = response.get("body") or b""
+        if isinstance(body_out, str):
+            body_out = body_out.encode("utf-8")
+        headers_out = dict(response.get("headers") or {})
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            headers_out[key] = values[-1] if isinstance(values, list) else values
+        return Reply(response["statusCode"], headers_out, body_out)
+
+    def browser(self, **kw) -> Browser:
+        return Browser(self, **kw)
