@@ -53,3 +53,8 @@ class TooManyAttempts(PortalError):
 class ServiceUnavailable(PortalError):
     status = 503
     code = "service_unavailable"
+
+
+class UnsupportedMediaType(PortalError):
+    status = 415
+    code = "unsupported_media_type"

@@ -66,20 +66,48 @@ SEED = {
 }
 
 
+_clients: dict = {}
+
+
+def aws_client(service: str):
+    """boto3 clients shared across tests (moto intercepts them whenever a mock is active)."""
+    import boto3
+    import moto  # noqa: F401  (moto must hook botocore before the client exists)
+
+    if service not in _clients:
+        _clients[service] = boto3.client(service, region_name=TEST_ENV["AWS_REGION"])
+    return _clients[service]
+
+
 @pytest.fixture
 def aws():
-    """Moto for every AWS service, with the app's tables and a verified SES sender."""
-    import boto3
+    """Moto for every AWS service, with the app's tables and a verified SES sender.
+
+    Settings (and the models' connections) stay cached across tests; a test that
+    changes the environment resets them itself (see `stage`)."""
     from moto import mock_aws
 
-    from chalicelib.settings import get_settings, reset_settings
+    from chalicelib.settings import get_settings
     from infra.tables import create_tables
 
     with mock_aws():
-        reset_settings()
-        create_tables(boto3.client("dynamodb"), get_settings().table_prefix)
-        boto3.client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
+        create_tables(aws_client("dynamodb"), get_settings().table_prefix)
+        aws_client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
         yield
+
+
+@pytest.fixture
+def stage(monkeypatch):
+    """Run a test under other settings: `stage(PORTAL_STAGE="dev", ...)`; restored afterwards."""
+    from chalicelib.settings import reset_settings
+
+    def apply(**env):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        reset_settings()
+
+    yield apply
+    monkeypatch.undo()
     reset_settings()
 
 
@@ -115,3 +143,81 @@ def admin(gateway, seeded):
     b = gateway.browser()
     assert login(b, "DoeJ", ADMIN_PW).status == 200
     return b
+
+
+class Clock:
+    """Controls the time every chalicelib module sees through chalicelib.ids.now."""
+
+    def __init__(self, start: int):
+        self.t = start
+
+    def __call__(self) -> int:
+        return self.t
+
+    def advance(self, seconds: int) -> None:
+        self.t += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import importlib
+    import pkgutil
+    import time
+
+    import chalicelib
+    from chalicelib import ids
+
+    # Import every module first, so each one that took `now` by name gets patched.
+    for mod in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+        importlib.import_module(mod.name)
+    c = Clock(int(time.time()))
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("chalicelib") and getattr(module, "now", None) is ids.now:
+            monkeypatch.setattr(module, "now", c)
+    monkeypatch.setattr(ids, "now", c)
+    return c
+
+
+def table_items(short_name: str) -> list[dict]:
+    """Every raw item of one of the app's tables (tests may Scan; the app never does)."""
+    from chalicelib.settings import get_settings
+
+    client = aws_client("dynamodb")
+    name = get_settings().table_name(short_name)
+    items, kwargs = [], {}
+    while True:
+        page = client.scan(TableName=name, **kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class CallCounter:
+    """Counts AWS API calls at the botocore level, per (service, operation)."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, str]] = []
+
+    def count(self, service: str = "dynamodb", operation: str | None = None) -> int:
+        return sum(1 for s, o in self.calls if s == service and (operation is None or o == operation))
+
+    def reset(self):
+        self.calls.clear()
+
+
+@pytest.fixture
+def aws_calls(monkeypatch):
+    import botocore.client
+
+    counter = CallCounter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation_name, api_params):
+        counter.calls.append((self.meta.service_model.service_name, operation_name))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return counter

@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 from chalice import Response
 
 from chalicelib.audit import RequestInfo
-from chalicelib.errors import Forbidden, InvalidRequest, PortalError, ServiceUnavailable
+from chalicelib.errors import (Forbidden, InvalidRequest, PortalError, ServiceUnavailable,
+                               UnsupportedMediaType)
 
 log = logging.getLogger("portal")
 
@@ -87,8 +88,7 @@ def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
 
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise PortalError("Send the request body as JSON (Content-Type: application/json).",
-                          code="unsupported_media_type")
+        raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
     raw = request.raw_body or b""
     limit = get_settings().max_body_bytes
     if len(raw) > limit:
