@@ -170,13 +170,13 @@ def clock(monkeypatch):
     # Import every module first, so each one that took `now` by name gets patched.
     for mod in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
         importlib.import_module(mod.name)
-    c = Clock(int(time.time()))
     import sys
 
+    c = Clock(int(time.time()))
+    real_now = ids.now
     for name, module in list(sys.modules.items()):
-        if name.startswith("chalicelib") and getattr(module, "now", None) is ids.now:
+        if name.startswith("chalicelib") and getattr(module, "now", None) is real_now:
             monkeypatch.setattr(module, "now", c)
-    monkeypatch.setattr(ids, "now", c)
     return c
 
 
