@@ -23,11 +23,11 @@ def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcom
     """An unsaved audit event, to save alone (`record`) or inside a transaction."""
     from chalicelib.models import AuditEventModel
 
-    at_ms = int(time.time() * 1000)
+    at_us = time.time_ns() // 1000
     info = info or RequestInfo()
     return AuditEventModel(
-        clinic_key, f"{at_ms:013d}#{secrets.token_hex(6)}",
-        at=at_ms / 1000.0, kind=kind, outcome=outcome, actor=actor or {},
+        clinic_key, f"{at_us:016d}#{secrets.token_hex(6)}",
+        at=at_us / 1_000_000, kind=kind, outcome=outcome, actor=actor or {},
         subject=subject, details=details, source_ip=info.source_ip,
         user_agent=(info.user_agent or "")[:MAX_USER_AGENT] or None,
     )

@@ -4,7 +4,7 @@ from chalicelib.models.base import PortalModel
 
 
 class AuditEventModel(PortalModel):
-    """One audit event. `event_key` = "<13-digit epoch ms>#<random>", so a Query sorts by time."""
+    """One audit event. `event_key` = "<16-digit epoch microseconds>#<random>", so a Query sorts by time."""
 
     class Meta:
         short_name = "audit_events"

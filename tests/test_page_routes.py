@@ -1,0 +1,29 @@
+"""Page routes as HTTP (the browser tests drive them in Chromium)."""
+import pytest
+
+
+def test_pages_are_html_under_a_strict_content_security_policy(browser, aws):
+    r = browser.get("/")
+    assert r.status == 200 and r.header("content-type").startswith("text/html")
+    csp = r.header("content-security-policy")
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert r.header("x-content-type-options") == "nosniff"
+    assert r.header("cache-control") == "no-store"
+
+
+@pytest.mark.parametrize("query,location", [
+    ("?clinicID=SUNRISE&LoginType=Staff", "/?clinicID=SUNRISE&LoginType=Staff"),
+    ("?clinicid=sunrise&logintype=patient", "/?clinicID=sunrise&LoginType=patient"),
+    ("?clinicID=A%26B", "/?clinicID=A%26B"),
+    ("", "/"),
+])
+def test_old_bookmarks_redirect_to_the_login_page(browser, aws, query, location):
+    r = browser.get("/index.aspx" + query)
+    assert r.status == 302 and r.header("location") == location
+
+
+@pytest.mark.parametrize("name", ["..%2Fapp.py", "nope.js", "app.py", ".hidden.css"])
+def test_static_files_are_only_what_ships(browser, aws, name):
+    r = browser.get(f"/static/{name}")
+    assert r.status in (403, 404)

@@ -1,0 +1,97 @@
+"""Seed files and the admin CLI."""
+import copy
+import io
+import json
+
+import pytest
+
+from tests.conftest import ADMIN_PW, SEED, login, table_items
+
+
+def bad(mutate):
+    data = copy.deepcopy(SEED)
+    mutate(data)
+    return data
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda d: d["staff"][1].update(favourite_colour="blue"), "staff[1]: unknown key 'favourite_colour'"),
+    (lambda d: d["staff"][0].update(roles=["superuser"]), "staff[0]: unknown role 'superuser'"),
+    (lambda d: d["clinics"][0]["settings"].update(lockout_threshold=0), "clinics[0].settings.lockout_threshold"),
+    (lambda d: d["portal_accounts"][0].update(access_type="friend"), "portal_accounts[0]: access_type"),
+    (lambda d: d["portal_accounts"][0].update(permissions=["xray"]), "portal_accounts[0]: unknown permission"),
+    (lambda d: d["portal_accounts"][0].update(username="not-an-email"), "portal_accounts[0]: username"),
+    (lambda d: d["staff"].append(dict(d["staff"][0], username="doej")), "appears twice"),
+    (lambda d: d["patients"][0].update(clinic_id="ELSEWHERE"), "patients[0]: clinic 'ELSEWHERE'"),
+    (lambda d: d.update(extra=[]), "unknown key 'extra'"),
+    (lambda d: d["staff"][2].pop("password"), "staff[2]: missing 'password'"),
+    (lambda d: d["staff"][2].update(portal_access="yes"), "staff[2]: 'portal_access' must be a bool"),
+])
+def test_a_bad_seed_names_the_entry_and_loads_nothing(aws, mutate, message):
+    from infra.seed import SeedError, load
+
+    with pytest.raises(SeedError) as err:
+        load(bad(mutate))
+    assert message in str(err.value)
+    for table in ("clinics", "staff", "patients", "portal_accounts"):
+        assert table_items(table) == []
+
+
+def test_loading_the_same_clinic_twice_is_refused_whole(seeded):
+    from infra.seed import SeedError, load
+
+    with pytest.raises(SeedError, match="already exists"):
+        load(copy.deepcopy(SEED))
+    assert len(table_items("staff")) == len(SEED["staff"])
+
+
+def test_the_demo_seed_loads(aws):
+    from infra.local import DEMO_SEED
+    from infra.seed import load_file
+
+    counts = load_file(DEMO_SEED)
+    assert counts["clinics"] >= 1 and counts["staff"] >= 1
+
+
+def run_admin(argv, password):
+    from infra.admin import main
+
+    out = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stdout(out):
+        code = main(argv, stdin=io.StringIO(password + "\n"))
+    return code, out.getvalue()
+
+
+ARGS = ["create-clinic", "--clinic-id", "Harbor", "--name", "Harbor Health", "--admin-username", "LeeA",
+        "--admin-first-name", "Alex", "--admin-last-name", "Lee", "--admin-email", "alex@harbor.example"]
+
+
+def test_admin_cli_creates_a_clinic_whose_admin_can_log_in(gateway, aws):
+    code, out = run_admin(ARGS, "quiet-meadow-copper-47")
+    assert code == 0 and "created clinic Harbor" in out
+    b = gateway.browser()
+    r = login(b, "leea", "quiet-meadow-copper-47", clinic="HARBOR")
+    assert r.status == 200 and r.json()["principal"]["roles"] == ["admin"]
+    assert "quiet-meadow-copper-47" not in repr(table_items("staff"))
+
+
+def test_admin_cli_refuses_a_weak_password_and_creates_nothing(aws):
+    with pytest.raises(SystemExit, match="at least 12"):
+        run_admin(ARGS, "short")
+    assert table_items("clinics") == [] and table_items("staff") == []
+
+
+def test_admin_cli_refuses_an_existing_clinic(seeded):
+    args = list(ARGS)
+    args[args.index("Harbor")] = "sunrise"
+    with pytest.raises(SystemExit, match="already exists"):
+        run_admin(args, "quiet-meadow-copper-47")
+
+
+def test_admin_cli_never_takes_the_password_as_an_argument():
+    from infra.admin import main
+
+    with pytest.raises(SystemExit):
+        main(ARGS + ["--password", "x"], stdin=io.StringIO(""))
