@@ -4,7 +4,7 @@ from __future__ import annotations
 from chalicelib import audit, lockout, principals, sessions
 from chalicelib.audit import RequestInfo
 from chalicelib.clinics import get_clinic
-from chalicelib.errors import InvalidRequest, NotAuthenticated, TooManyAttempts
+from chalicelib.errors import Conflict, InvalidRequest, NotAuthenticated, TooManyAttempts
 from chalicelib.ids import now
 
 
@@ -66,8 +66,7 @@ def change_password(session, current_password: str, new_password: str, info: Req
         transact_write(write)
     except TransactWriteError as exc:
         if "ConditionalCheckFailed" in cancellation_codes(exc):
-            raise InvalidRequest("Your password was changed elsewhere at the same moment. Please try again.",
-                                 code="conflict") from None
+            raise Conflict("Your password was changed elsewhere at the same moment. Please try again.") from None
         raise
     if overflow:
         sessions.end_sessions(overflow)

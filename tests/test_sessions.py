@@ -193,3 +193,22 @@ def test_password_is_rehashed_when_the_parameters_change(gateway, seeded, stage)
     after = StaffModel.get("sunrise", "doej").password_hash
     assert after != before and extract_parameters(after).time_cost == 2
     assert login(gateway.browser(), "DoeJ", ADMIN_PW).status == 200
+
+
+def test_a_password_changed_elsewhere_mid_change_is_a_409_and_changes_nothing(browser, seeded, monkeypatch):
+    import chalicelib.passwords as pw
+    from chalicelib.models import StaffModel
+
+    login(browser, "DoeJ", ADMIN_PW)
+    original = pw.check_policy
+
+    def change_elsewhere(*args, **kwargs):
+        # another device changes the password between our read and our write
+        StaffModel.get("sunrise", "doej").update(actions=[StaffModel.password_hash.set(pw.hash_password("other-device-pw"))])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pw, "check_policy", change_elsewhere)
+    r = browser.post("/api/me/password", json={"current_password": ADMIN_PW, "new_password": STRONG})
+    assert r.status == 409 and r.json()["error"] == "conflict"
+    assert login(browser, "DoeJ", STRONG).status == 401
+    assert login(browser, "DoeJ", "other-device-pw").status == 200
