@@ -221,3 +221,27 @@ def aws_calls(monkeypatch):
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
     return counter
+
+
+@pytest.fixture
+def atomic_dynamodb(monkeypatch):
+    """Give moto DynamoDB's per-request atomicity: real DynamoDB applies each item
+    write (e.g. `UpdateItem ADD`) atomically, moto reads and writes the item in
+    separate steps without a lock, so concurrent tests could lose updates that
+    DynamoDB never loses. One request at a time here; a read-modify-write across
+    two requests in our code would still lose updates and fail the test."""
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "get_item", "update_item", "delete_item", "transact_write_items",
+                 "transact_get_items", "query"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(*args, __original=original, **kwargs):
+            with lock:
+                return __original(*args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, functools.wraps(original)(locked))

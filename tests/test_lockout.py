@@ -99,7 +99,7 @@ def test_old_failures_expire(browser, seeded, clock):
     assert login(browser, "DoeJ", ADMIN_PW).status == 200
 
 
-def test_concurrent_failures_are_counted_exactly(gateway, seeded):
+def test_concurrent_failures_are_counted_exactly(gateway, seeded, atomic_dynamodb):
     set_clinic("sunrise", lockout_threshold=100)
     n = 24
     statuses = []
@@ -122,7 +122,7 @@ def test_concurrent_failures_are_counted_exactly(gateway, seeded):
     assert sum(int(r["failures"]["N"]) for r in ip_counters) == n
 
 
-def test_concurrent_failures_past_the_threshold_all_end_locked(gateway, seeded):
+def test_concurrent_failures_past_the_threshold_all_end_locked(gateway, seeded, atomic_dynamodb):
     barrier = threading.Barrier(10)
     statuses = []
 
