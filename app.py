@@ -6,12 +6,14 @@ chalicelib/api/http.py.
 from chalice import Chalice
 
 from chalicelib.api import audit, auth, clinics, pages, system
+from chalicelib.api import clinic_settings, invitations, patients, portal, portal_accounts, staff
 from chalicelib.api.http import security_headers
 
 app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
-for blueprint in (system, clinics, auth, audit, pages):
+for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, invitations,
+                  staff, clinic_settings):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(security_headers, "http")

@@ -5,7 +5,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from chalicelib.db import decode_cursor, encode_cursor
+from chalicelib.db import encode_cursor, page_start, query_page
 
 PAGE_SIZE = 50
 MAX_USER_AGENT = 256
@@ -47,11 +47,12 @@ def list_events(clinic_key: str, clinic_id: str, cursor: str | None, limit: int 
     """One page of a clinic's events, newest first: one DynamoDB Query."""
     from chalicelib.models import AuditEventModel
 
-    start = decode_cursor(cursor, hash_key_name="clinic_key", hash_key_value=clinic_key)
-    results = AuditEventModel.query(clinic_key, scan_index_forward=False, limit=limit,
-                                    page_size=limit, last_evaluated_key=start)
+    keys = ("clinic_key", "event_key")
+    start = page_start(cursor, hash_name="clinic_key", hash_value=clinic_key, key_names=keys)
+    events, last_key = query_page(AuditEventModel, AuditEventModel.query, clinic_key, limit=limit,
+                                  start=start, key_names=keys, scan_index_forward=False)
     items = []
-    for ev in results:
+    for ev in events:
         items.append({
             "event_id": ev.event_key,
             "clinic_id": clinic_id,
@@ -64,4 +65,4 @@ def list_events(clinic_key: str, clinic_id: str, cursor: str | None, limit: int 
             "user_agent": ev.user_agent,
             "details": _as_dict(ev.details),
         })
-    return {"items": items, "next_cursor": encode_cursor(results.last_evaluated_key)}
+    return {"items": items, "next_cursor": encode_cursor(last_key)}

@@ -118,16 +118,3 @@ def create_clinic(clinic_id: str, name: str, settings: dict | None = None) -> Cl
             raise Conflict(f"Clinic {clinic_id} already exists.", code="clinic_exists") from None
         raise
     return Clinic.from_model(item)
-
-
-def update_settings(clinic_id: str, changes: dict) -> Clinic:
-    from chalicelib.models import ClinicModel
-
-    clean = validate_settings(changes)
-    clinic = get_clinic(clinic_id)
-    item = ClinicModel(clinic.clinic_key)
-    actions = [ClinicModel.settings[name].set(value) for name, value in clean.items()]
-    if actions:
-        item.update(actions=actions, condition=ClinicModel.clinic_key.exists())
-    return get_clinic(clinic_id)
-

@@ -89,3 +89,37 @@ def decode_cursor(cursor: str | None, *, hash_key_name: str, hash_key_value: str
     if data.get(hash_key_name) != {"S": hash_key_value}:
         raise bad
     return data
+
+
+def page_start(cursor, *, hash_name: str, hash_value: str, key_names: tuple[str, ...],
+               prefix_name: str | None = None, prefix: str = "") -> dict | None:
+    """Decode a cursor for one Query: it must point into the caller's partition
+    (`decode_cursor`), carry exactly this index's key attributes and, with a
+    begins_with condition, lie inside it. DynamoDB would refuse anything else
+    with a ValidationException; the caller gets 400 `invalid_cursor` instead."""
+    start = decode_cursor(cursor, hash_key_name=hash_name, hash_key_value=hash_value)
+    if start is None:
+        return None
+    bad = InvalidRequest("The cursor is not valid; start again from the first page.", code="invalid_cursor")
+    if set(start) != set(key_names) or any("S" not in value for value in start.values()):
+        raise bad
+    if prefix_name and prefix and not start[prefix_name]["S"].startswith(prefix):
+        raise bad
+    return start
+
+
+def query_page(model, query, hash_key, *, limit: int, start: dict | None, key_names: tuple[str, ...],
+               **kwargs):
+    """One page of a Query: exactly one DynamoDB call, whatever the filter.
+
+    Asks for `limit + 1` items so the cursor is only returned when another item
+    really follows (no empty last page). Returns (items, last_key or None)."""
+    results = query(hash_key, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start, **kwargs)
+    page = next(results.page_iter)
+    raw_items = page.get("Items") or []
+    if len(raw_items) > limit:
+        raw_items = raw_items[:limit]
+        last_key = {name: raw_items[-1][name] for name in key_names}
+    else:
+        last_key = page.get("LastEvaluatedKey")  # set only when a filter left the page short
+    return [model.from_raw_data(raw) for raw in raw_items], last_key

@@ -50,8 +50,7 @@ def change_password(session, current_password: str, new_password: str, info: Req
         model.force_password_change.set(False),
         model.password_changed_at.set(at),
     ])
-    others = sessions.other_sessions(session.principal_key, keep_hash=session.token_hash)
-    in_tx, overflow = others[:sessions.TRANSACTION_ROOM], others[sessions.TRANSACTION_ROOM:]
+    ending = sessions.EndSessions(session.principal_key, keep_hash=session.token_hash)
 
     def write(tw):
         tw.update(item, actions=actions, condition=condition)
@@ -59,8 +58,8 @@ def change_password(session, current_password: str, new_password: str, info: Req
                   condition=SessionModel.token_hash.exists())
         tw.save(audit.event(clinic.clinic_key, "password_change", info=info, outcome="succeeded",
                             actor=actor, subject={"kind": record.kind, "id": record.subject_id},
-                            details={"sessions_ended": len(others)}))
-        sessions.delete_sessions(tw, in_tx)
+                            details={"sessions_ended": ending.count}))
+        ending.add_to(tw)
 
     try:
         transact_write(write)
@@ -68,5 +67,4 @@ def change_password(session, current_password: str, new_password: str, info: Req
         if "ConditionalCheckFailed" in cancellation_codes(exc):
             raise Conflict("Your password was changed elsewhere at the same moment. Please try again.") from None
         raise
-    if overflow:
-        sessions.end_sessions(overflow)
+    ending.finish()

@@ -35,7 +35,8 @@ def status_key(clinic_key: str, status: str) -> str:
 
 def new_account_items(clinic_key: str, *, patient_id: str, username: str, first_name: str,
                       last_name: str, access_type: str, permissions: list[str],
-                      force_password_change: bool, password_hash: str | None, status: str):
+                      force_password_change: bool, password_hash: str | None, status: str,
+                      patient_first_name: str | None = None, patient_last_name: str | None = None):
     """(account, username claim): unsaved; save both in one transaction (`claim_condition`)."""
     from chalicelib.models import PortalAccountModel, PortalUsernameModel
 
@@ -43,6 +44,7 @@ def new_account_items(clinic_key: str, *, patient_id: str, username: str, first_
     ukey = normalize_key(username)
     account = PortalAccountModel(
         clinic_key, new_id(), patient_id=patient_id, patient_key=f"{clinic_key}#{patient_id}",
+        patient_first_name=patient_first_name, patient_last_name=patient_last_name,
         username=username, username_key=ukey, first_name=first_name, last_name=last_name,
         access_type=access_type, permissions=permissions, status=status,
         status_key=status_key(clinic_key, status), enabled=status != "disabled",

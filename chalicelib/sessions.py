@@ -118,3 +118,29 @@ def end_sessions(sessions) -> None:
     with SessionModel.batch_write() as batch:
         for s in sessions:
             batch.delete(SessionModel(s.token_hash))
+
+
+class EndSessions:
+    """End every session of one principal (but `keep_hash`) as part of a change.
+
+    Up to TRANSACTION_ROOM sessions are deleted inside the change's transaction
+    (`add_to`); after it commits, `finish()` ends the rest and sweeps once more for
+    a session that started between our read and our commit (a login's own write is
+    conditional on the state we just changed, so nothing newer can appear)."""
+
+    def __init__(self, principal: str, *, keep_hash: str | None = None, room: int = TRANSACTION_ROOM):
+        self.principal = principal
+        self.keep_hash = keep_hash
+        found = other_sessions(principal, keep_hash=keep_hash)
+        self.count = len(found)
+        self._in_tx, self._overflow = found[:room], found[room:]
+
+    def add_to(self, tw) -> None:
+        delete_sessions(tw, self._in_tx)
+
+    def finish(self) -> None:
+        done = {s.token_hash for s in self._in_tx}
+        rest = [s for s in other_sessions(self.principal, keep_hash=self.keep_hash)
+                if s.token_hash not in done]
+        if rest:
+            end_sessions(rest)

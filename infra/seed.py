@@ -161,14 +161,18 @@ def load(data: object) -> dict:
     for p in seed["patients"]:
         new_patient_item(clinic_key(p["clinic_id"]), patient_id=p["patient_id"], first_name=p["first_name"],
                          last_name=p["last_name"], email=p["email"], date_of_birth=p["date_of_birth"]).save()
+    patient_names = {(clinic_key(p["clinic_id"]), p["patient_id"]): (p["first_name"], p["last_name"])
+                     for p in seed["patients"]}
     for a in seed["portal_accounts"]:
         password = a.get("password")
+        patient_first, patient_last = patient_names[(clinic_key(a["clinic_id"]), a["patient_id"])]
         status = ("active" if password else "invited") if a["enabled"] else "disabled"
         account, claim = new_account_items(
             clinic_key(a["clinic_id"]), patient_id=a["patient_id"], username=a["username"],
             first_name=a["first_name"], last_name=a["last_name"], access_type=a["access_type"],
             permissions=a["permissions"], force_password_change=a["force_password_change"],
-            password_hash=hash_password(password) if password else None, status=status)
+            password_hash=hash_password(password) if password else None, status=status,
+            patient_first_name=patient_first, patient_last_name=patient_last)
 
         def write(tw, account=account, claim=claim):
             tw.save(account)

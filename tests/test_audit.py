@@ -71,7 +71,7 @@ def test_pages_of_the_audit_log_are_newest_first_and_complete(gateway, seeded):
     names = [e["actor"]["username"] for e in first["items"] + second["items"]]
     assert names[0] == "DoeJ"
     assert names[1:] == [f"user{i:02d}" for i in reversed(range(60))]
-    assert second["next_cursor"] is None or events(b, cursor=second["next_cursor"]).json()["items"] == []
+    assert second["next_cursor"] is None
 
 
 def test_a_forged_or_foreign_cursor_is_refused(gateway, seeded):
@@ -82,6 +82,8 @@ def test_a_forged_or_foreign_cursor_is_refused(gateway, seeded):
     login(b, "DoeJ", ADMIN_PW)
     foreign = base64.urlsafe_b64encode(json.dumps(
         {"clinic_key": {"S": "lakeside"}, "event_key": {"S": "9999999999999999#x"}}).encode()).decode()
-    for cursor in ("garbage!!", foreign, "e30"):
+    wrong_keys = base64.urlsafe_b64encode(json.dumps(
+        {"clinic_key": {"S": "sunrise"}, "username_key": {"S": "doej"}}).encode()).decode()
+    for cursor in ("garbage!!", foreign, "e30", wrong_keys):
         r = events(b, cursor=cursor)
         assert r.status == 400 and r.json()["error"] == "invalid_cursor"

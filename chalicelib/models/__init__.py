@@ -3,6 +3,7 @@ from chalicelib.models.audit import AuditEventModel
 from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
 from chalicelib.models.counter import LoginCounterModel
+from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import PortalAccountModel, PortalUsernameModel
 from chalicelib.models.session import SessionModel
@@ -10,7 +11,7 @@ from chalicelib.models.staff import StaffModel
 from chalicelib.models.token import TokenModel
 
 __all__ = [
-    "AuditEventModel", "ClinicModel", "LoginCounterModel", "PatientModel",
+    "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel", "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",
 ]

@@ -48,6 +48,9 @@ class PortalAccountModel(PortalModel):
     account_id = UnicodeAttribute(range_key=True)
     patient_id = UnicodeAttribute()
     patient_key = UnicodeAttribute()
+    # The patient's name when the account was set up, so a list page needs no extra reads.
+    patient_first_name = UnicodeAttribute(null=True)
+    patient_last_name = UnicodeAttribute(null=True)
     username = UnicodeAttribute()
     username_key = UnicodeAttribute()
     first_name = UnicodeAttribute()
@@ -60,11 +63,14 @@ class PortalAccountModel(PortalModel):
     password_hash = UnicodeAttribute(null=True)
     force_password_change = BooleanAttribute(default=True)
     password_changed_at = NumberAttribute(null=True)
-    invitation_status = UnicodeAttribute(null=True)  # "sent" | "failed" | "accepted"
+    invitation_status = UnicodeAttribute(null=True)  # "pending" | "sent" | "failed" | "accepted"
     invitation_token_hash = UnicodeAttribute(null=True)
+    invitation_expires_at = NumberAttribute(null=True)
     last_login_at = NumberAttribute(null=True)
     created_at = NumberAttribute()
     updated_at = NumberAttribute()
+    # Bumped by every staff-side change; changes are conditional on the revision they read.
+    revision = NumberAttribute(null=True)
     by_status = AccountStatusIndex()
     by_clinic = AccountClinicIndex()
     by_patient = AccountPatientIndex()

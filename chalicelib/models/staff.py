@@ -24,3 +24,10 @@ class StaffModel(PortalModel):
     password_changed_at = NumberAttribute(null=True)
     last_login_at = NumberAttribute(null=True)
     created_at = NumberAttribute()
+    updated_at = NumberAttribute(null=True)
+    # Set while a set-password invitation is outstanding (no password yet).
+    invitation_status = UnicodeAttribute(null=True)  # "pending" | "sent" | "failed" | "accepted"
+    invitation_token_hash = UnicodeAttribute(null=True)
+    invitation_expires_at = NumberAttribute(null=True)
+    # Bumped by every change made through staff management; changes are conditional on it.
+    revision = NumberAttribute(null=True)

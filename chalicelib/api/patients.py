@@ -1,0 +1,25 @@
+"""Patient search and demographics for the account setup form (the "wand")."""
+from chalice import Blueprint
+
+from chalicelib.api.http import authenticate_clinic, json_response, route
+
+bp = Blueprint(__name__)
+
+PERMISSION = "portal_accounts.manage"
+
+
+@route(bp, "/api/clinics/{clinic_id}/patients")
+def search_patients(request, clinic_id):
+    from chalicelib.patient_lookup import search
+
+    session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
+    params = request.query_params or {}
+    return json_response(search(clinic, params.get("q"), params.get("cursor")))
+
+
+@route(bp, "/api/clinics/{clinic_id}/patients/{patient_id}")
+def get_patient(request, clinic_id, patient_id):
+    from chalicelib.patient_lookup import get_patient as use_case
+
+    session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
+    return json_response({"patient": use_case(clinic, patient_id)})
