@@ -12,7 +12,7 @@ STAGE ?= dev
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (Python 3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "pip<26.3"  # chalice 1.34 packages with pip < 26.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
@@ -36,3 +36,36 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .local .pytest_cache
+
+# ---------------------------------------------------------------- deployment (docs/deploying.md)
+# `make package STAGE=dev|staging|prod`: build/<stage>/{merge.json,sam.json,deployment.zip}, cfn-lint'ed.
+# `make deploy STAGE=... DEPLOY_BUCKET=...`: package, then aws cloudformation package + deploy
+# (needs the AWS CLI and credentials for the target account; CI never runs it).
+DEPLOY_STAGES := dev staging prod
+BUILD_DIR = build/$(STAGE)
+STACK_NAME ?= clinic-portal-$(STAGE)
+DEPLOY_BUCKET ?=
+
+package: $(STAMP)
+	@case " $(DEPLOY_STAGES) " in *" $(STAGE) "*) ;; *) echo "STAGE must be one of: $(DEPLOY_STAGES)"; exit 1;; esac
+	$(PY) -m infra.policy --check $(STAGE)
+	rm -rf $(BUILD_DIR) && mkdir -p $(BUILD_DIR)
+	$(PY) -m infra.template --stage $(STAGE) --out $(BUILD_DIR)/merge.json
+	AWS_DEFAULT_REGION=$${AWS_REGION:-$${AWS_DEFAULT_REGION:-us-east-1}} \
+	  $(VENV)/bin/chalice package --stage $(STAGE) --merge-template $(BUILD_DIR)/merge.json $(BUILD_DIR)
+	$(VENV)/bin/cfn-lint --non-zero-exit-code error -- $(BUILD_DIR)/sam.json
+	@ls -1t .chalice/deployments/*.zip 2>/dev/null | tail -n +4 | xargs -r rm -f  # Chalice's bundle cache
+	@echo "packaged $(STAGE): $(BUILD_DIR)/sam.json + $(BUILD_DIR)/deployment.zip"
+
+deploy: $(STAMP)
+	@command -v aws >/dev/null || { echo "deploy needs the AWS CLI (aws) on PATH"; exit 1; }
+	@test -n "$(DEPLOY_BUCKET)" || { echo "set DEPLOY_BUCKET=<S3 bucket in the target region for the Lambda bundle>"; exit 1; }
+	$(PY) -m infra.template --stage $(STAGE) --check-deployable
+	$(MAKE) package STAGE=$(STAGE)
+	aws cloudformation package --use-json --template-file $(BUILD_DIR)/sam.json \
+	  --s3-bucket $(DEPLOY_BUCKET) --s3-prefix clinic-portal/$(STAGE) \
+	  --output-template-file $(BUILD_DIR)/packaged.json
+	aws cloudformation deploy --template-file $(BUILD_DIR)/packaged.json --stack-name $(STACK_NAME) \
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
+	  --tags app=clinic-portal stage=$(STAGE)
+	aws cloudformation describe-stacks --stack-name $(STACK_NAME) --query 'Stacks[0].Outputs' --output table

@@ -8,6 +8,7 @@ from chalice import Chalice
 from chalicelib.api import audit, auth, clinics, pages, system
 from chalicelib.api import clinic_settings, invitations, patients, portal, portal_accounts, staff
 from chalicelib.api.http import security_headers
+from chalicelib.request_log import request_log
 
 app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
@@ -16,4 +17,5 @@ for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts
                   staff, clinic_settings):
     app.register_blueprint(blueprint.bp)
 
+app.register_middleware(request_log, "http")  # outermost: one JSON line per request
 app.register_middleware(security_headers, "http")

@@ -13,7 +13,7 @@ from pynamodb.attributes import TTLAttribute
 from chalicelib.models import all_models
 
 _SHARED_CREATE_KEYS = ("TableName", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes",
-                       "BillingMode")
+                       "LocalSecondaryIndexes", "BillingMode")
 
 
 def _logical_id(short_name: str) -> str:
@@ -50,6 +50,13 @@ def table_properties(model, table_name: str, *, production: bool) -> dict:
     } for ix in schema["global_secondary_indexes"]]
     if indexes:
         props["GlobalSecondaryIndexes"] = sorted(indexes, key=lambda i: i["IndexName"])
+    local_indexes = [{
+        "IndexName": ix["index_name"],
+        "KeySchema": _hash_first(ix["key_schema"]),
+        "Projection": ix["projection"],
+    } for ix in schema["local_secondary_indexes"]]
+    if local_indexes:
+        props["LocalSecondaryIndexes"] = sorted(local_indexes, key=lambda i: i["IndexName"])
     ttl = ttl_attribute(model)
     if ttl:
         props["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
