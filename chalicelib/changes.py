@@ -44,3 +44,17 @@ def stale(reload, not_found) -> Exception:
         return not_found
     return Conflict("Someone else changed this record at the same moment. Reload it and try again.",
                     code="conflict")
+
+
+def changed_names(body: dict) -> dict:
+    """The first/last name changes of a PATCH body, trimmed; 400 for anything but 1-100 characters of text."""
+    from chalicelib.errors import InvalidRequest
+
+    clean = {}
+    for name in ("first_name", "last_name"):
+        if name in body:
+            value = body[name]
+            if not isinstance(value, str) or not value.strip() or len(value) > 100 or "\x00" in value:
+                raise InvalidRequest(f"{name} must be 1 to 100 characters of text.")
+            clean[name] = value.strip()
+    return clean

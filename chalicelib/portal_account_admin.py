@@ -14,7 +14,7 @@ import re
 
 from chalicelib import audit, invitations, lockout
 from chalicelib.audit import RequestInfo
-from chalicelib.changes import actor, bump, iso, stale, unchanged
+from chalicelib.changes import actor, bump, changed_names, iso, stale, unchanged
 from chalicelib.sessions import EndSessions
 from chalicelib.errors import Conflict, InvalidRequest, NotFound
 from chalicelib.ids import now
@@ -206,12 +206,7 @@ def check_changes(body: dict) -> dict:
     from chalicelib.portal_accounts import ACCESS_TYPES
 
     clean = {}
-    for name in ("first_name", "last_name"):
-        if name in body:
-            value = body[name]
-            if not isinstance(value, str) or not value.strip() or len(value) > 100 or "\x00" in value:
-                raise InvalidRequest(f"{name} must be 1 to 100 characters of text.")
-            clean[name] = value.strip()
+    clean.update(changed_names(body))
     if "access_type" in body:
         if body["access_type"] not in ACCESS_TYPES:
             raise InvalidRequest(f"access_type must be one of: {', '.join(ACCESS_TYPES)}.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from chalicelib import audit, invitations, lockout
 from chalicelib.audit import RequestInfo
-from chalicelib.changes import actor, bump, iso, stale, unchanged
+from chalicelib.changes import actor, bump, changed_names, iso, stale, unchanged
 from chalicelib.db import page_start, query_page
 from chalicelib.sessions import EndSessions
 from chalicelib.db import encode_cursor
@@ -215,12 +215,7 @@ def check_changes(body: dict) -> dict:
     from chalicelib.portal_accounts import check_email
 
     clean = {}
-    for name in ("first_name", "last_name"):
-        if name in body:
-            value = body[name]
-            if not isinstance(value, str) or not value.strip() or len(value) > 100 or "\x00" in value:
-                raise InvalidRequest(f"{name} must be 1 to 100 characters of text.")
-            clean[name] = value.strip()
+    clean.update(changed_names(body))
     if "email" in body:
         clean["email"] = None if body["email"] in (None, "") else check_email(body["email"], "email")
     if "roles" in body:
