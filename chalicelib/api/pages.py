@@ -13,7 +13,9 @@ from chalicelib.api.http import route
 bp = Blueprint(__name__)
 
 WEB_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "web")
-PAGES = {"/": "index.html", "/home": "home.html"}
+PAGES = {"/": "index.html", "/home": "home.html",
+         "/portal-accounts/setup": "account-setup.html", "/portal-accounts": "user-management.html",
+         "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 
