@@ -8,7 +8,7 @@ from chalice import Chalice
 from chalicelib.api import audit, auth, clinics, pages, system
 from chalicelib.api import clinic_settings, invitations, patients, portal, portal_accounts, staff
 from chalicelib.api.http import security_headers
-from chalicelib.request_log import request_log
+from chalicelib.core.request_log import request_log
 
 app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)

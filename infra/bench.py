@@ -186,7 +186,7 @@ class Bench:
         """A signed-in browser reused across samples (a staff member paging through a
         list), signed in again before its session would be touched (sessions.TOUCH_INTERVAL_S:
         an extra UpdateItem) so every measured request costs the same."""
-        from chalicelib.sessions import TOUCH_INTERVAL_S
+        from chalicelib.auth.sessions import TOUCH_INTERVAL_S
 
         key = (clinic_id, username)
         cached = self._sessions.get(key)
@@ -198,7 +198,7 @@ class Bench:
     def shared_hash(self) -> str:
         """One argon2 hash, computed once and reused by every bulk-seeded account."""
         if self._shared_hash is None:
-            from chalicelib.passwords import hash_password
+            from chalicelib.auth.passwords import hash_password
 
             self._shared_hash = hash_password("bench-portal-password")
         return self._shared_hash
@@ -231,7 +231,7 @@ def _login_failure_setup(bench: Bench):
 
 # ---------------------------------------------------------------- User Management list pages
 
-LIST_PAGE = 50  # chalicelib.user_management.PAGE_SIZE: the first page a staff member sees
+LIST_PAGE = 50  # chalicelib.portal_accounts.listing.PAGE_SIZE: the first page a staff member sees
 LIST_USER, LIST_PW = "BenchDesk", "bench-desk-password"  # front_desk: has portal_accounts.manage
 # name -> (accounts in its own clinic, the same in quick mode)
 LIST_CLINICS = {"list_page_100": (100, 20), "list_page_10000": (10_000, 200)}
@@ -252,10 +252,10 @@ def seed_list_clinic(bench: Bench, clinic_id: str, accounts: int) -> None:
     account (active and disabled ones share one precomputed hash; invited ones have
     none). A mix like a real clinic: 80% active self accounts, 10% invited
     representatives, 10% disabled."""
-    from chalicelib.clinics import clinic_key
-    from chalicelib.ids import now
+    from chalicelib.clinics.records import clinic_key
+    from chalicelib.core.ids import now
     from chalicelib.models import PortalAccountModel, PortalUsernameModel
-    from chalicelib.portal_accounts import PORTAL_SECTIONS, new_account_items
+    from chalicelib.portal_accounts.records import PORTAL_SECTIONS, new_account_items
     from infra.seed import load
 
     load({"clinics": [{"clinic_id": clinic_id, "name": f"Bench {clinic_id}", "settings": CLINIC_SETTINGS}],
@@ -386,7 +386,7 @@ def evaluate(results: dict) -> list[tuple[Target, float, float, bool]]:
 @contextlib.contextmanager
 def bench_environment(argon2_env: dict[str, str]):
     """The bench stage's env (restored afterwards) with fresh settings."""
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     saved = dict(os.environ)
     try:
@@ -404,20 +404,20 @@ def bench_environment(argon2_env: dict[str, str]):
 
 def prod_argon2_env() -> tuple[dict[str, str], str]:
     """The prod stage's argon2 variables from .chalice/config.json, and where they came
-    from; whatever is missing is left unset so chalicelib.settings' defaults apply."""
+    from; whatever is missing is left unset so chalicelib.core.settings' defaults apply."""
     from infra.stage_env import CONFIG_PATH, stage_environment
 
     try:
         env = stage_environment("prod")
     except (OSError, ValueError, SystemExit) as exc:
         reason = "missing" if isinstance(exc, FileNotFoundError) else f"unusable ({exc})"
-        return {}, f"chalicelib.settings defaults (.chalice/config.json {reason})"
+        return {}, f"chalicelib.core.settings defaults (.chalice/config.json {reason})"
     found = {k: str(env[k]) for k in ARGON2_KEYS.values() if k in env}
     rel = os.path.relpath(CONFIG_PATH, ROOT)
     if len(found) == len(ARGON2_KEYS):
         return found, f"{rel} stage prod"
     if not found:
-        return {}, f"chalicelib.settings defaults ({rel} prod sets no PORTAL_ARGON2_* variables)"
+        return {}, f"chalicelib.core.settings defaults ({rel} prod sets no PORTAL_ARGON2_* variables)"
     missing = ", ".join(sorted(set(ARGON2_KEYS.values()) - set(found)))
     return found, f"{rel} stage prod, settings defaults for {missing}"
 
@@ -514,8 +514,8 @@ def run(*, quick: bool = False, runs: int | None = None, warmups: int | None = N
         import boto3
         from moto import mock_aws
 
-        from chalicelib.passwords import hasher
-        from chalicelib.settings import get_settings
+        from chalicelib.auth.passwords import hasher
+        from chalicelib.core.settings import get_settings
         from infra.gateway import InProcessGateway
         from infra.seed import load
         from infra.tables import create_tables

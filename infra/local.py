@@ -48,7 +48,7 @@ def configure_environment(port: int, moto_port: int) -> None:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     os.environ.setdefault("AWS_REGION", os.environ["AWS_DEFAULT_REGION"])
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     reset_settings()
 
@@ -57,7 +57,7 @@ def prepare_aws() -> None:
     """Tables from the deployment's definitions, and a verified SES sender."""
     import boto3
 
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
     from infra.tables import create_tables
 
     settings = get_settings()

@@ -35,12 +35,12 @@ APP_NAME = "clinic-portal"
 # else: no Scan (no request path scans), no DescribeTable (PynamoDB 6 does not
 # call it), no CreateTable/DeleteTable.
 TABLE_ACTIONS = {
-    "dynamodb:GetItem": "Model.get; each Get of a TransactGetItems (chalicelib.db.transact_get)",
-    "dynamodb:PutItem": "Model.save; each Put of a TransactWriteItems (chalicelib.db.transact_write)",
+    "dynamodb:GetItem": "Model.get; each Get of a TransactGetItems (chalicelib.core.db.transact_get)",
+    "dynamodb:PutItem": "Model.save; each Put of a TransactWriteItems (chalicelib.core.db.transact_write)",
     "dynamodb:UpdateItem": "Model.update (atomic ADD counters, session touch); each Update of a TransactWriteItems",
     "dynamodb:DeleteItem": "Model.delete (single-use tokens); each Delete of a TransactWriteItems",
     "dynamodb:Query": "Model.query (audit events newest first)",
-    "dynamodb:BatchWriteItem": "Model.batch_write (ending a user's other sessions, chalicelib.sessions)",
+    "dynamodb:BatchWriteItem": "Model.batch_write (ending a user's other sessions, chalicelib.auth.sessions)",
     "dynamodb:ConditionCheckItem": "TransactWrite.condition_check (account/staff/form-request writes that "
                                    "require another item to exist)",
 }
@@ -51,7 +51,7 @@ INDEX_ACTIONS = {
     "dynamodb:Query": "Index.query (sessions by principal, accounts by clinic/status/patient, patients by name)",
 }
 SES_ACTIONS = {"ses:SendEmail": "boto3 SES client send_email (invitations, password resets)"}
-SSM_ACTIONS = {"ssm:GetParameter": "chalicelib.captcha reads the reCAPTCHA secret once per container"}
+SSM_ACTIONS = {"ssm:GetParameter": "chalicelib.auth.captcha reads the reCAPTCHA secret once per container"}
 LOG_ACTIONS = {"logs:CreateLogStream": "Lambda runtime", "logs:PutLogEvents": "Lambda runtime"}
 # The reCAPTCHA SecureString is encrypted with the AWS managed key aws/ssm, whose
 # key policy lets every principal of the account decrypt through SSM: no

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.clinics import CLINIC_ID_RE, clinic_key, validate_settings
-from chalicelib.errors import InvalidRequest
-from chalicelib.ids import normalize_key
-from chalicelib.patients import PATIENT_ID_RE
-from chalicelib.portal_accounts import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
-from chalicelib.roles import ROLES
-from chalicelib.staff import STAFF_USERNAME_RE
+from chalicelib.clinics.records import CLINIC_ID_RE, clinic_key, validate_settings
+from chalicelib.core.errors import InvalidRequest
+from chalicelib.core.ids import normalize_key
+from chalicelib.patients.records import PATIENT_ID_RE
+from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
+from chalicelib.staff.roles import ROLES
+from chalicelib.staff.records import STAFF_USERNAME_RE
 
 
 class SeedError(ValueError):
@@ -139,12 +139,12 @@ def _already_there(seed: dict) -> str | None:
 
 def load(data: object) -> dict:
     """Validate, then write. Returns counts per section."""
-    from chalicelib.clinics import create_clinic
-    from chalicelib.db import transact_write
-    from chalicelib.passwords import hash_password
-    from chalicelib.patients import new_patient_item
-    from chalicelib.portal_accounts import claim_condition, new_account_items
-    from chalicelib.staff import new_staff_item, save_new_staff
+    from chalicelib.clinics.records import create_clinic
+    from chalicelib.core.db import transact_write
+    from chalicelib.auth.passwords import hash_password
+    from chalicelib.patients.records import new_patient_item
+    from chalicelib.portal_accounts.records import claim_condition, new_account_items
+    from chalicelib.staff.records import new_staff_item, save_new_staff
 
     seed = validate(data)
     problem = _already_there(seed)

@@ -21,7 +21,7 @@ def stage_environment(stage: str) -> dict[str, str]:
 
 
 def apply_stage(stage: str) -> None:
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     os.environ.update(stage_environment(stage))
     reset_settings()

@@ -60,7 +60,7 @@ PLACEHOLDER_MARKERS = ("REPLACE-ME", ".example")
 @contextlib.contextmanager
 def stage_settings(stage: str):
     """Run with the stage's environment applied (settings re-read), then put everything back."""
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     env = stage_environment(stage)
     saved = {name: os.environ.get(name) for name in env}

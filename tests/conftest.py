@@ -87,7 +87,7 @@ def aws():
     changes the environment resets them itself (see `stage`)."""
     from moto import mock_aws
 
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
     from infra.tables import create_tables
 
     with mock_aws():
@@ -99,7 +99,7 @@ def aws():
 @pytest.fixture
 def stage(monkeypatch):
     """Run a test under other settings: `stage(PORTAL_STAGE="dev", ...)`; restored afterwards."""
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     def apply(**env):
         for key, value in env.items():
@@ -146,7 +146,7 @@ def admin(gateway, seeded):
 
 
 class Clock:
-    """Controls the time every chalicelib module sees through chalicelib.ids.now."""
+    """Controls the time every chalicelib module sees through chalicelib.core.ids.now."""
 
     def __init__(self, start: int):
         self.t = start
@@ -165,7 +165,7 @@ def clock(monkeypatch):
     import time
 
     import chalicelib
-    from chalicelib import ids
+    from chalicelib.core import ids
 
     # Import every module first, so each one that took `now` by name gets patched.
     for mod in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
@@ -182,7 +182,7 @@ def clock(monkeypatch):
 
 def table_items(short_name: str) -> list[dict]:
     """Every raw item of one of the app's tables (tests may Scan; the app never does)."""
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     client = aws_client("dynamodb")
     name = get_settings().table_name(short_name)

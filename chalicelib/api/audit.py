@@ -8,7 +8,7 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/clinics/{clinic_id}/audit")
 def audit_log(request, clinic_id):
-    from chalicelib.audit import list_events
+    from chalicelib.core.audit import list_events
 
     session, clinic = authenticate_clinic(request, clinic_id, permission="audit.view")
     cursor = (request.query_params or {}).get("cursor")

@@ -11,9 +11,9 @@ MAX_USERNAME = 254
 
 @route(bp, "/api/clinics/{clinic_id}/login", methods=("POST",))
 def login(request, clinic_id):
-    from chalicelib import login as use_case
-    from chalicelib.passwords import MAX_PASSWORD_LENGTH
-    from chalicelib.principals import LOGIN_TYPES
+    from chalicelib.auth import login as use_case
+    from chalicelib.auth.passwords import MAX_PASSWORD_LENGTH
+    from chalicelib.auth.principals import LOGIN_TYPES
 
     check_origin(request, required=False)
     body = json_body(request, required=("login_type", "username", "password"),
@@ -36,7 +36,7 @@ def login(request, clinic_id):
 
 @route(bp, "/api/me")
 def me(request):
-    from chalicelib.sessions import principal_json
+    from chalicelib.auth.sessions import principal_json
 
     session = authenticate(request, allow_pending_change=True)
     return json_response({"principal": principal_json(session),
@@ -45,8 +45,8 @@ def me(request):
 
 @route(bp, "/api/logout", methods=("POST",))
 def logout(request):
-    from chalicelib import login as use_case
-    from chalicelib.errors import NotAuthenticated
+    from chalicelib.auth import login as use_case
+    from chalicelib.core.errors import NotAuthenticated
 
     try:
         session = authenticate(request, allow_pending_change=True)
@@ -59,8 +59,8 @@ def logout(request):
 
 @route(bp, "/api/me/password", methods=("POST",))
 def change_password(request):
-    from chalicelib.password_change import change_password as use_case
-    from chalicelib.passwords import MAX_PASSWORD_LENGTH
+    from chalicelib.auth.password_change import change_password as use_case
+    from chalicelib.auth.passwords import MAX_PASSWORD_LENGTH
 
     session = authenticate(request, allow_pending_change=True)
     body = json_body(request, required=("current_password", "new_password"))

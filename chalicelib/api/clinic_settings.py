@@ -10,7 +10,7 @@ PERMISSION = "clinic.settings"
 
 @route(bp, "/api/clinics/{clinic_id}/settings")
 def get_settings(request, clinic_id):
-    from chalicelib.clinic_admin import settings_json
+    from chalicelib.clinics.admin import settings_json
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
     return json_response(settings_json(clinic))
@@ -18,8 +18,8 @@ def get_settings(request, clinic_id):
 
 @route(bp, "/api/clinics/{clinic_id}/settings", methods=("PATCH",))
 def change_settings(request, clinic_id):
-    from chalicelib.clinic_admin import change_settings as use_case
-    from chalicelib.clinics import ClinicSettings
+    from chalicelib.clinics.admin import change_settings as use_case
+    from chalicelib.clinics.records import ClinicSettings
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
     body = json_body(request, optional=tuple(ClinicSettings().to_dict()))

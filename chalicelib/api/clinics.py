@@ -8,8 +8,8 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/clinics/{clinic_id}")
 def clinic_lookup(request, clinic_id):
-    from chalicelib.captcha import public_config
-    from chalicelib.clinics import get_clinic
+    from chalicelib.auth.captcha import public_config
+    from chalicelib.clinics.records import get_clinic
 
     clinic = get_clinic(clinic_id)
     return json_response({"clinic_id": clinic.clinic_id, "name": clinic.name,
@@ -19,9 +19,9 @@ def clinic_lookup(request, clinic_id):
 @route(bp, "/api/clinics/{clinic_id}/captcha/local-token", methods=("POST",))
 def local_captcha_token(request, clinic_id):
     """The offline "I'm not a robot" checkbox of the local stack; absent elsewhere."""
-    from chalicelib.captcha import LOCAL_TOKEN_TTL_S, verifier
-    from chalicelib.clinics import get_clinic
-    from chalicelib.errors import NotFound
+    from chalicelib.auth.captcha import LOCAL_TOKEN_TTL_S, verifier
+    from chalicelib.clinics.records import get_clinic
+    from chalicelib.core.errors import NotFound
 
     check_origin(request, required=False)
     v = verifier()

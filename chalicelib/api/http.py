@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 from chalice import Response
 
-from chalicelib.audit import RequestInfo
-from chalicelib.errors import (Forbidden, InvalidRequest, PortalError, ServiceUnavailable,
+from chalicelib.core.audit import RequestInfo
+from chalicelib.core.errors import (Forbidden, InvalidRequest, PortalError, ServiceUnavailable,
                                UnsupportedMediaType)
 
 log = logging.getLogger("portal")
@@ -84,7 +84,7 @@ def request_info(request) -> RequestInfo:
 
 def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
     """The request's JSON object, bounded in size, with exactly the known fields."""
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
@@ -143,7 +143,7 @@ def bool_field(body: dict, name: str, default: bool | None = None) -> bool | Non
 # ---------------------------------------------------------------- origin & auth
 
 def allowed_origins(request) -> set[str]:
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     s = get_settings()
     base = urlparse(s.public_base_url)
@@ -178,7 +178,7 @@ def session_token(request) -> tuple[str | None, bool]:
 
 
 def authenticate(request, *, allow_pending_change: bool = False):
-    from chalicelib.sessions import load_session
+    from chalicelib.auth.sessions import load_session
 
     token, from_cookie = session_token(request)
     if from_cookie and request.method not in SAFE_METHODS:
@@ -192,7 +192,7 @@ def authenticate(request, *, allow_pending_change: bool = False):
 def authenticate_clinic(request, clinic_id: str, *, permission: str | None = None):
     """(session, clinic) for a clinic-scoped route: the session must belong to the
     clinic in the path, the clinic must exist, and the permission be held."""
-    from chalicelib.clinics import clinic_key, get_clinic
+    from chalicelib.clinics.records import clinic_key, get_clinic
 
     session = authenticate(request)
     if clinic_key(clinic_id) != session.clinic_key:
@@ -204,7 +204,7 @@ def authenticate_clinic(request, clinic_id: str, *, permission: str | None = Non
 
 
 def session_cookie(token: str | None) -> str:
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     parts = [f"{SESSION_COOKIE}={token or ''}", "Path=/", "HttpOnly", "SameSite=Strict"]
     if get_settings().cookie_secure:
@@ -218,7 +218,7 @@ def session_cookie(token: str | None) -> str:
 
 def security_headers(event, get_response):
     """Chalice HTTP middleware: security headers on every response."""
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     response = get_response(event)
     headers = response.headers

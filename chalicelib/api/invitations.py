@@ -10,7 +10,7 @@ bp = Blueprint(__name__)
 
 
 def _token(body):
-    from chalicelib.invitations import token_invalid
+    from chalicelib.people.invitations import token_invalid
 
     token = body.get("token")
     if not isinstance(token, str):
@@ -20,7 +20,7 @@ def _token(body):
 
 @route(bp, "/api/invitations/lookup", methods=("POST",))
 def lookup_invitation(request):
-    from chalicelib.invitations import lookup
+    from chalicelib.people.invitations import lookup
 
     check_origin(request, required=False)
     body = json_body(request, required=("token",))
@@ -30,8 +30,8 @@ def lookup_invitation(request):
 @route(bp, "/api/invitations/accept", methods=("POST",))
 def accept_invitation(request):
     from chalicelib.api.http import text_field
-    from chalicelib.invitations import accept
-    from chalicelib.passwords import MAX_PASSWORD_LENGTH
+    from chalicelib.people.invitations import accept
+    from chalicelib.auth.passwords import MAX_PASSWORD_LENGTH
 
     check_origin(request, required=False)
     body = json_body(request, required=("token", "password"))

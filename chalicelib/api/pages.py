@@ -27,7 +27,7 @@ def _read(name: str) -> str:
 
 
 def content_security_policy() -> str:
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     script, frame = "'self'", "'none'"
     if get_settings().captcha_provider == "recaptcha":

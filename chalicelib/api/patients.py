@@ -10,7 +10,7 @@ PERMISSION = "portal_accounts.manage"
 
 @route(bp, "/api/clinics/{clinic_id}/patients")
 def search_patients(request, clinic_id):
-    from chalicelib.patient_lookup import search
+    from chalicelib.patients.lookup import search
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
     params = request.query_params or {}
@@ -19,7 +19,7 @@ def search_patients(request, clinic_id):
 
 @route(bp, "/api/clinics/{clinic_id}/patients/{patient_id}")
 def get_patient(request, clinic_id, patient_id):
-    from chalicelib.patient_lookup import get_patient as use_case
+    from chalicelib.patients.lookup import get_patient as use_case
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
     return json_response({"patient": use_case(clinic, patient_id)})

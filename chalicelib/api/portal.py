@@ -8,7 +8,7 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/portal/form-requests")
 def my_form_requests(request):
-    from chalicelib.form_requests import open_for_account
+    from chalicelib.portal_accounts.form_requests import open_for_account
 
     session = authenticate(request)
     return json_response(open_for_account(session, (request.query_params or {}).get("cursor")))
@@ -16,7 +16,7 @@ def my_form_requests(request):
 
 @route(bp, "/api/portal/form-requests/{request_id}/complete", methods=("POST",))
 def complete_form_request(request, request_id):
-    from chalicelib.form_requests import complete, require_forms
+    from chalicelib.portal_accounts.form_requests import complete, require_forms
 
     session = authenticate(request)
     require_forms(session)

@@ -20,7 +20,7 @@ def _clinic(request, clinic_id):
 
 @route(bp, BASE)
 def list_portal_accounts(request, clinic_id):
-    from chalicelib.user_management import list_accounts
+    from chalicelib.portal_accounts.listing import list_accounts
 
     session, clinic = _clinic(request, clinic_id)
     params = request.query_params or {}
@@ -31,9 +31,9 @@ def list_portal_accounts(request, clinic_id):
 
 @route(bp, BASE, methods=("POST",))
 def create_portal_account(request, clinic_id):
-    from chalicelib.patients import check_patient_id
-    from chalicelib.portal_account_admin import create_account
-    from chalicelib.portal_accounts import ACCESS_TYPES
+    from chalicelib.patients.records import check_patient_id
+    from chalicelib.portal_accounts.admin import create_account
+    from chalicelib.portal_accounts.records import ACCESS_TYPES
 
     session, clinic = _clinic(request, clinic_id)
     body = json_body(request, required=("patient_id", "username", "first_name", "last_name", "access_type"),
@@ -54,7 +54,7 @@ def create_portal_account(request, clinic_id):
 
 @route(bp, BASE + "/{account_id}")
 def get_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import account_json, get_account
+    from chalicelib.portal_accounts.admin import account_json, get_account
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"account": account_json(get_account(clinic.clinic_key, account_id),
@@ -63,7 +63,7 @@ def get_portal_account(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}", methods=("PATCH",))
 def update_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import EDITABLE, check_changes, update_account
+    from chalicelib.portal_accounts.admin import EDITABLE, check_changes, update_account
 
     session, clinic = _clinic(request, clinic_id)
     changes = check_changes(json_body(request, optional=EDITABLE))
@@ -73,7 +73,7 @@ def update_portal_account(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}", methods=("DELETE",))
 def delete_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import delete_account
+    from chalicelib.portal_accounts.admin import delete_account
 
     session, clinic = _clinic(request, clinic_id)
     delete_account(session, clinic, account_id, request_info(request))
@@ -82,7 +82,7 @@ def delete_portal_account(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/reset-password", methods=("POST",))
 def reset_portal_password(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import reset_password
+    from chalicelib.portal_accounts.admin import reset_password
 
     session, clinic = _clinic(request, clinic_id)
     return json_response(reset_password(session, clinic, account_id, request_info(request)))
@@ -90,7 +90,7 @@ def reset_portal_password(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/disable", methods=("POST",))
 def disable_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import set_enabled
+    from chalicelib.portal_accounts.admin import set_enabled
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"account": set_enabled(session, clinic, account_id, False, request_info(request))})
@@ -98,7 +98,7 @@ def disable_portal_account(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/enable", methods=("POST",))
 def enable_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import set_enabled
+    from chalicelib.portal_accounts.admin import set_enabled
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"account": set_enabled(session, clinic, account_id, True, request_info(request))})
@@ -106,7 +106,7 @@ def enable_portal_account(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/force-password-change", methods=("POST",))
 def force_portal_password_change(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import force_password_change
+    from chalicelib.portal_accounts.admin import force_password_change
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"account": force_password_change(session, clinic, account_id,
@@ -115,7 +115,7 @@ def force_portal_password_change(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/resend-invitation", methods=("POST",))
 def resend_portal_invitation(request, clinic_id, account_id):
-    from chalicelib.portal_account_admin import resend_invitation
+    from chalicelib.portal_accounts.admin import resend_invitation
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"account": resend_invitation(session, clinic, account_id, request_info(request))})
@@ -125,7 +125,7 @@ def resend_portal_invitation(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/form-requests")
 def list_form_requests(request, clinic_id, account_id):
-    from chalicelib.form_requests import list_for_account
+    from chalicelib.portal_accounts.form_requests import list_for_account
 
     session, clinic = _clinic(request, clinic_id)
     return json_response(list_for_account(clinic, account_id, (request.query_params or {}).get("cursor")))
@@ -133,7 +133,7 @@ def list_form_requests(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/form-requests", methods=("POST",))
 def create_form_request(request, clinic_id, account_id):
-    from chalicelib.form_requests import MAX_FORM_NAME, MAX_NOTE, create_request
+    from chalicelib.portal_accounts.form_requests import MAX_FORM_NAME, MAX_NOTE, create_request
 
     session, clinic = _clinic(request, clinic_id)
     body = json_body(request, required=("form_name",), optional=("note", "due_date"))
@@ -146,7 +146,7 @@ def create_form_request(request, clinic_id, account_id):
 
 @route(bp, BASE + "/{account_id}/form-requests/{request_id}")
 def get_form_request(request, clinic_id, account_id, request_id):
-    from chalicelib.form_requests import get_for_staff
+    from chalicelib.portal_accounts.form_requests import get_for_staff
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"form_request": get_for_staff(clinic, account_id, request_id)})
@@ -154,7 +154,7 @@ def get_form_request(request, clinic_id, account_id, request_id):
 
 @route(bp, BASE + "/{account_id}/form-requests/{request_id}/cancel", methods=("POST",))
 def cancel_form_request(request, clinic_id, account_id, request_id):
-    from chalicelib.form_requests import cancel_request
+    from chalicelib.portal_accounts.form_requests import cancel_request
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"form_request": cancel_request(session, clinic, account_id, request_id,

@@ -17,7 +17,7 @@ def _clinic(request, clinic_id):
 
 @route(bp, BASE)
 def list_staff(request, clinic_id):
-    from chalicelib.staff_admin import list_staff as use_case
+    from chalicelib.staff.admin import list_staff as use_case
 
     session, clinic = _clinic(request, clinic_id)
     return json_response(use_case(clinic, (request.query_params or {}).get("cursor")))
@@ -25,7 +25,7 @@ def list_staff(request, clinic_id):
 
 @route(bp, BASE, methods=("POST",))
 def create_staff(request, clinic_id):
-    from chalicelib.staff_admin import create_staff as use_case
+    from chalicelib.staff.admin import create_staff as use_case
 
     session, clinic = _clinic(request, clinic_id)
     body = json_body(request, required=("username", "first_name", "last_name", "roles"),
@@ -45,7 +45,7 @@ def create_staff(request, clinic_id):
 
 @route(bp, BASE + "/{username}")
 def get_staff(request, clinic_id, username):
-    from chalicelib.staff_admin import get_staff as use_case, staff_json
+    from chalicelib.staff.admin import get_staff as use_case, staff_json
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"staff": staff_json(use_case(clinic.clinic_key, username))})
@@ -53,7 +53,7 @@ def get_staff(request, clinic_id, username):
 
 @route(bp, BASE + "/{username}", methods=("PATCH",))
 def update_staff(request, clinic_id, username):
-    from chalicelib.staff_admin import EDITABLE, check_changes, update_staff as use_case
+    from chalicelib.staff.admin import EDITABLE, check_changes, update_staff as use_case
 
     session, clinic = _clinic(request, clinic_id)
     changes = check_changes(json_body(request, optional=EDITABLE))
@@ -62,7 +62,7 @@ def update_staff(request, clinic_id, username):
 
 @route(bp, BASE + "/{username}/disable", methods=("POST",))
 def disable_staff(request, clinic_id, username):
-    from chalicelib.staff_admin import set_enabled
+    from chalicelib.staff.admin import set_enabled
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"staff": set_enabled(session, clinic, username, False, request_info(request))})
@@ -70,7 +70,7 @@ def disable_staff(request, clinic_id, username):
 
 @route(bp, BASE + "/{username}/enable", methods=("POST",))
 def enable_staff(request, clinic_id, username):
-    from chalicelib.staff_admin import set_enabled
+    from chalicelib.staff.admin import set_enabled
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"staff": set_enabled(session, clinic, username, True, request_info(request))})
@@ -78,7 +78,7 @@ def enable_staff(request, clinic_id, username):
 
 @route(bp, BASE + "/{username}/reset-password", methods=("POST",))
 def reset_staff_password(request, clinic_id, username):
-    from chalicelib.staff_admin import reset_password
+    from chalicelib.staff.admin import reset_password
 
     session, clinic = _clinic(request, clinic_id)
     return json_response(reset_password(session, clinic, username, request_info(request)))
@@ -86,7 +86,7 @@ def reset_staff_password(request, clinic_id, username):
 
 @route(bp, BASE + "/{username}/resend-invitation", methods=("POST",))
 def resend_staff_invitation(request, clinic_id, username):
-    from chalicelib.staff_admin import resend_invitation
+    from chalicelib.staff.admin import resend_invitation
 
     session, clinic = _clinic(request, clinic_id)
     return json_response({"staff": resend_invitation(session, clinic, username, request_info(request))})

@@ -11,6 +11,8 @@ import threading
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from chalicelib.core import settings as _settings
+
 _MODELS: list[type["PortalModel"]] = []
 _lock = threading.Lock()
 _state: dict = {"bound": False, "connection": None}
@@ -42,12 +44,10 @@ def bind() -> None:
     """Point every model at the current stage's tables (idempotent, cheap)."""
     if _state["bound"]:
         return
-    from chalicelib.settings import get_settings
-
     with _lock:
         if _state["bound"]:
             return
-        settings = get_settings()
+        settings = _settings.get_settings()
         for model in _MODELS:
             model.Meta.table_name = settings.table_name(model.Meta.short_name)
             model.Meta.region = settings.region
@@ -69,3 +69,6 @@ def connection() -> Connection:
     """The connection transactions (TransactGet/TransactWrite) run on."""
     bind()
     return _state["connection"]
+
+
+_settings.on_reset(unbind)  # new settings, new tables: rebind on next use

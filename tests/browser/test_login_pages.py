@@ -270,7 +270,7 @@ def test_recaptcha_widget(page, portal, viewport, monkeypatch):
     named onload function, no inline code) under the CSP that stage sends. Here
     Google's script is replaced by a stand-in and the stage is simulated."""
     from chalicelib.api.pages import content_security_policy
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     monkeypatch.setenv("PORTAL_CAPTCHA_PROVIDER", "recaptcha")
     reset_settings()

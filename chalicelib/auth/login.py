@@ -1,0 +1,145 @@
+"""Sign-in for staff and patient-portal accounts.
+
+DynamoDB cost of a staff login: one TransactGet (clinic, staff record, username
+counter, IP counter) and one TransactWrite (session, audit event, counter reset,
+last-login stamp). A patient login reads the account behind its username claim
+too. See docs/architecture.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.core import audit
+from chalicelib.auth import lockout
+from chalicelib.auth import principals
+from chalicelib.auth import sessions
+from chalicelib.core.audit import RequestInfo
+from chalicelib.auth.captcha import require_captcha
+from chalicelib.clinics.records import Clinic, clinic_key as make_clinic_key, clinic_not_found, CLINIC_ID_RE
+from chalicelib.core.errors import Forbidden, InvalidCredentials, TooManyAttempts
+from chalicelib.core.ids import normalize_key, now
+
+INVALID_CREDENTIALS_MESSAGE = (
+    "Incorrect username or password. Staff members sign in on the Staff Login tab; "
+    "patients and their representatives on the Patient Login tab."
+)
+
+
+def invalid_credentials() -> InvalidCredentials:
+    # One body for every failure reason: unknown user, wrong password, wrong tab, disabled.
+    return InvalidCredentials(INVALID_CREDENTIALS_MESSAGE)
+
+
+@dataclass
+class LoginResult:
+    token: str
+    session: object
+
+    @property
+    def principal(self) -> dict:
+        return sessions.principal_json(self.session)
+
+    @property
+    def password_change_required(self) -> bool:
+        return bool(self.session.password_change_required)
+
+
+def _actor(login_type: str, username: str) -> dict:
+    return {"kind": login_type, "username": username}
+
+
+def login(clinic_id: str, login_type: str, username: str, password: str,
+          captcha_token: str | None, info: RequestInfo) -> LoginResult:
+    from chalicelib.models import ClinicModel, LoginCounterModel
+
+    if not CLINIC_ID_RE.match(clinic_id):
+        raise clinic_not_found()
+    ckey = make_clinic_key(clinic_id)
+    ukey = normalize_key(username)
+    at = now()
+    ip = info.source_ip or "unknown"
+    from chalicelib.core.db import transact_get
+
+    clinic_item, fetched, user_counter, ip_counter = transact_get(
+        (ClinicModel, ckey),
+        principals.login_request(ckey, login_type, ukey),
+        (LoginCounterModel, lockout.user_counter_key(ckey, login_type, ukey)),
+        (LoginCounterModel, lockout.ip_counter_key(ckey, ip, at)),
+    )
+    if clinic_item is None:
+        raise clinic_not_found()
+    clinic = Clinic.from_model(clinic_item)
+    actor = _actor(login_type, username.strip()[:254])
+
+    require_captcha(clinic, captcha_token, info.source_ip)
+
+    wait = max(lockout.ip_seconds_left(ip_counter, clinic.settings, at),
+               lockout.lock_seconds_left(user_counter, clinic.settings, at))
+    if wait:
+        audit.record(ckey, "login", info=info, outcome="locked", actor=actor)
+        raise TooManyAttempts("Too many failed attempts. Wait a while before trying again, "
+                              "or ask your clinic to help.", retry_after=wait)
+
+    record = principals.resolve(login_type, ckey, fetched)
+    from chalicelib.auth.passwords import verify_password
+
+    matches, needs_rehash = verify_password(record.password_hash if record else None, password)
+    reason = None
+    if record is None:
+        reason = "unknown_user"
+    elif not matches:
+        reason = "wrong_password"
+    elif not record.active:
+        reason = "account_disabled"
+    if reason:
+        lockout.count_failure(ckey, login_type, ukey, ip, user_counter, at)
+        audit.record(ckey, "login", info=info, outcome="failed", actor=actor, details={"reason": reason})
+        raise invalid_credentials()
+    if not record.portal_access:
+        audit.record(ckey, "login", info=info, outcome="portal_access_disabled", actor=actor)
+        raise Forbidden("Your Staff Portal access is turned off. Ask your clinic's administrator "
+                        "to turn it on.", code="portal_access_disabled")
+    return _start_session(clinic, record, password, needs_rehash, user_counter, info, at, actor)
+
+
+def _start_session(clinic, record, password, needs_rehash, user_counter, info, at, actor) -> LoginResult:
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.core.db import cancellation_codes, transact_write
+    from chalicelib.models import LoginCounterModel
+    from chalicelib.auth.passwords import hash_password
+
+    token, session = sessions.new_session(record, clinic, at)
+    model = type(record.item)
+    actions = [model.last_login_at.set(at)]
+    if needs_rehash:
+        actions.append(model.password_hash.set(hash_password(password)))
+    item, actions, condition = principals.credential_update(record, actions)
+
+    def write(tw):
+        tw.save(session)
+        tw.save(audit.event(clinic.clinic_key, "login", info=info, outcome="succeeded", actor=actor,
+                            subject={"kind": record.kind, "id": record.subject_id}))
+        if user_counter is not None:
+            tw.delete(LoginCounterModel(user_counter.counter_key))
+        tw.update(item, actions=actions, condition=condition)
+
+    try:
+        transact_write(write)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in cancellation_codes(exc):
+            # The password or access changed between our read and this write.
+            raise invalid_credentials() from None
+        raise
+    return LoginResult(token, session)
+
+
+def logout(session, info: RequestInfo) -> None:
+    from chalicelib.core.db import transact_write
+
+    def write(tw):
+        tw.delete(session)
+        tw.save(audit.event(session.clinic_key, "logout", info=info, outcome="succeeded",
+                            actor={"kind": session.kind, "username": session.username}))
+
+    transact_write(write)

@@ -1,0 +1,73 @@
+"""A signed-in person changes their own password."""
+from __future__ import annotations
+
+from chalicelib.core import audit
+from chalicelib.auth import lockout
+from chalicelib.auth import principals
+from chalicelib.auth import sessions
+from chalicelib.core.audit import RequestInfo
+from chalicelib.clinics.records import get_clinic
+from chalicelib.core.errors import Conflict, InvalidRequest, NotAuthenticated, TooManyAttempts
+from chalicelib.core.ids import now
+
+
+def change_password(session, current_password: str, new_password: str, info: RequestInfo) -> None:
+    """Check the current password, apply the clinic's policy, store the new hash,
+    clear any forced change, and end every other session of this person (one
+    transaction)."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.core.db import cancellation_codes, transact_write
+    from chalicelib.models import LoginCounterModel, SessionModel
+    from chalicelib.auth.passwords import check_policy, hash_password, verify_password
+
+    clinic = get_clinic(session.clinic_id)
+    record = principals.load(session.kind, session.clinic_key, session.subject_id)
+    if record is None or not record.active:
+        raise NotAuthenticated("Please log in.")
+    at = now()
+    ukey = record.item.username_key
+    counter_key = lockout.user_counter_key(clinic.clinic_key, session.kind, ukey)
+    try:
+        counter = LoginCounterModel.get(counter_key)
+    except LoginCounterModel.DoesNotExist:
+        counter = None
+    wait = lockout.lock_seconds_left(counter, clinic.settings, at)
+    if wait:
+        raise TooManyAttempts("Too many failed attempts. Wait a while before trying again.", retry_after=wait)
+    matches, _ = verify_password(record.password_hash, current_password)
+    actor = {"kind": session.kind, "username": session.username}
+    if not matches:
+        # Guessing the current password from a stolen session counts like a failed login.
+        lockout.count_failure(clinic.clinic_key, session.kind, ukey, info.source_ip or "unknown", counter, at)
+        audit.record(clinic.clinic_key, "password_change", info=info, outcome="failed", actor=actor,
+                     details={"reason": "wrong_current_password"})
+        raise InvalidRequest("Your current password is not correct.", code="wrong_current_password")
+    check_policy(new_password, clinic.settings, record.user_inputs)
+    if new_password == current_password:
+        raise InvalidRequest("Choose a password different from your current one.", code="password_policy")
+
+    model = type(record.item)
+    item, actions, condition = principals.credential_update(record, [
+        model.password_hash.set(hash_password(new_password)),
+        model.force_password_change.set(False),
+        model.password_changed_at.set(at),
+    ])
+    ending = sessions.EndSessions(session.principal_key, keep_hash=session.token_hash)
+
+    def write(tw):
+        tw.update(item, actions=actions, condition=condition)
+        tw.update(session, actions=[SessionModel.password_change_required.set(False)],
+                  condition=SessionModel.token_hash.exists())
+        tw.save(audit.event(clinic.clinic_key, "password_change", info=info, outcome="succeeded",
+                            actor=actor, subject={"kind": record.kind, "id": record.subject_id},
+                            details={"sessions_ended": ending.count}))
+        ending.add_to(tw)
+
+    try:
+        transact_write(write)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in cancellation_codes(exc):
+            raise Conflict("Your password was changed elsewhere at the same moment. Please try again.") from None
+        raise
+    ending.finish()

@@ -1,0 +1,120 @@
+"""Clinics and their settings."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+from chalicelib.core.db import is_conditional_failure
+from chalicelib.core.errors import Conflict, InvalidRequest, NotFound
+from chalicelib.core.ids import normalize_key, now
+
+CLINIC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    captcha_required: bool = False
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    ip_failure_limit: int = 100
+    idle_timeout_minutes: int = 30
+    absolute_timeout_hours: int = 12
+    password_min_length: int = 12
+    # Composition rule: how many of the four classes (lower, upper, digit, symbol)
+    # a password must use. 0 = no composition rule (the default, as NIST 800-63B advises).
+    password_min_classes: int = 0
+    invitation_hours: int = 72
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# name -> (type, lowest, highest)
+_LIMITS: dict[str, tuple[type, int, int]] = {
+    "captcha_required": (bool, 0, 1),
+    "lockout_threshold": (int, 1, 100),
+    "lockout_minutes": (int, 1, 24 * 60),
+    "ip_failure_limit": (int, 1, 100_000),
+    "idle_timeout_minutes": (int, 1, 24 * 60),
+    "absolute_timeout_hours": (int, 1, 24 * 30),
+    "password_min_length": (int, 8, 128),
+    "password_min_classes": (int, 0, 4),
+    "invitation_hours": (int, 1, 24 * 30),
+}
+
+
+def validate_settings(values: object, *, where: str = "settings") -> dict:
+    """Check a (partial) settings object; returns the clean values or raises InvalidRequest."""
+    if not isinstance(values, dict):
+        raise InvalidRequest(f"{where} must be an object.")
+    clean = {}
+    for name, value in values.items():
+        if name not in _LIMITS:
+            raise InvalidRequest(f"{where}: unknown setting {name!r}.")
+        kind, low, high = _LIMITS[name]
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise InvalidRequest(f"{where}.{name} must be true or false.")
+        elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidRequest(f"{where}.{name} must be a whole number from {low} to {high}.")
+        clean[name] = value
+    return clean
+
+
+@dataclass(frozen=True)
+class Clinic:
+    clinic_key: str
+    clinic_id: str
+    name: str
+    settings: ClinicSettings
+
+    @classmethod
+    def from_model(cls, item) -> "Clinic":
+        stored = item.settings.as_dict() if hasattr(item.settings, "as_dict") else dict(item.settings or {})
+        known = {k: (bool(v) if _LIMITS[k][0] is bool else int(v)) for k, v in stored.items() if k in _LIMITS}
+        return cls(item.clinic_key, item.clinic_id, item.name, ClinicSettings(**known))
+
+
+def clinic_key(clinic_id: str) -> str:
+    return normalize_key(clinic_id)
+
+
+def check_clinic_id(clinic_id: object) -> str:
+    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.match(clinic_id):
+        raise InvalidRequest("A Clinic ID is 1 to 64 letters, digits, '-' or '_'.")
+    return clinic_id
+
+
+def clinic_not_found() -> NotFound:
+    return NotFound("No clinic has that Clinic ID. Check it with your clinic.", code="clinic_not_found")
+
+
+def get_clinic(clinic_id: str) -> Clinic:
+    from chalicelib.models import ClinicModel
+
+    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.match(clinic_id):
+        raise clinic_not_found()
+    try:
+        return Clinic.from_model(ClinicModel.get(clinic_key(clinic_id)))
+    except ClinicModel.DoesNotExist:
+        raise clinic_not_found() from None
+
+
+def create_clinic(clinic_id: str, name: str, settings: dict | None = None) -> Clinic:
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.models import ClinicModel
+
+    check_clinic_id(clinic_id)
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise InvalidRequest("A clinic name is 1 to 200 characters.")
+    clean = validate_settings(settings or {})
+    item = ClinicModel(clinic_key(clinic_id), clinic_id=clinic_id, name=name.strip(),
+                       settings=clean, created_at=now())
+    try:
+        item.save(condition=ClinicModel.clinic_key.does_not_exist())
+    except PutError as exc:
+        if is_conditional_failure(exc):
+            raise Conflict(f"Clinic {clinic_id} already exists.", code="clinic_exists") from None
+        raise
+    return Clinic.from_model(item)

@@ -1,0 +1,125 @@
+"""Small helpers over PynamoDB: transactions with retry, error classification, cursors."""
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+from typing import Callable
+
+from chalicelib.core.errors import InvalidRequest
+
+
+def is_conditional_failure(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def cancellation_codes(exc: Exception) -> list[str | None]:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return [getattr(r, "code", None) if r is not None else None for r in reasons]
+
+
+def transact_write(build: Callable, *, attempts: int = 3):
+    """Run `build(tw)` inside a TransactWrite, retrying on transaction conflicts.
+
+    A ConditionalCheckFailed cancellation is raised (TransactWriteError) for the
+    caller to interpret with `cancellation_codes`.
+    """
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.models import connection
+
+    for attempt in range(attempts):
+        try:
+            with TransactWrite(connection=connection()) as tw:
+                result = build(tw)
+            return result
+        except TransactWriteError as exc:
+            codes = cancellation_codes(exc)
+            conflict = "TransactionConflict" in codes or exc.cause_response_code in (
+                "TransactionConflictException", "TransactionInProgressException")
+            if not conflict or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+
+
+def transact_get(*requests):
+    """TransactGet of (model_cls, hash_key[, range_key]) tuples; returns items or None each."""
+    from pynamodb.transactions import TransactGet
+
+    from chalicelib.models import connection
+
+    futures = []
+    with TransactGet(connection=connection()) as tg:
+        for model_cls, *keys in requests:
+            futures.append((model_cls, tg.get(model_cls, *keys)))
+    out = []
+    for model_cls, future in futures:
+        try:
+            out.append(future.get())
+        except model_cls.DoesNotExist:
+            out.append(None)
+    return out
+
+
+def encode_cursor(last_evaluated_key: dict | None) -> str | None:
+    if not last_evaluated_key:
+        return None
+    raw = json.dumps(last_evaluated_key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, hash_key_name: str, hash_key_value: str) -> dict | None:
+    """Decode an opaque cursor and check it points into the caller's own partition."""
+    if cursor in (None, ""):
+        return None
+    bad = InvalidRequest("The cursor is not valid; start again from the first page.", code="invalid_cursor")
+    if not isinstance(cursor, str) or len(cursor) > 2048:
+        raise bad
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        raise bad from None
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) and len(v) == 1
+            and next(iter(v)) in ("S", "N") and isinstance(next(iter(v.values())), str)
+            for k, v in data.items()):
+        raise bad
+    if data.get(hash_key_name) != {"S": hash_key_value}:
+        raise bad
+    return data
+
+
+def page_start(cursor, *, hash_name: str, hash_value: str, key_names: tuple[str, ...],
+               prefix_name: str | None = None, prefix: str = "") -> dict | None:
+    """Decode a cursor for one Query: it must point into the caller's partition
+    (`decode_cursor`), carry exactly this index's key attributes and, with a
+    begins_with condition, lie inside it. DynamoDB would refuse anything else
+    with a ValidationException; the caller gets 400 `invalid_cursor` instead."""
+    start = decode_cursor(cursor, hash_key_name=hash_name, hash_key_value=hash_value)
+    if start is None:
+        return None
+    bad = InvalidRequest("The cursor is not valid; start again from the first page.", code="invalid_cursor")
+    if set(start) != set(key_names) or any("S" not in value for value in start.values()):
+        raise bad
+    if prefix_name and prefix and not start[prefix_name]["S"].startswith(prefix):
+        raise bad
+    return start
+
+
+def query_page(model, query, hash_key, *, limit: int, start: dict | None, key_names: tuple[str, ...],
+               **kwargs):
+    """One page of a Query: exactly one DynamoDB call, whatever the filter.
+
+    Asks for `limit + 1` items so the cursor is only returned when another item
+    really follows (no empty last page). Returns (items, last_key or None)."""
+    results = query(hash_key, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start, **kwargs)
+    page = next(results.page_iter)
+    raw_items = page.get("Items") or []
+    if len(raw_items) > limit:
+        raw_items = raw_items[:limit]
+        last_key = {name: raw_items[-1][name] for name in key_names}
+    else:
+        last_key = page.get("LastEvaluatedKey")  # set only when a filter left the page short
+    return [model.from_raw_data(raw) for raw in raw_items], last_key

@@ -1,0 +1,73 @@
+"""The "wand" of the account setup form: find a patient of the clinic and read
+their demographics. A search is a GetItem on the exact patient id (first page
+only) plus one Query on the by_name index; never a Scan.
+
+Names are searched by prefix as "Last" or "Last, First" (e.g. "lee", "Lee, A").
+"""
+from __future__ import annotations
+
+from chalicelib.core.db import page_start, query_page
+from chalicelib.core.db import encode_cursor
+from chalicelib.core.errors import InvalidRequest, NotFound
+from chalicelib.core.ids import normalize_key
+
+PAGE_SIZE = 25
+MAX_QUERY = 100
+
+
+def patient_json(item) -> dict:
+    return {"patient_id": item.patient_id, "first_name": item.first_name, "last_name": item.last_name,
+            "email": item.email, "date_of_birth": item.date_of_birth}
+
+
+def name_prefix(q: str) -> str:
+    if "," in q:
+        last, first = (normalize_key(part) for part in q.split(",", 1))
+        return f"{last}#{first}" if last else ""
+    return normalize_key(q)
+
+
+def _by_id(clinic_key: str, q: str):
+    from chalicelib.models import PatientModel
+    from chalicelib.patients.records import PATIENT_ID_RE
+
+    if not PATIENT_ID_RE.match(q):
+        return None
+    for candidate in dict.fromkeys((q, q.upper())):
+        try:
+            return PatientModel.get(clinic_key, candidate)
+        except PatientModel.DoesNotExist:
+            continue
+    return None
+
+
+def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
+    from chalicelib.models import PatientModel
+
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY:
+        raise InvalidRequest(f"q is longer than {MAX_QUERY} characters.")
+    ck = clinic.clinic_key
+    prefix = name_prefix(q)
+    keys = ("clinic_key", "name_key", "patient_id")
+    start = page_start(cursor, hash_name="clinic_key", hash_value=ck, key_names=keys,
+                       prefix_name="name_key", prefix=prefix)
+    exact = _by_id(ck, q) if q and start is None else None
+    items, last_key = query_page(
+        PatientModel, PatientModel.by_name.query, ck, limit=limit, start=start, key_names=keys,
+        range_key_condition=PatientModel.name_key.startswith(prefix) if prefix else None)
+    out = [patient_json(exact)] if exact else []
+    out += [patient_json(p) for p in items if not exact or p.patient_id != exact.patient_id]
+    return {"items": out, "next_cursor": encode_cursor(last_key)}
+
+
+def get_patient(clinic, patient_id: str) -> dict:
+    from chalicelib.models import PatientModel
+    from chalicelib.patients.records import PATIENT_ID_RE
+
+    if not isinstance(patient_id, str) or not PATIENT_ID_RE.match(patient_id):
+        raise NotFound("No patient with that id at this clinic.", code="patient_not_found")
+    try:
+        return patient_json(PatientModel.get(clinic.clinic_key, patient_id))
+    except PatientModel.DoesNotExist:
+        raise NotFound("No patient with that id at this clinic.", code="patient_not_found") from None

@@ -1,0 +1,253 @@
+"""Set-password invitations by email, for portal accounts and staff members.
+
+A token is 256 random bits; only its SHA-256 is stored (a `TokenModel` of kind
+"invitation" or "staff_invitation", `subject_id` = the account id or staff
+username key), and the record it invites keeps the same hash in
+`invitation_token_hash`, so a new invitation kills the old one. A token works
+once (its delete is conditional) and expires after the clinic's
+`invitation_hours`; TTL removes it later, and every read checks expiry itself.
+
+An invitation is created in the same transaction as the record it belongs to;
+the email is sent after that commits, and whether SES took it is recorded
+afterwards (`invitation_status` "sent" or "failed"), so a failed email never
+leaves a half-created record, and resending repairs it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from chalicelib.core import audit
+from chalicelib.core.audit import RequestInfo
+from chalicelib.core.errors import InvalidRequest
+from chalicelib.core.ids import hash_token, new_token, now
+
+PATIENT_KIND = "invitation"
+STAFF_KIND = "staff_invitation"
+KINDS = (PATIENT_KIND, STAFF_KIND)
+MAX_TOKEN_LENGTH = 128
+
+TOKEN_INVALID_MESSAGE = ("This link no longer works: it was already used, it has expired, or a newer "
+                         "invitation replaced it. Ask your clinic to send you a new invitation.")
+
+
+def token_invalid() -> InvalidRequest:
+    return InvalidRequest(TOKEN_INVALID_MESSAGE, code="token_invalid")
+
+
+@dataclass
+class Invite:
+    token: str          # goes into the email only
+    token_hash: str
+    expires_at: int
+    item: object        # unsaved TokenModel
+
+
+def new_invite(clinic, kind: str, subject_id: str, at: int) -> Invite:
+    from chalicelib.models import TokenModel
+
+    token, token_hash = new_token()
+    expires = at + clinic.settings.invitation_hours * 3600
+    item = TokenModel(token_hash, kind=kind, clinic_key=clinic.clinic_key, subject_id=subject_id,
+                      created_at=at, expires_at=datetime.fromtimestamp(expires, tz=timezone.utc))
+    return Invite(token, token_hash, expires, item)
+
+
+def pending_actions(model, invite: Invite) -> list:
+    """Actions that point a record (account or staff) at a new invitation."""
+    return [model.invitation_token_hash.set(invite.token_hash), model.invitation_status.set("pending"),
+            model.invitation_expires_at.set(invite.expires_at)]
+
+
+def save_token(tw, invite: Invite) -> None:
+    from chalicelib.models import TokenModel
+
+    tw.save(invite.item, condition=TokenModel.token_hash.does_not_exist())
+
+
+def kill_token(tw, token_hash: str | None) -> None:
+    """Delete an outstanding invitation token inside a transaction (if there is one)."""
+    from chalicelib.models import TokenModel
+
+    if token_hash:
+        tw.delete(TokenModel(token_hash))
+
+
+def invite_link(token: str) -> str:
+    from chalicelib.core.settings import get_settings
+
+    return f"{get_settings().public_base_url}/invite?token={token}"
+
+
+def invitation_email(clinic, kind: str, *, to: str, first_name: str, username: str, token: str,
+                     hours: int):
+    from chalicelib.core.mail import Email, render
+
+    portal = "patient portal" if kind == PATIENT_KIND else "Staff Portal"
+    subject, text, html = render(
+        subject=f"{clinic.name}: set up your {portal} account",
+        greeting=f"Hello {first_name},",
+        paragraphs=[f"{clinic.name} has set up a {portal} account for you. "
+                    "Open the link below to choose your password."],
+        facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id), ("Username", username)],
+        link_text="Choose your password",
+        link=invite_link(token),
+        closing=[f"The link works once and expires in {hours} hours. If it has expired, "
+                 f"ask {clinic.name} to send you a new invitation.",
+                 "If you were not expecting this email, you can ignore it."],
+    )
+    return Email(to=to, subject=subject, text=text, html=html)
+
+
+def deliver(clinic, kind: str, invite: Invite, *, record_key, to: str, first_name: str, username: str,
+            info: RequestInfo, actor: dict, subject: dict) -> str:
+    """Send the invitation email, then record on the record whether SES took it
+    ("sent" or "failed"), with an audit event. Returns that status."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.core.db import transact_write
+    from chalicelib.core.mail import MailError, send
+
+    try:
+        send(invitation_email(clinic, kind, to=to, first_name=first_name, username=username,
+                              token=invite.token, hours=clinic.settings.invitation_hours))
+        status = "sent"
+    except MailError:
+        status = "failed"
+    model = type(record_key)
+
+    def write(tw):
+        # Only if this invitation is still the record's current one (not replaced, not accepted).
+        tw.update(record_key, actions=[model.invitation_status.set(status)],
+                  condition=model.invitation_token_hash == invite.token_hash)
+        tw.save(audit.event(clinic.clinic_key, "invitation_email", info=info, outcome=status,
+                            actor=actor, subject=subject, details={"to": to}))
+
+    try:
+        transact_write(write)
+    except TransactWriteError:
+        pass  # a newer invitation or the acceptance already moved the record on
+    return status
+
+
+# ---------------------------------------------------------------- the invited person
+
+def _awaiting(kind: str, item) -> bool:
+    if kind == PATIENT_KIND:
+        return item.status == "invited"
+    return item.password_hash is None and bool(item.enabled)
+
+
+def _awaiting_condition(kind: str, model, token_hash: str):
+    condition = model.invitation_token_hash == token_hash
+    if kind == PATIENT_KIND:
+        return condition & (model.status == "invited")
+    return condition & model.password_hash.does_not_exist() & (model.enabled == True)  # noqa: E712
+
+
+def _resolve(token: object):
+    """(token item, clinic, LoginRecord) for a live invitation token, or token_invalid."""
+    from chalicelib.auth import principals
+    from chalicelib.clinics.records import Clinic
+    from chalicelib.models import ClinicModel, PortalAccountModel, StaffModel, TokenModel
+
+    if not isinstance(token, str) or not 16 <= len(token) <= MAX_TOKEN_LENGTH:
+        raise token_invalid()
+    token_hash = hash_token(token)
+    try:
+        item = TokenModel.get(token_hash, consistent_read=True)
+    except TokenModel.DoesNotExist:
+        raise token_invalid() from None
+    if item.kind not in KINDS or item.expires_at is None or item.expires_at.timestamp() <= now():
+        raise token_invalid()
+    model, build = ((PortalAccountModel, principals.from_account) if item.kind == PATIENT_KIND
+                    else (StaffModel, principals.from_staff))
+    try:
+        clinic = Clinic.from_model(ClinicModel.get(item.clinic_key))
+        record_item = model.get(item.clinic_key, item.subject_id, consistent_read=True)
+    except (ClinicModel.DoesNotExist, model.DoesNotExist):
+        raise token_invalid() from None
+    if record_item.invitation_token_hash != token_hash or not _awaiting(item.kind, record_item):
+        raise token_invalid()
+    return item, clinic, build(record_item)
+
+
+def lookup(token: object) -> dict:
+    """What the set-password page shows, without using the token up."""
+    from chalicelib.core.changes import iso
+
+    item, clinic, record = _resolve(token)
+    return {
+        "clinic_id": clinic.clinic_id,
+        "clinic_name": clinic.name,
+        "login_type": "patient" if item.kind == PATIENT_KIND else "staff",
+        "username": record.username,
+        "first_name": record.first_name,
+        "last_name": record.last_name,
+        "expires_at": iso(item.expires_at.timestamp()),
+        "password_policy": {"min_length": clinic.settings.password_min_length,
+                            "min_classes": clinic.settings.password_min_classes},
+    }
+
+
+def accept(token: object, password: object, info: RequestInfo) -> None:
+    """Set the invited person's password (clinic policy) and activate the record;
+    the token is used up in the same transaction. A weak password changes nothing."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.core.db import transact_write
+    from chalicelib.models import TokenModel
+    from chalicelib.auth.passwords import check_policy, hash_password
+    from chalicelib.portal_accounts.records import status_key
+
+    item, clinic, record = _resolve(token)
+    check_policy(password, clinic.settings, record.user_inputs)
+    at = now()
+    model = type(record.item)
+    actions = [model.password_hash.set(hash_password(password)), model.force_password_change.set(False),
+               model.password_changed_at.set(at), model.invitation_status.set("accepted"),
+               model.invitation_token_hash.remove(), model.invitation_expires_at.remove(),
+               model.updated_at.set(at)]
+    if item.kind == PATIENT_KIND:
+        actions += [model.status.set("active"), model.status_key.set(status_key(clinic.clinic_key, "active"))]
+
+    def write(tw):
+        tw.delete(TokenModel(item.token_hash), condition=TokenModel.token_hash.exists())
+        tw.update(record.item, actions=actions,
+                  condition=_awaiting_condition(item.kind, model, item.token_hash))
+        tw.save(audit.event(clinic.clinic_key, "invitation_accepted", info=info, outcome="succeeded",
+                            actor={"kind": record.kind, "username": record.username},
+                            subject={"kind": record.kind, "id": record.subject_id}))
+
+    try:
+        transact_write(write)
+    except TransactWriteError as exc:
+        from chalicelib.core.db import cancellation_codes
+
+        if "ConditionalCheckFailed" in cancellation_codes(exc):
+            raise token_invalid() from None  # used at the same moment, or replaced
+        raise
+
+
+def resend(clinic, kind: str, record_item, *, subject_id: str, condition, extra_actions: list,
+           to: str, first_name: str, username: str, info: RequestInfo, actor: dict, subject: dict) -> str:
+    """A new invitation for a record still awaiting one; the old token dies in the
+    same transaction. Raises TransactWriteError if `condition` fails. Returns the
+    email's status."""
+    from chalicelib.core.db import transact_write
+
+    at = now()
+    invite = new_invite(clinic, kind, subject_id, at)
+    model = type(record_item)
+
+    def write(tw):
+        kill_token(tw, record_item.invitation_token_hash)
+        save_token(tw, invite)
+        tw.update(record_item, actions=pending_actions(model, invite) + extra_actions, condition=condition)
+        tw.save(audit.event(clinic.clinic_key, "invitation_resent", info=info, outcome="succeeded",
+                            actor=actor, subject=subject))
+
+    transact_write(write)
+    key = model(record_item.clinic_key, getattr(record_item, model._range_keyname))
+    return deliver(clinic, kind, invite, record_key=key, to=to, first_name=first_name, username=username,
+                   info=info, actor=actor, subject=subject)

@@ -1,0 +1,243 @@
+"""Form requests: staff ask a portal account to fill in a named form; the account
+(with the `forms` section) sees its open requests and completes one with its
+answers (a JSON object). Staff see every request of an account and its status,
+and may cancel an open one.
+
+Requests live in the clinic's partition (`clinic_key`, `request_id`); the
+by_account index lists one account's requests, newest first, one Query a page.
+Answers are stored as the JSON text the account sent, bounded in size; they are
+never copied into the audit log.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+from chalicelib.core import audit
+from chalicelib.core.audit import RequestInfo
+from chalicelib.core.changes import actor, iso
+from chalicelib.core.db import page_start, query_page
+from chalicelib.core.db import encode_cursor
+from chalicelib.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from chalicelib.core.ids import new_id, now
+
+PAGE_SIZE = 50
+MAX_FORM_NAME = 200
+MAX_NOTE = 2000
+MAX_ANSWERS_CHARS = 10_000
+MAX_ANSWERS_DEPTH = 6
+REQUEST_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FORMS = "forms"
+KEYS = ("account_key", "created_key", "clinic_key", "request_id")
+
+
+def request_not_found() -> NotFound:
+    return NotFound("No form request with that id.", code="form_request_not_found")
+
+
+def request_json(item, *, answers: bool = False, for_staff: bool = True) -> dict:
+    out = {
+        "request_id": item.request_id,
+        "account_id": item.account_id,
+        "form_name": item.form_name,
+        "note": item.note,
+        "due_date": item.due_date,
+        "status": item.status,
+        "created_at": iso(item.created_at),
+        "completed_at": iso(item.completed_at),
+    }
+    if for_staff:
+        out["requested_by"] = item.requested_by
+        out["cancelled_at"] = iso(item.cancelled_at)
+    if answers:
+        out["answers"] = json.loads(item.answers_json) if item.answers_json else None
+    return out
+
+
+def check_due_date(value: object) -> str | None:
+    if value is None:
+        return None
+    bad = InvalidRequest("due_date must be a date written YYYY-MM-DD.")
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        raise bad
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise bad from None
+    if not 2000 <= day.year <= 2100:
+        raise bad
+    return value
+
+
+def _depth(value, level: int = 0) -> int:
+    if isinstance(value, dict):
+        return max([level + 1] + [_depth(v, level + 1) for v in value.values()])
+    if isinstance(value, list):
+        return max([level + 1] + [_depth(v, level + 1) for v in value])
+    return level
+
+
+def check_answers(value: object) -> str:
+    """The answers as compact JSON text, or InvalidRequest."""
+    if not isinstance(value, dict):
+        raise InvalidRequest("answers must be a JSON object.")
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if len(text) > MAX_ANSWERS_CHARS:
+        raise InvalidRequest(f"answers are larger than {MAX_ANSWERS_CHARS} characters.", code="answers_too_large")
+    if _depth(value) > MAX_ANSWERS_DEPTH:
+        raise InvalidRequest(f"answers are nested deeper than {MAX_ANSWERS_DEPTH} levels.")
+    return text
+
+
+def _account_key(clinic_key: str, account_id: str) -> str:
+    return f"{clinic_key}#{account_id}"
+
+
+def _get(clinic_key: str, request_id: object):
+    from chalicelib.models import FormRequestModel
+
+    if not isinstance(request_id, str) or not REQUEST_ID_RE.match(request_id):
+        raise request_not_found()
+    try:
+        return FormRequestModel.get(clinic_key, request_id, consistent_read=True)
+    except FormRequestModel.DoesNotExist:
+        raise request_not_found() from None
+
+
+def _write(build, not_found, closed):
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.core.db import cancellation_codes, transact_write
+
+    try:
+        transact_write(build)
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in cancellation_codes(exc):
+            raise closed() if closed else not_found() from None
+        raise
+
+
+def _closed() -> Conflict:
+    return Conflict("This form request is no longer open.", code="form_request_closed")
+
+
+# ---------------------------------------------------------------- staff
+
+def create_request(session, clinic, account_id: str, *, form_name: str, note: str | None,
+                   due_date: str | None, info: RequestInfo) -> dict:
+    from chalicelib.models import FormRequestModel, PortalAccountModel as A
+    from chalicelib.portal_accounts.admin import account_not_found, get_account
+
+    account = get_account(clinic.clinic_key, account_id)
+    if FORMS not in (account.permissions or []):
+        raise Conflict("This account does not have the Forms section. Add it to the account's permissions "
+                       "first.", code="forms_not_permitted")
+    due_date = check_due_date(due_date)
+    at = now()
+    rid = new_id()
+    item = FormRequestModel(clinic.clinic_key, rid, account_id=account.account_id,
+                            account_key=_account_key(clinic.clinic_key, account.account_id),
+                            created_key=f"{at:010d}#{rid}", form_name=form_name.strip(),
+                            note=(note.strip() or None) if note else None, due_date=due_date, status="open",
+                            requested_by=session.username, created_at=at)
+
+    def write(tw):
+        tw.condition_check(A, clinic.clinic_key, account.account_id, condition=A.account_id.exists())
+        tw.save(item, condition=FormRequestModel.request_id.does_not_exist())
+        tw.save(audit.event(clinic.clinic_key, "form_request_created", info=info, outcome="succeeded",
+                            actor=actor(session),
+                            subject={"kind": "patient", "id": account.account_id, "username": account.username},
+                            details={"request_id": rid, "form_name": item.form_name, "due_date": due_date}))
+
+    _write(write, account_not_found, None)
+    return request_json(item)
+
+
+def list_for_account(clinic, account_id: str, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
+    """Every request of one account, newest first (staff view, without answers)."""
+    from chalicelib.models import FormRequestModel as F
+    from chalicelib.portal_accounts.admin import get_account
+
+    account = get_account(clinic.clinic_key, account_id)
+    key = _account_key(clinic.clinic_key, account.account_id)
+    start = page_start(cursor, hash_name="account_key", hash_value=key, key_names=KEYS)
+    items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
+                                 key_names=KEYS,
+                                 scan_index_forward=False)
+    return {"items": [request_json(i) for i in items], "next_cursor": encode_cursor(last_key)}
+
+
+def get_for_staff(clinic, account_id: str, request_id: str) -> dict:
+    item = _get(clinic.clinic_key, request_id)
+    if item.account_id != account_id:
+        raise request_not_found()
+    return request_json(item, answers=True)
+
+
+def cancel_request(session, clinic, account_id: str, request_id: str, info: RequestInfo) -> dict:
+    from chalicelib.models import FormRequestModel as F
+
+    item = _get(clinic.clinic_key, request_id)
+    if item.account_id != account_id:
+        raise request_not_found()
+    if item.status != "open":
+        raise _closed()
+    at = now()
+
+    def write(tw):
+        tw.update(item, actions=[F.status.set("cancelled"), F.cancelled_at.set(at)],
+                  condition=(F.status == "open"))
+        tw.save(audit.event(clinic.clinic_key, "form_request_cancelled", info=info, outcome="succeeded",
+                            actor=actor(session), subject={"kind": "patient", "id": account_id},
+                            details={"request_id": request_id, "form_name": item.form_name}))
+
+    _write(write, request_not_found, _closed)
+    item.status, item.cancelled_at = "cancelled", at
+    return request_json(item)
+
+
+# ---------------------------------------------------------------- the account itself
+
+def require_forms(session) -> None:
+    if session.kind != "patient" or FORMS not in (session.permissions or []):
+        raise Forbidden("You do not have access to forms.", code="forbidden")
+
+
+def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
+    """The signed-in account's open requests, newest first."""
+    from chalicelib.models import FormRequestModel as F
+
+    require_forms(session)
+    key = _account_key(session.clinic_key, session.subject_id)
+    start = page_start(cursor, hash_name="account_key", hash_value=key, key_names=KEYS)
+    items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
+                                 key_names=KEYS,
+                                 scan_index_forward=False, filter_condition=(F.status == "open"))
+    return {"items": [request_json(i, for_staff=False) for i in items], "next_cursor": encode_cursor(last_key)}
+
+
+def complete(session, request_id: str, answers: object, info: RequestInfo) -> dict:
+    from chalicelib.models import FormRequestModel as F
+
+    require_forms(session)
+    text = check_answers(answers)
+    item = _get(session.clinic_key, request_id)
+    if item.account_id != session.subject_id:
+        raise request_not_found()
+    if item.status != "open":
+        raise _closed()
+    at = now()
+
+    def write(tw):
+        tw.update(item, actions=[F.status.set("completed"), F.completed_at.set(at),
+                                 F.completed_by.set(session.username), F.answers_json.set(text)],
+                  condition=(F.status == "open") & (F.account_id == session.subject_id))
+        tw.save(audit.event(session.clinic_key, "form_request_completed", info=info, outcome="succeeded",
+                            actor=actor(session), subject={"kind": "patient", "id": session.subject_id},
+                            details={"request_id": request_id, "form_name": item.form_name}))
+
+    _write(write, request_not_found, _closed)
+    item.status, item.completed_at, item.completed_by, item.answers_json = "completed", at, session.username, text
+    return request_json(item, answers=True, for_staff=False)

@@ -1,0 +1,60 @@
+"""Patient-portal accounts: records and their username claims."""
+from __future__ import annotations
+
+import re
+
+from chalicelib.core.errors import InvalidRequest
+from chalicelib.core.ids import new_id, normalize_key, now
+
+PORTAL_SECTIONS = ("appointments", "visit_summaries", "test_results", "messages", "refills",
+                   "billing", "forms")
+ACCESS_TYPES = ("self", "authorized_rep")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def check_email(value: object, field: str = "username") -> str:
+    if not isinstance(value, str) or len(value) > 254 or not EMAIL_RE.match(value.strip()):
+        raise InvalidRequest(f"{field} must be an email address.", code="invalid_email")
+    return value.strip()
+
+
+def check_permissions(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise InvalidRequest(f"permissions must be a list of: {', '.join(PORTAL_SECTIONS)}.")
+    unknown = [p for p in value if p not in PORTAL_SECTIONS]
+    if unknown:
+        raise InvalidRequest(f"Unknown portal section {unknown[0]!r}; sections are: {', '.join(PORTAL_SECTIONS)}.",
+                             code="invalid_permission")
+    return [p for p in PORTAL_SECTIONS if p in value]
+
+
+def status_key(clinic_key: str, status: str) -> str:
+    return f"{clinic_key}#{status}"
+
+
+def new_account_items(clinic_key: str, *, patient_id: str, username: str, first_name: str,
+                      last_name: str, access_type: str, permissions: list[str],
+                      force_password_change: bool, password_hash: str | None, status: str,
+                      patient_first_name: str | None = None, patient_last_name: str | None = None):
+    """(account, username claim): unsaved; save both in one transaction (`claim_condition`)."""
+    from chalicelib.models import PortalAccountModel, PortalUsernameModel
+
+    at = now()
+    ukey = normalize_key(username)
+    account = PortalAccountModel(
+        clinic_key, new_id(), patient_id=patient_id, patient_key=f"{clinic_key}#{patient_id}",
+        patient_first_name=patient_first_name, patient_last_name=patient_last_name,
+        username=username, username_key=ukey, first_name=first_name, last_name=last_name,
+        access_type=access_type, permissions=permissions, status=status,
+        status_key=status_key(clinic_key, status), enabled=status != "disabled",
+        password_hash=password_hash, force_password_change=force_password_change,
+        password_changed_at=at if password_hash else None, created_at=at, updated_at=at)
+    claim = PortalUsernameModel(f"{clinic_key}#{ukey}", clinic_key=clinic_key, account_id=account.account_id)
+    return account, claim
+
+
+def claim_condition():
+    from chalicelib.models import PortalUsernameModel
+
+    return PortalUsernameModel.login_key.does_not_exist()

@@ -1,0 +1,53 @@
+"""Staff members of a clinic."""
+from __future__ import annotations
+
+import re
+
+from chalicelib.core.db import is_conditional_failure
+from chalicelib.core.errors import Conflict, InvalidRequest
+from chalicelib.core.ids import normalize_key, now
+from chalicelib.staff.roles import ROLES
+
+STAFF_USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+
+
+def check_staff_username(username: object) -> str:
+    if not isinstance(username, str) or not STAFF_USERNAME_RE.match(username):
+        raise InvalidRequest("A staff username is 2 to 64 letters, digits, '.', '-' or '_' (e.g. DoeJ).")
+    return username
+
+
+def check_roles(roles: object) -> list[str]:
+    if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
+        raise InvalidRequest(f"roles must be a non-empty list of: {', '.join(ROLES)}.")
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise InvalidRequest(f"Unknown role {unknown[0]!r}; roles are: {', '.join(ROLES)}.")
+    return sorted(set(roles))
+
+
+def new_staff_item(clinic_key: str, *, username: str, first_name: str, last_name: str,
+                   email: str | None, roles: list[str], portal_access: bool,
+                   password_hash: str | None, force_password_change: bool):
+    from chalicelib.models import StaffModel
+
+    at = now()
+    return StaffModel(clinic_key, normalize_key(username), username=username, first_name=first_name,
+                      last_name=last_name, email=email, roles=roles, portal_access=portal_access,
+                      enabled=True, password_hash=password_hash,
+                      force_password_change=force_password_change,
+                      password_changed_at=at if password_hash else None, created_at=at)
+
+
+def save_new_staff(item) -> None:
+    """Save a new staff member; 409 if the username is taken in that clinic."""
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.models import StaffModel
+
+    try:
+        item.save(condition=StaffModel.username_key.does_not_exist())
+    except PutError as exc:
+        if is_conditional_failure(exc):
+            raise Conflict("That staff username is already in use at this clinic.", code="username_taken") from None
+        raise

@@ -1,0 +1,165 @@
+"""Real replies of the management routes (patients, portal accounts, form requests,
+invitations, staff, settings) checked against docs/openapi.yaml: a success reply
+of every operation, and the error codes people will meet."""
+import pytest
+
+from tests.conftest import ADMIN_PW, CLINICIAN_PW, login
+from tests.portal_helpers import (STRONG_PW, ann_account_id, desk, lakeside_admin, patient, rep_body, self_body,
+                                  sent_messages, signed_in, token_in)
+from tests.api.test_openapi import Wire, load_doc, operations
+
+MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
+              "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",
+              "/api/invitations/")
+
+P = "/api/clinics/{clinic_id}/patients"
+PID = P + "/{patient_id}"
+A = "/api/clinics/{clinic_id}/portal-accounts"
+AID = A + "/{account_id}"
+F = AID + "/form-requests"
+FID = F + "/{request_id}"
+S = "/api/clinics/{clinic_id}/staff"
+SID = S + "/{username}"
+SET = "/api/clinics/{clinic_id}/settings"
+MINE = "/api/portal/form-requests"
+DONE = MINE + "/{request_id}/complete"
+LOOKUP = "/api/invitations/lookup"
+ACCEPT = "/api/invitations/accept"
+
+
+def test_management_wire_matches_document(gateway, seeded):
+    w = Wire()
+    staff = desk(gateway)
+    admin = signed_in(gateway, "DoeJ", ADMIN_PW)
+    base = "/api/clinics/SUNRISE"
+
+    # Patients.
+    w.check(staff.get(f"{base}/patients?q=lee"), "GET", P)
+    w.check(staff.get(f"{base}/patients?cursor=bad"), "GET", P, code="invalid_cursor")
+    w.check(staff.get(f"{base}/patients/P100"), "GET", PID)
+    w.check(staff.get(f"{base}/patients/P999"), "GET", PID, code="patient_not_found")
+    w.check(signed_in(gateway, "PatelR", CLINICIAN_PW).get(f"{base}/patients"), "GET", P, code="forbidden")
+
+    # Portal accounts: create both kinds, and the ways creating fails.
+    r = w.check(staff.post(f"{base}/portal-accounts", json=rep_body()), "POST", A)
+    rep_id = r.json()["account"]["account_id"]
+    token = token_in(sent_messages()[-1])
+    r = w.check(staff.post(f"{base}/portal-accounts", json=self_body()), "POST", A)
+    self_id = r.json()["account"]["account_id"]
+    w.check(staff.post(f"{base}/portal-accounts", json=self_body()), "POST", A, code="username_taken")
+    w.check(staff.post(f"{base}/portal-accounts", json=rep_body(username="x@example.com", patient_id="L200")),
+            "POST", A, code="patient_not_found")
+    w.check(staff.post(f"{base}/portal-accounts", json=rep_body(permissions=["x"])), "POST", A,
+            code="invalid_permission")
+    w.check(staff.post(f"{base}/portal-accounts", json=rep_body(username="nope")), "POST", A, code="invalid_email")
+    w.check(staff.post(f"{base}/portal-accounts", body=b"{", headers={"content-type": "application/json"}),
+            "POST", A, code="invalid_json")
+    w.check(lakeside_admin(gateway).post(f"{base}/portal-accounts", json=rep_body()), "POST", A,
+            code="wrong_clinic")
+
+    # Invitations.
+    w.check(gateway.browser().post("/api/invitations/lookup", json={"token": token}), "POST", LOOKUP)
+    w.check(gateway.browser().post("/api/invitations/accept", json={"token": token, "password": "short"}),
+            "POST", ACCEPT, code="password_policy")
+    w.check(gateway.browser().post("/api/invitations/accept", json={"token": token, "password": STRONG_PW}),
+            "POST", ACCEPT)
+    w.check(gateway.browser().post("/api/invitations/accept", json={"token": token, "password": STRONG_PW}),
+            "POST", ACCEPT, code="token_invalid")
+    w.check(gateway.browser().post("/api/invitations/lookup", json={"token": token}), "POST", LOOKUP,
+            code="token_invalid")
+
+    # User Management and the account's actions.
+    w.check(staff.get(f"{base}/portal-accounts?status=enabled"), "GET", A)
+    w.check(staff.get(f"{base}/portal-accounts?status=sometimes"), "GET", A, code="invalid_request")
+    w.check(staff.get(f"{base}/portal-accounts/{self_id}"), "GET", AID)
+    w.check(staff.get(f"{base}/portal-accounts/0123456789abcdef0123456789abcdef"), "GET", AID,
+            code="account_not_found")
+    w.check(staff.patch(f"{base}/portal-accounts/{rep_id}", json={"permissions": ["forms", "billing"]}),
+            "PATCH", AID)
+    w.check(staff.patch(f"{base}/portal-accounts/{rep_id}", json={"username": "x@example.com"}),
+            "PATCH", AID, code="invalid_request")
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/force-password-change"), "POST",
+            AID + "/force-password-change")
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/reset-password"), "POST", AID + "/reset-password")
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/resend-invitation"), "POST", AID + "/resend-invitation",
+            code="not_invited")
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/disable"), "POST", AID + "/disable")
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/enable"), "POST", AID + "/enable")
+    r = w.check(staff.post(f"{base}/portal-accounts", json=rep_body(username="rep2@example.com")), "POST", A)
+    invited_id = r.json()["account"]["account_id"]
+    w.check(staff.post(f"{base}/portal-accounts/{invited_id}/resend-invitation"), "POST",
+            AID + "/resend-invitation")
+    w.check(staff.post(f"{base}/portal-accounts/{invited_id}/reset-password"), "POST", AID + "/reset-password",
+            code="invitation_pending")
+
+    # Form requests.
+    r = w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests",
+                           json={"form_name": "Consent", "due_date": "2031-05-01"}), "POST", F)
+    request_id = r.json()["form_request"]["request_id"]
+    w.check(staff.post(f"{base}/portal-accounts/{ann_account_id(staff)}/form-requests", json={"form_name": "X"}),
+            "POST", F, code="forms_not_permitted")
+    w.check(staff.get(f"{base}/portal-accounts/{rep_id}/form-requests"), "GET", F)
+    temp = staff.post(f"{base}/portal-accounts/{rep_id}/reset-password").json()["credentials"]["temporary_password"]
+    rep = gateway.browser()
+    login(rep, "rep@example.com", temp, login_type="patient")
+    assert rep.post("/api/me/password", json={"current_password": temp, "new_password": STRONG_PW}).status == 204
+    w.check(rep.get("/api/portal/form-requests"), "GET", MINE)
+    w.check(patient(gateway).get("/api/portal/form-requests"), "GET", MINE, code="forbidden")
+    w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
+            "POST", DONE)
+    w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
+            "POST", DONE, code="form_request_closed")
+    w.check(staff.get(f"{base}/portal-accounts/{rep_id}/form-requests/{request_id}"), "GET", FID)
+    other = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Other"}).json()
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests/{other['form_request']['request_id']}/cancel"),
+            "POST", FID + "/cancel")
+    w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests/{request_id}/cancel"), "POST",
+            FID + "/cancel", code="form_request_closed")
+
+    w.check(staff.delete(f"{base}/portal-accounts/{rep_id}"), "DELETE", AID)
+    w.check(staff.delete(f"{base}/portal-accounts/{rep_id}"), "DELETE", AID, code="account_not_found")
+
+    # Staff management.
+    new = {"username": "LopezM", "first_name": "Maria", "last_name": "Lopez", "email": "maria@sunrise.example",
+           "roles": ["front_desk"]}
+    w.check(admin.post(f"{base}/staff", json=new), "POST", S)
+    w.check(admin.post(f"{base}/staff", json=new), "POST", S, code="username_taken")
+    w.check(staff.post(f"{base}/staff", json=new), "POST", S, code="forbidden")
+    w.check(admin.get(f"{base}/staff"), "GET", S)
+    w.check(admin.get(f"{base}/staff/lopezm"), "GET", SID)
+    w.check(admin.get(f"{base}/staff/nobody"), "GET", SID, code="staff_not_found")
+    w.check(admin.patch(f"{base}/staff/lopezm", json={"roles": ["front_desk", "clinician"]}), "PATCH", SID)
+    w.check(admin.patch(f"{base}/staff/doej", json={"roles": ["clinician"]}), "PATCH", SID, code="self_lockout")
+    w.check(admin.post(f"{base}/staff/lopezm/disable"), "POST", SID + "/disable")
+    w.check(admin.post(f"{base}/staff/lopezm/enable"), "POST", SID + "/enable")
+    w.check(admin.post(f"{base}/staff/lopezm/reset-password"), "POST", SID + "/reset-password")
+    w.check(admin.post(f"{base}/staff/lopezm/resend-invitation"), "POST", SID + "/resend-invitation",
+            code="not_invited")
+    w.check(admin.post(f"{base}/staff", json=dict(new, username="InvitedI", send_invitation=True)), "POST", S)
+    w.check(admin.post(f"{base}/staff/invitedi/resend-invitation"), "POST", SID + "/resend-invitation")
+
+    # Settings.
+    w.check(admin.get(f"{base}/settings"), "GET", SET)
+    w.check(admin.patch(f"{base}/settings", json={"lockout_threshold": 3}), "PATCH", SET)
+    w.check(admin.patch(f"{base}/settings", json={"lockout_threshold": 0}), "PATCH", SET, code="invalid_request")
+    w.check(staff.patch(f"{base}/settings", json={"lockout_threshold": 3}), "PATCH", SET, code="forbidden")
+    w.check(gateway.browser().get(f"{base}/settings"), "GET", SET, code="not_authenticated")
+
+    w.assert_ok()
+    unchecked = []
+    for path, method, op, _ in operations(load_doc()):
+        if not path.startswith(MANAGEMENT):
+            continue
+        success = {s for s in op.get("responses", {}) if str(s).startswith("2")}
+        if not any((path, method, s) in w.checked for s in success):
+            unchecked.append(f"{method.upper()} {path}")
+    assert not unchecked, f"no success reply checked for: {unchecked}"
+
+
+@pytest.mark.parametrize("path", ["/api/invitations/accept", "/api/invitations/lookup"])
+def test_invitation_routes_refuse_foreign_origins(gateway, seeded, path):
+    w = Wire()
+    b = gateway.browser(origin="https://evil.example")
+    w.check(b.post(path, json={"token": "x" * 43, "password": STRONG_PW} if path.endswith("accept")
+                   else {"token": "x" * 43}), "POST", path, code="origin_mismatch")
+    w.assert_ok()
