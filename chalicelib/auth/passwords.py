@@ -5,7 +5,7 @@ import functools
 
 from chalicelib.core.errors import InvalidRequest
 
-MAX_PASSWORD_LENGTH = 1024  # far above the 128 the policy promises; bounds hashing work
+from chalicelib.core.limits import PASSWORD_MAX as MAX_PASSWORD_LENGTH  # noqa: E402
 
 
 class PasswordPolicyError(InvalidRequest):

@@ -8,7 +8,7 @@ from chalicelib.core.db import is_conditional_failure
 from chalicelib.core.errors import Conflict, InvalidRequest, NotFound
 from chalicelib.core.ids import normalize_key, now
 
-CLINIC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+from chalicelib.core.limits import CLINIC_ID_RE  # noqa: E402,F401
 
 
 @dataclass(frozen=True)

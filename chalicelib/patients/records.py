@@ -6,7 +6,7 @@ import re
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key, now
 
-PATIENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+from chalicelib.core.limits import PATIENT_ID_RE  # noqa: E402,F401
 
 
 def check_patient_id(patient_id: object) -> str:

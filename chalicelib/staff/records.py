@@ -8,7 +8,7 @@ from chalicelib.core.errors import Conflict, InvalidRequest
 from chalicelib.core.ids import normalize_key, now
 from chalicelib.staff.roles import ROLES
 
-STAFF_USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+from chalicelib.core.limits import STAFF_USERNAME_RE  # noqa: E402,F401
 
 
 def check_staff_username(username: object) -> str:
