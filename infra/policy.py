@@ -36,7 +36,7 @@ APP_NAME = "clinic-portal"
 # call it), no CreateTable/DeleteTable.
 TABLE_ACTIONS = {
     "dynamodb:GetItem": "Model.get; each Get of a TransactGetItems (chalicelib.core.db.transact_get)",
-    "dynamodb:PutItem": "Model.save; each Put of a TransactWriteItems (chalicelib.core.db.transact_write)",
+    "dynamodb:PutItem": "Model.save; each Put of a TransactWriteItems (chalicelib.core.records.write)",
     "dynamodb:UpdateItem": "Model.update (atomic ADD counters, session touch); each Update of a TransactWriteItems",
     "dynamodb:DeleteItem": "Model.delete (single-use tokens); each Delete of a TransactWriteItems",
     "dynamodb:Query": "Model.query (audit events newest first)",

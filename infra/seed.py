@@ -140,7 +140,7 @@ def _already_there(seed: dict) -> str | None:
 def load(data: object) -> dict:
     """Validate, then write. Returns counts per section."""
     from chalicelib.clinics.records import create_clinic
-    from chalicelib.core.db import transact_write
+    from chalicelib.core.records import write
     from chalicelib.auth.passwords import hash_password
     from chalicelib.patients.records import new_patient_item
     from chalicelib.portal_accounts.records import claim_condition, new_account_items
@@ -174,11 +174,11 @@ def load(data: object) -> dict:
             password_hash=hash_password(password) if password else None, status=status,
             patient_first_name=patient_first, patient_last_name=patient_last)
 
-        def write(tw, account=account, claim=claim):
-            tw.save(account)
-            tw.save(claim, condition=claim_condition())
+        def build(tx, account=account, claim=claim):
+            tx.save("account", account)
+            tx.save("claim", claim, condition=claim_condition())
 
-        transact_write(write)
+        write(build)
     return {section: len(entries) for section, entries in seed.items()}
 
 

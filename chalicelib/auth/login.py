@@ -103,9 +103,7 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
 
 
 def _start_session(clinic, record, password, needs_rehash, user_counter, info, at, actor) -> LoginResult:
-    from pynamodb.exceptions import TransactWriteError
-
-    from chalicelib.core.db import cancellation_codes, transact_write
+    from chalicelib.core.records import write
     from chalicelib.models import LoginCounterModel
     from chalicelib.auth.passwords import hash_password
 
@@ -116,30 +114,25 @@ def _start_session(clinic, record, password, needs_rehash, user_counter, info, a
         actions.append(model.password_hash.set(hash_password(password)))
     item, actions, condition = principals.credential_update(record, actions)
 
-    def write(tw):
-        tw.save(session)
-        tw.save(audit.event(clinic.clinic_key, "login", info=info, outcome="succeeded", actor=actor,
-                            subject={"kind": record.kind, "id": record.subject_id}))
+    def build(tx):
+        tx.save("session", session)
+        tx.audit(audit.event(clinic.clinic_key, "login", info=info, outcome="succeeded", actor=actor,
+                             subject={"kind": record.kind, "id": record.subject_id}))
         if user_counter is not None:
-            tw.delete(LoginCounterModel(user_counter.counter_key))
-        tw.update(item, actions=actions, condition=condition)
+            tx.delete("lockout", LoginCounterModel(user_counter.counter_key))
+        tx.update("record", item, actions=actions, condition=condition)
 
-    try:
-        transact_write(write)
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in cancellation_codes(exc):
-            # The password or access changed between our read and this write.
-            raise invalid_credentials() from None
-        raise
+    # The password or access changed between our read and this write.
+    write(build, failed={"record": invalid_credentials})
     return LoginResult(token, session)
 
 
 def logout(session, info: RequestInfo) -> None:
-    from chalicelib.core.db import transact_write
+    from chalicelib.core.records import write
 
-    def write(tw):
-        tw.delete(session)
-        tw.save(audit.event(session.clinic_key, "logout", info=info, outcome="succeeded",
-                            actor={"kind": session.kind, "username": session.username}))
+    def build(tx):
+        tx.delete("session", session)
+        tx.audit(audit.event(session.clinic_key, "logout", info=info, outcome="succeeded",
+                             actor=audit.actor(session)))
 
-    transact_write(write)
+    write(build)

@@ -15,9 +15,7 @@ def change_password(session, current_password: str, new_password: str, info: Req
     """Check the current password, apply the clinic's policy, store the new hash,
     clear any forced change, and end every other session of this person (one
     transaction)."""
-    from pynamodb.exceptions import TransactWriteError
-
-    from chalicelib.core.db import cancellation_codes, transact_write
+    from chalicelib.core.records import write
     from chalicelib.models import LoginCounterModel, SessionModel
     from chalicelib.auth.passwords import check_policy, hash_password, verify_password
 
@@ -55,19 +53,18 @@ def change_password(session, current_password: str, new_password: str, info: Req
     ])
     ending = sessions.EndSessions(session.principal_key, keep_hash=session.token_hash)
 
-    def write(tw):
-        tw.update(item, actions=actions, condition=condition)
-        tw.update(session, actions=[SessionModel.password_change_required.set(False)],
+    def build(tx):
+        tx.update("record", item, actions=actions, condition=condition)
+        tx.update("session", session, actions=[SessionModel.password_change_required.set(False)],
                   condition=SessionModel.token_hash.exists())
-        tw.save(audit.event(clinic.clinic_key, "password_change", info=info, outcome="succeeded",
-                            actor=actor, subject={"kind": record.kind, "id": record.subject_id},
-                            details={"sessions_ended": ending.count}))
-        ending.add_to(tw)
+        tx.audit(audit.event(clinic.clinic_key, "password_change", info=info, outcome="succeeded",
+                             actor=actor, subject={"kind": record.kind, "id": record.subject_id},
+                             details={"sessions_ended": ending.count}))
+        ending.add_to(tx)
 
-    try:
-        transact_write(write)
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in cancellation_codes(exc):
-            raise Conflict("Your password was changed elsewhere at the same moment. Please try again.") from None
-        raise
+    def changed_elsewhere():
+        return Conflict("Your password was changed elsewhere at the same moment. Please try again.")
+
+    # Our session ended meanwhile (logged out elsewhere) counts the same: nothing changed, try again.
+    write(build, failed={"record": changed_elsewhere, "session": changed_elsewhere})
     ending.finish()

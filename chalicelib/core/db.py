@@ -1,47 +1,15 @@
-"""Small helpers over PynamoDB: transactions with retry, error classification, cursors."""
+"""Small helpers over PynamoDB: reads in one transaction, error classification, one-page Queries
+and their cursors. (Writes: `chalicelib.core.records.write`.)"""
 from __future__ import annotations
 
 import base64
 import json
-import random
-import time
-from typing import Callable
 
 from chalicelib.core.errors import InvalidRequest
 
 
 def is_conditional_failure(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def cancellation_codes(exc: Exception) -> list[str | None]:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return [getattr(r, "code", None) if r is not None else None for r in reasons]
-
-
-def transact_write(build: Callable, *, attempts: int = 3):
-    """Run `build(tw)` inside a TransactWrite, retrying on transaction conflicts.
-
-    A ConditionalCheckFailed cancellation is raised (TransactWriteError) for the
-    caller to interpret with `cancellation_codes`.
-    """
-    from pynamodb.exceptions import TransactWriteError
-    from pynamodb.transactions import TransactWrite
-
-    from chalicelib.models import connection
-
-    for attempt in range(attempts):
-        try:
-            with TransactWrite(connection=connection()) as tw:
-                result = build(tw)
-            return result
-        except TransactWriteError as exc:
-            codes = cancellation_codes(exc)
-            conflict = "TransactionConflict" in codes or exc.cause_response_code in (
-                "TransactionConflictException", "TransactionInProgressException")
-            if not conflict or attempt == attempts - 1:
-                raise
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
 
 
 def transact_get(*requests):

@@ -18,6 +18,7 @@ from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
 from chalicelib.core.audit import actor
 from chalicelib.core.ids import iso
+from chalicelib.core.records import write
 from chalicelib.core.db import page_start, query_page
 from chalicelib.core.db import encode_cursor
 from chalicelib.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
@@ -107,19 +108,6 @@ def _get(clinic_key: str, request_id: object):
         raise request_not_found() from None
 
 
-def _write(build, not_found, closed):
-    from pynamodb.exceptions import TransactWriteError
-
-    from chalicelib.core.db import cancellation_codes, transact_write
-
-    try:
-        transact_write(build)
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in cancellation_codes(exc):
-            raise closed() if closed else not_found() from None
-        raise
-
-
 def _closed() -> Conflict:
     return Conflict("This form request is no longer open.", code="form_request_closed")
 
@@ -144,15 +132,15 @@ def create_request(session, clinic, account_id: str, *, form_name: str, note: st
                             note=(note.strip() or None) if note else None, due_date=due_date, status="open",
                             requested_by=session.username, created_at=at)
 
-    def write(tw):
-        tw.condition_check(A, clinic.clinic_key, account.account_id, condition=A.account_id.exists())
-        tw.save(item, condition=FormRequestModel.request_id.does_not_exist())
-        tw.save(audit.event(clinic.clinic_key, "form_request_created", info=info, outcome="succeeded",
+    def build(tx):
+        tx.check("account", A, clinic.clinic_key, account.account_id, condition=A.account_id.exists())
+        tx.save("request", item, condition=FormRequestModel.request_id.does_not_exist())
+        tx.audit(audit.event(clinic.clinic_key, "form_request_created", info=info, outcome="succeeded",
                             actor=actor(session),
                             subject={"kind": "patient", "id": account.account_id, "username": account.username},
                             details={"request_id": rid, "form_name": item.form_name, "due_date": due_date}))
 
-    _write(write, account_not_found, None)
+    write(build, failed={"account": account_not_found})
     return request_json(item)
 
 
@@ -187,14 +175,14 @@ def cancel_request(session, clinic, account_id: str, request_id: str, info: Requ
         raise _closed()
     at = now()
 
-    def write(tw):
-        tw.update(item, actions=[F.status.set("cancelled"), F.cancelled_at.set(at)],
+    def build(tx):
+        tx.update("request", item, actions=[F.status.set("cancelled"), F.cancelled_at.set(at)],
                   condition=(F.status == "open"))
-        tw.save(audit.event(clinic.clinic_key, "form_request_cancelled", info=info, outcome="succeeded",
+        tx.audit(audit.event(clinic.clinic_key, "form_request_cancelled", info=info, outcome="succeeded",
                             actor=actor(session), subject={"kind": "patient", "id": account_id},
                             details={"request_id": request_id, "form_name": item.form_name}))
 
-    _write(write, request_not_found, _closed)
+    write(build, failed={"request": _closed})
     item.status, item.cancelled_at = "cancelled", at
     return request_json(item)
 
@@ -231,14 +219,14 @@ def complete(session, request_id: str, answers: object, info: RequestInfo) -> di
         raise _closed()
     at = now()
 
-    def write(tw):
-        tw.update(item, actions=[F.status.set("completed"), F.completed_at.set(at),
-                                 F.completed_by.set(session.username), F.answers_json.set(text)],
+    def build(tx):
+        tx.update("request", item, actions=[F.status.set("completed"), F.completed_at.set(at),
+                                            F.completed_by.set(session.username), F.answers_json.set(text)],
                   condition=(F.status == "open") & (F.account_id == session.subject_id))
-        tw.save(audit.event(session.clinic_key, "form_request_completed", info=info, outcome="succeeded",
+        tx.audit(audit.event(session.clinic_key, "form_request_completed", info=info, outcome="succeeded",
                             actor=actor(session), subject={"kind": "patient", "id": session.subject_id},
                             details={"request_id": request_id, "form_name": item.form_name}))
 
-    _write(write, request_not_found, _closed)
+    write(build, failed={"request": _closed})
     item.status, item.completed_at, item.completed_by, item.answers_json = "completed", at, session.username, text
     return request_json(item, answers=True, for_staff=False)
