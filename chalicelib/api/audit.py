@@ -8,8 +8,9 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/clinics/{clinic_id}/audit")
 def audit_log(request, clinic_id):
+    from chalicelib.api import serializers
     from chalicelib.core.audit import list_events
 
     session, clinic = authenticate_clinic(request, clinic_id, permission="audit.view")
-    cursor = (request.query_params or {}).get("cursor")
-    return json_response(list_events(clinic.clinic_key, clinic.clinic_id, cursor))
+    events, cursor = list_events(clinic.clinic_key, (request.query_params or {}).get("cursor"))
+    return json_response(serializers.page(events, cursor, lambda e: serializers.audit_event(e, clinic.clinic_id)))

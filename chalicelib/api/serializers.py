@@ -85,6 +85,31 @@ def clinic_settings(clinic) -> dict:
             "revision": clinic.revision}
 
 
+# ---------------------------------------------------------------- audit
+
+def _as_dict(value) -> dict | None:
+    if value is None:
+        return None
+    return value.as_dict() if hasattr(value, "as_dict") else dict(value)
+
+
+def audit_event(event, clinic_id: str) -> dict:
+    import time
+
+    return {
+        "event_id": event.event_key,
+        "clinic_id": clinic_id,
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(event.at)) + f".{int(event.at * 1000) % 1000:03d}Z",
+        "kind": event.kind,
+        "outcome": event.outcome,
+        "actor": _as_dict(event.actor),
+        "subject": _as_dict(event.subject),
+        "source_ip": event.source_ip,
+        "user_agent": event.user_agent,
+        "details": _as_dict(event.details),
+    }
+
+
 # ---------------------------------------------------------------- shared
 
 def page(items, next_cursor, shape) -> dict:

@@ -4,8 +4,7 @@ from __future__ import annotations
 import functools
 
 from chalicelib.core.errors import InvalidRequest
-
-from chalicelib.core.limits import PASSWORD_MAX as MAX_PASSWORD_LENGTH  # noqa: E402
+from chalicelib.core.limits import PASSWORD_MAX as MAX_PASSWORD_LENGTH
 
 
 class PasswordPolicyError(InvalidRequest):

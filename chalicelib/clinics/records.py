@@ -1,14 +1,12 @@
 """Clinics and their settings."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields
 
 from chalicelib.core.db import is_conditional_failure
 from chalicelib.core.errors import Conflict, InvalidRequest, NotFound
 from chalicelib.core.ids import normalize_key, now
-
-from chalicelib.core.limits import CLINIC_ID_RE  # noqa: E402,F401
+from chalicelib.core.limits import CLINIC_ID_RE
 
 
 @dataclass(frozen=True)

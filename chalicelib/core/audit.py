@@ -42,32 +42,12 @@ def record(clinic_key: str, kind: str, **kwargs) -> None:
     event(clinic_key, kind, **kwargs).save()
 
 
-def _as_dict(value) -> dict | None:
-    if value is None:
-        return None
-    return value.as_dict() if hasattr(value, "as_dict") else dict(value)
-
-
-def list_events(clinic_key: str, clinic_id: str, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
-    """One page of a clinic's events, newest first: one DynamoDB Query."""
+def list_events(clinic_key: str, cursor: str | None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
+    """One page of a clinic's events, newest first: one DynamoDB Query. (events, next cursor)"""
     from chalicelib.models import AuditEventModel
 
     keys = ("clinic_key", "event_key")
     start = page_start(cursor, hash_name="clinic_key", hash_value=clinic_key, key_names=keys)
     events, last_key = query_page(AuditEventModel, AuditEventModel.query, clinic_key, limit=limit,
                                   start=start, key_names=keys, scan_index_forward=False)
-    items = []
-    for ev in events:
-        items.append({
-            "event_id": ev.event_key,
-            "clinic_id": clinic_id,
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ev.at)) + f".{int(ev.at * 1000) % 1000:03d}Z",
-            "kind": ev.kind,
-            "outcome": ev.outcome,
-            "actor": _as_dict(ev.actor),
-            "subject": _as_dict(ev.subject),
-            "source_ip": ev.source_ip,
-            "user_agent": ev.user_agent,
-            "details": _as_dict(ev.details),
-        })
-    return {"items": items, "next_cursor": encode_cursor(last_key)}
+    return events, encode_cursor(last_key)

@@ -1,12 +1,9 @@
 """Patients' demographics as the clinic's record holds them."""
 from __future__ import annotations
 
-import re
-
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key, now
-
-from chalicelib.core.limits import PATIENT_ID_RE  # noqa: E402,F401
+from chalicelib.core.limits import PATIENT_ID_RE
 
 
 def check_patient_id(patient_id: object) -> str:

@@ -1,15 +1,13 @@
 """Patient-portal accounts: records and their username claims."""
 from __future__ import annotations
 
-import re
-
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import new_id, normalize_key, now
+from chalicelib.core.limits import EMAIL_MAX, EMAIL_RE
 
 PORTAL_SECTIONS = ("appointments", "visit_summaries", "test_results", "messages", "refills",
                    "billing", "forms")
 ACCESS_TYPES = ("self", "authorized_rep")
-from chalicelib.core.limits import EMAIL_MAX, EMAIL_RE  # noqa: E402
 
 
 def check_email(value: object, field: str = "username") -> str:

@@ -1,14 +1,11 @@
 """Staff members of a clinic."""
 from __future__ import annotations
 
-import re
-
 from chalicelib.core.db import is_conditional_failure
 from chalicelib.core.errors import Conflict, InvalidRequest
 from chalicelib.core.ids import normalize_key, now
+from chalicelib.core.limits import STAFF_USERNAME_RE
 from chalicelib.staff.roles import ROLES
-
-from chalicelib.core.limits import STAFF_USERNAME_RE  # noqa: E402,F401
 
 
 def check_staff_username(username: object) -> str:
