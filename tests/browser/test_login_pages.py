@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import seed_password
+from tests.browser.conftest import assert_accessible, seed_password
 
 BAYVIEW = "Bayview Community Health"
 HILLTOP = "Hilltop Medical Group"
@@ -31,14 +31,17 @@ def log_in(page, username: str, password: str):
     """Fill the form, press Log in, and return the login response."""
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    assert_accessible(page)
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as info:
         page.get_by_role("button", name="Log in").click()
     return info.value
 
 
 def assert_no_horizontal_scroll(page, viewport) -> None:
+    """The page fits the viewport, and (axe-core) has no WCAG 2.1 A/AA violation."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport.width, f"page is {width}px wide in a {viewport.width}px viewport"
+    assert_accessible(page)
 
 
 def alert(page):
@@ -46,6 +49,7 @@ def alert(page):
 
 
 def screenshot(page, directory: str, name: str, viewport) -> None:
+    assert_accessible(page)
     page.screenshot(path=os.path.join(directory, f"{name}-{viewport.name}.png"), full_page=True)
 
 
