@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import EXPECT_TIMEOUT_MS, seed_password
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, assert_accessible, audit_before_close, seed_password
 
 CLINIC = "LAKESIDE"
 CLINIC_NAME = "Lakeside Family Practice"
@@ -75,6 +75,7 @@ def other_page(chromium, portal, viewport, console):
     pg.on("pageerror", console.on_page_error)
     try:
         yield pg
+        audit_before_close(pg)
     finally:
         context.close()
 
@@ -84,6 +85,7 @@ def log_in(page, username: str, password: str, login_type: str = "Staff", clinic
     expect(page.get_by_role("tab", name=f"{login_type} Login")).to_have_attribute("aria-selected", "true")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    assert_accessible(page)
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as info:
         page.get_by_role("button", name="Log in").click()
     return info.value
@@ -93,11 +95,14 @@ def staff_home(page, portal, username: str) -> None:
     assert log_in(page, username, seed_password(username)).status == 200
     expect(page).to_have_url(portal + "/home")
     expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    assert_accessible(page)
 
 
 def assert_no_horizontal_scroll(page, viewport) -> None:
+    """The page fits the viewport, and (axe-core) has no WCAG 2.1 A/AA violation."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport.width, f"page is {width}px wide in a {viewport.width}px viewport"
+    assert_accessible(page)
 
 
 TOUCH_TARGETS = """() => {
@@ -117,6 +122,7 @@ def assert_touch_targets(page) -> None:
 
 
 def screenshot(page, directory: str, name: str, viewport) -> None:
+    assert_accessible(page)
     page.screenshot(path=os.path.join(directory, f"{name}-{viewport.name}.png"), full_page=True)
 
 
@@ -649,3 +655,4 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
         expect(patient.get_by_role("heading", name="Welcome, Dana")).to_be_visible()
         patient.goto("/portal-accounts/setup")
         expect(patient.get_by_text("This page is for clinic staff")).to_be_visible()
+
