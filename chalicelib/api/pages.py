@@ -4,7 +4,8 @@ No build step: plain HTML, CSS and JavaScript modules in chalicelib/web/. Each
 page file holds a few `name: value` lines (title, script, styles, ...), `---`,
 then its own content; `shell.html` (head, header, skip link, noscript) and, for
 the staff tools, `staff-frame.html` (tools navigation, loading, no-permission)
-are written once and wrapped around it here. `{{NAME_MAX}}`-style names in a
+are written once and wrapped around it here; `{{> part.html key=value}}` on a
+line of its own brings in a shared part (its `{{key}}` slots filled). `{{NAME_MAX}}`-style names in a
 page are the limits of `chalicelib/core/limits.py`. The lists the server owns
 are served as `/static/portal-config.json` (`page_config.py`).
 """
@@ -26,11 +27,10 @@ PAGES = {"/": "index.html", "/home": "home.html",
          "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
-# Fragments the server assembles pages from: never served on their own.
-NOT_STATIC = {"shell.html", "staff-frame.html"}
 CONFIG_NAME = "portal-config.json"
 FRAMES = {"staff": "staff-frame.html"}
 _SLOT = re.compile(r"\{\{([A-Za-z_]+)\}\}")
+_INCLUDE = re.compile(r"^\{\{> ([a-z-]+\.html)((?: [a-z_]+=[A-Za-z0-9_-]+)*)\}\}$", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=32)
@@ -47,6 +47,14 @@ def _fill(template: str, values: dict) -> str:
     return _SLOT.sub(one, template)
 
 
+def _includes(content: str) -> str:
+    """`{{> part.html key=value ...}}` on a line of its own: that fragment, its slots filled."""
+    def one(match):
+        values = dict(pair.split("=", 1) for pair in match.group(2).split())
+        return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _read(match.group(1))).rstrip("\n")
+    return _INCLUDE.sub(one, content)
+
+
 @functools.lru_cache(maxsize=16)
 def assemble(name: str) -> str:
     """The whole HTML of page file `name`: its content inside the shell."""
@@ -55,7 +63,7 @@ def assemble(name: str) -> str:
 
     head, content = _read(name).split("---\n", 1)
     meta = dict(line.split(": ", 1) for line in head.splitlines() if line.strip())
-    content = _fill(content, {n: getattr(limits, n) for n in LIMIT_NAMES})
+    content = _fill(_includes(content), {n: getattr(limits, n) for n in LIMIT_NAMES})
     if meta.get("frame"):
         content = _fill(_read(FRAMES[meta["frame"]]), {"no_permission": meta["no-permission"],
                                                         "content": content.rstrip("\n")})
@@ -127,7 +135,7 @@ def static(request, name):
         return Response(body=config_document(), status_code=200, headers={
             "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300"})
     ext = os.path.splitext(name)[1]
-    if ext not in STATIC_TYPES or "/" in name or "\\" in name or name.startswith(".") or name in NOT_STATIC:
+    if ext not in STATIC_TYPES or "/" in name or "\\" in name or name.startswith("."):
         return json_response({"error": "not_found", "message": "No such file."}, 404)
     try:
         body = _read(name)

@@ -561,33 +561,50 @@ el.form.addEventListener("submit", function (event) {
 
 // ------------------------------------------------------------ reset / resend / delete
 
-
-el.reset.addEventListener("click", function () {
-  if (!state.account) { return; }
-  clearMessages();
-  var account = state.account;
-  confirmStep(el.confirmArea, {
-    text: "Reset the password for " + account.username + "? Their current password stops working at " +
-      "once, and they will have to choose a new one when they next log in.",
-    yes: "Yes, reset the password",
-    returnFocus: el.reset,
-    onYes: function (button, close) {
-      busy(button, true, "Resetting…");
-      change("POST", "/reset-password").then(function (r) {
-        if (leaving(r)) { return; }
-        close(true);
-        if (r.ok && r.data && r.data.credentials) {
-          showAccount(r.data.account);
-          say(el.status, "The password for " + account.username + " was reset.");
-          showCredentials(el.credentials, r.data.credentials, {
-            title: "New sign-in details for " + r.data.account.first_name + " " + r.data.account.last_name
-          });
-        } else {
-          changeFailed(r);
-        }
-      });
-    }
+/* A change that needs a confirm step first (reset password, delete): `succeeded(r)`
+ * says whether the answer is a success, `done(r, account)` shows it. */
+function confirmedChange(trigger, opts) {
+  trigger.addEventListener("click", function () {
+    if (!state.account) { return; }
+    clearMessages();
+    var account = state.account;
+    confirmStep(el.confirmArea, {
+      text: opts.text(account),
+      yes: opts.yes,
+      returnFocus: trigger,
+      onYes: function (button, close) {
+        busy(button, true, opts.busy);
+        change(opts.method, opts.suffix).then(function (r) {
+          if (leaving(r)) { return; }
+          close(true);
+          if (opts.succeeded(r)) {
+            opts.done(r, account);
+          } else {
+            changeFailed(r);
+          }
+        });
+      }
+    });
   });
+}
+
+confirmedChange(el.reset, {
+  text: function (account) {
+    return "Reset the password for " + account.username + "? Their current password stops working at " +
+      "once, and they will have to choose a new one when they next log in.";
+  },
+  yes: "Yes, reset the password",
+  busy: "Resetting…",
+  method: "POST",
+  suffix: "/reset-password",
+  succeeded: function (r) { return Boolean(r.ok && r.data && r.data.credentials); },
+  done: function (r, account) {
+    showAccount(r.data.account);
+    say(el.status, "The password for " + account.username + " was reset.");
+    showCredentials(el.credentials, r.data.credentials, {
+      title: "New sign-in details for " + r.data.account.first_name + " " + r.data.account.last_name
+    });
+  }
 });
 
 el.resend.addEventListener("click", function () {
@@ -608,30 +625,21 @@ el.resend.addEventListener("click", function () {
   });
 });
 
-el.del.addEventListener("click", function () {
-  if (!state.account) { return; }
-  clearMessages();
-  var account = state.account;
-  confirmStep(el.confirmArea, {
-    text: "Delete the portal account " + account.username + "? They won't be able to log in any more, " +
-      "and this can't be undone.",
-    yes: "Yes, delete the account",
-    returnFocus: el.del,
-    onYes: function (button, close) {
-      busy(button, true, "Deleting…");
-      change("DELETE", "").then(function (r) {
-        if (leaving(r)) { return; }
-        close(true);
-        if (r.ok || r.status === 404) {
-          newForm();
-          say(el.status, "The portal account " + account.username + " was deleted.");
-          el.status.focus();
-        } else {
-          changeFailed(r);
-        }
-      });
-    }
-  });
+confirmedChange(el.del, {
+  text: function (account) {
+    return "Delete the portal account " + account.username + "? They won't be able to log in any more, " +
+      "and this can't be undone.";
+  },
+  yes: "Yes, delete the account",
+  busy: "Deleting…",
+  method: "DELETE",
+  suffix: "",
+  succeeded: function (r) { return r.ok || r.status === 404; },
+  done: function (r, account) {
+    newForm();
+    say(el.status, "The portal account " + account.username + " was deleted.");
+    el.status.focus();
+  }
 });
 
 // ------------------------------------------------------------ form requests

@@ -19,7 +19,7 @@ var el = {
   form: $("invite-form"),
   newPassword: $("new-password"),
   confirmPassword: $("confirm-password"),
-  policyHelp: $("policy-help"),
+  policyHelp: $("new-password-help"),
   error: $("invite-error"),
   submit: $("invite-submit"),
   doneStep: $("done-step"),
