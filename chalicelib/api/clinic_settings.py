@@ -1,19 +1,24 @@
 """A clinic's settings, for administrators (`clinic.settings`)."""
 from chalice import Blueprint
 
-from chalicelib.api.http import authenticate_clinic, json_body, json_response, request_info, route
+from chalicelib.api.http import (authenticate_clinic, expected_revision, json_body, record_response, request_info,
+                                 revision_field, route)
 
 bp = Blueprint(__name__)
 
 PERMISSION = "clinic.settings"
 
 
+def _reply(clinic):
+    from chalicelib.api import serializers
+
+    return record_response(serializers.clinic_settings(clinic), clinic)
+
+
 @route(bp, "/api/clinics/{clinic_id}/settings")
 def get_settings(request, clinic_id):
-    from chalicelib.clinics.admin import settings_json
-
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
-    return json_response(settings_json(clinic))
+    return _reply(clinic)
 
 
 @route(bp, "/api/clinics/{clinic_id}/settings", methods=("PATCH",))
@@ -22,5 +27,7 @@ def change_settings(request, clinic_id):
     from chalicelib.clinics.records import ClinicSettings
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
-    body = json_body(request, optional=tuple(ClinicSettings().to_dict()))
-    return json_response(use_case(session, clinic, body, request_info(request)))
+    body = json_body(request, optional=tuple(ClinicSettings().to_dict()) + ("revision",))
+    revision = expected_revision(request, revision_field(body))
+    changes = {k: v for k, v in body.items() if k != "revision"}
+    return _reply(use_case(session, clinic, changes, request_info(request), revision=revision))

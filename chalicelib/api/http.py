@@ -140,6 +140,42 @@ def bool_field(body: dict, name: str, default: bool | None = None) -> bool | Non
     return value
 
 
+def revision_field(body: dict) -> int | None:
+    """A change body's optional `revision` (what the person saw): a whole number."""
+    value = body.get("revision")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10 ** 12:
+        raise InvalidRequest("revision must be the record's revision, a whole number.")
+    return value
+
+
+def expected_revision(request, body_revision: int | None = None) -> int | None:
+    """The revision a change was made from: the `If-Match` header (`"3"`, as the
+    ETag gave it) or the body's `revision`; None when neither is sent (`*` too)."""
+    header = request.headers.get("if-match")
+    if header is None:
+        return body_revision
+    value = header.strip()
+    if value == "*":
+        return None
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit() or len(value) > 12:
+        raise InvalidRequest('If-Match must be the record\'s ETag, e.g. "3".', code="invalid_if_match")
+    if body_revision is not None and body_revision != int(value):
+        raise InvalidRequest("If-Match and revision disagree; send one of them.", code="invalid_if_match")
+    return int(value)
+
+
+def record_response(body: dict, item, status: int = 200) -> Response:
+    """A reply about one editable record: its envelope plus `ETag: "<revision>"`."""
+    from chalicelib.api.serializers import etag
+
+    return json_response(body, status, {"ETag": etag(item)})
+
+
 # ---------------------------------------------------------------- origin & auth
 
 def allowed_origins(request) -> set[str]:

@@ -3,15 +3,17 @@ create / read / change / delete, the User Management list and its actions, and
 the form requests staff make of an account."""
 from chalice import Blueprint
 
-from chalicelib.api.http import (authenticate_clinic, bool_field, choice_field, json_body, json_response,
-                                 request_info, route, text_field)
+from chalicelib.api.http import (authenticate_clinic, bool_field, choice_field, expected_revision, json_body,
+                                 json_response, record_response, request_info, revision_field, route,
+                                 text_field)
+from chalicelib.core.changes import changed_names
+from chalicelib.core.errors import InvalidRequest
+from chalicelib.core.limits import EMAIL_MAX, NAME_MAX
 
 bp = Blueprint(__name__)
 
 PERMISSION = "portal_accounts.manage"
 BASE = "/api/clinics/{clinic_id}/portal-accounts"
-MAX_NAME = 100
-MAX_USERNAME = 254
 
 
 def _clinic(request, clinic_id):
@@ -20,55 +22,91 @@ def _clinic(request, clinic_id):
 
 @route(bp, BASE)
 def list_portal_accounts(request, clinic_id):
+    from chalicelib.api import serializers
     from chalicelib.portal_accounts.listing import list_accounts
 
     session, clinic = _clinic(request, clinic_id)
     params = request.query_params or {}
-    return json_response(list_accounts(clinic, status=params.get("status") or "all",
-                                       patient_id=params.get("patient_id") or None,
-                                       q=params.get("q") or None, cursor=params.get("cursor")))
+    items, cursor = list_accounts(clinic, status=params.get("status") or "all",
+                                  patient_id=params.get("patient_id") or None,
+                                  q=params.get("q") or None, cursor=params.get("cursor"))
+    return json_response(serializers.page(items, cursor, lambda i: serializers.account(i, clinic.clinic_id)))
+
+
+def _account_reply(clinic, result, status: int = 200):
+    """`{"account": ...}` (+ `"credentials"` when a password was issued), with its ETag."""
+    from chalicelib.api import serializers
+    from chalicelib.people.admin import Issued
+
+    item = result.item if isinstance(result, Issued) else result
+    body = {"account": serializers.account(item, clinic.clinic_id)}
+    if isinstance(result, Issued) and result.credentials is not None:
+        body["credentials"] = result.credentials
+    return record_response(body, item, status)
 
 
 @route(bp, BASE, methods=("POST",))
 def create_portal_account(request, clinic_id):
     from chalicelib.patients.records import check_patient_id
     from chalicelib.portal_accounts.admin import create_account
-    from chalicelib.portal_accounts.records import ACCESS_TYPES
+    from chalicelib.portal_accounts.records import ACCESS_TYPES, check_email, check_permissions
 
     session, clinic = _clinic(request, clinic_id)
     body = json_body(request, required=("patient_id", "username", "first_name", "last_name", "access_type"),
                      optional=("force_password_change", "permissions", "send_invitation"))
     patient_id = check_patient_id(body["patient_id"])
-    username = text_field(body, "username", max_length=MAX_USERNAME)
-    first_name = text_field(body, "first_name", max_length=MAX_NAME).strip()
-    last_name = text_field(body, "last_name", max_length=MAX_NAME).strip()
+    username = check_email(text_field(body, "username", max_length=EMAIL_MAX))
+    first_name = text_field(body, "first_name", max_length=NAME_MAX).strip()
+    last_name = text_field(body, "last_name", max_length=NAME_MAX).strip()
     access_type = choice_field(body, "access_type", ACCESS_TYPES)
+    permissions = body.get("permissions")
     result = create_account(
         session, clinic, patient_id=patient_id, username=username, first_name=first_name,
         last_name=last_name, access_type=access_type,
         force_password_change=bool_field(body, "force_password_change"),
-        permissions=body.get("permissions"), send_invitation=bool_field(body, "send_invitation"),
-        info=request_info(request))
-    return json_response(result, 201)
+        permissions=None if permissions is None else check_permissions(permissions),
+        send_invitation=bool_field(body, "send_invitation"), info=request_info(request))
+    return _account_reply(clinic, result, 201)
 
 
 @route(bp, BASE + "/{account_id}")
 def get_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import account_json, get_account
+    from chalicelib.portal_accounts.admin import get_account
 
     session, clinic = _clinic(request, clinic_id)
-    return json_response({"account": account_json(get_account(clinic.clinic_key, account_id),
-                                                   clinic.clinic_id)})
+    return _account_reply(clinic, get_account(clinic.clinic_key, account_id))
+
+
+EDITABLE = ("first_name", "last_name", "access_type", "force_password_change", "permissions")
+
+
+def _changes(body: dict) -> dict:
+    from chalicelib.portal_accounts.records import ACCESS_TYPES, check_permissions
+
+    clean = changed_names(body)
+    if "access_type" in body:
+        clean["access_type"] = choice_field(body, "access_type", ACCESS_TYPES)
+    if "force_password_change" in body:
+        if not isinstance(body["force_password_change"], bool):
+            raise InvalidRequest("force_password_change must be true or false.")
+        clean["force_password_change"] = body["force_password_change"]
+    if "permissions" in body:
+        clean["permissions"] = check_permissions(body["permissions"])
+    if not clean:
+        raise InvalidRequest(f"Send at least one of: {', '.join(EDITABLE)}.")
+    return clean
 
 
 @route(bp, BASE + "/{account_id}", methods=("PATCH",))
 def update_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import EDITABLE, check_changes, update_account
+    from chalicelib.portal_accounts.admin import update_account
 
     session, clinic = _clinic(request, clinic_id)
-    changes = check_changes(json_body(request, optional=EDITABLE))
-    return json_response({"account": update_account(session, clinic, account_id, changes,
-                                                    request_info(request))})
+    body = json_body(request, optional=EDITABLE + ("revision",))
+    revision = expected_revision(request, revision_field(body))
+    changes = _changes({k: v for k, v in body.items() if k != "revision"})
+    return _account_reply(clinic, update_account(session, clinic, account_id, changes, request_info(request),
+                                                 revision=revision))
 
 
 @route(bp, BASE + "/{account_id}", methods=("DELETE",))
@@ -76,49 +114,31 @@ def delete_portal_account(request, clinic_id, account_id):
     from chalicelib.portal_accounts.admin import delete_account
 
     session, clinic = _clinic(request, clinic_id)
-    delete_account(session, clinic, account_id, request_info(request))
+    delete_account(session, clinic, account_id, request_info(request), revision=expected_revision(request))
     return json_response(None, 204)
 
 
-@route(bp, BASE + "/{account_id}/reset-password", methods=("POST",))
-def reset_portal_password(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import reset_password
+def _action(name: str, **kwargs):
+    """POST /{account_id}/<action>: the use case, the record's reply."""
+    def view(request, clinic_id, account_id):
+        from chalicelib.portal_accounts import admin
 
-    session, clinic = _clinic(request, clinic_id)
-    return json_response(reset_password(session, clinic, account_id, request_info(request)))
-
-
-@route(bp, BASE + "/{account_id}/disable", methods=("POST",))
-def disable_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import set_enabled
-
-    session, clinic = _clinic(request, clinic_id)
-    return json_response({"account": set_enabled(session, clinic, account_id, False, request_info(request))})
+        session, clinic = _clinic(request, clinic_id)
+        result = getattr(admin, name)(session, clinic, account_id, info=request_info(request),
+                                      revision=expected_revision(request), **kwargs)
+        return _account_reply(clinic, result)
+    return view
 
 
-@route(bp, BASE + "/{account_id}/enable", methods=("POST",))
-def enable_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import set_enabled
-
-    session, clinic = _clinic(request, clinic_id)
-    return json_response({"account": set_enabled(session, clinic, account_id, True, request_info(request))})
-
-
-@route(bp, BASE + "/{account_id}/force-password-change", methods=("POST",))
-def force_portal_password_change(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import force_password_change
-
-    session, clinic = _clinic(request, clinic_id)
-    return json_response({"account": force_password_change(session, clinic, account_id,
-                                                           request_info(request))})
-
-
-@route(bp, BASE + "/{account_id}/resend-invitation", methods=("POST",))
-def resend_portal_invitation(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import resend_invitation
-
-    session, clinic = _clinic(request, clinic_id)
-    return json_response({"account": resend_invitation(session, clinic, account_id, request_info(request))})
+for _path, _view_name, _name, _kwargs in (
+        ("reset-password", "reset_portal_password", "reset_password", {}),
+        ("disable", "disable_portal_account", "set_enabled", {"enabled": False}),
+        ("enable", "enable_portal_account", "set_enabled", {"enabled": True}),
+        ("force-password-change", "force_portal_password_change", "force_password_change", {}),
+        ("resend-invitation", "resend_portal_invitation", "resend_invitation", {})):
+    _view = _action(_name, **_kwargs)
+    _view.__name__ = _view.__qualname__ = _view_name
+    route(bp, BASE + "/{account_id}/" + _path, methods=("POST",))(_view)
 
 
 # ---------------------------------------------------------------- form requests (staff side)

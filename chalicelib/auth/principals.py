@@ -38,7 +38,7 @@ def from_staff(item) -> LoginRecord:
     return LoginRecord(
         kind="staff", subject_id=item.username_key, username=item.username,
         display_name=f"{item.first_name} {item.last_name}".strip(),
-        password_hash=item.password_hash, active=bool(item.enabled),
+        password_hash=item.password_hash, active=item.is_active,
         portal_access=bool(item.portal_access),
         force_password_change=bool(item.force_password_change),
         roles=list(item.roles or []), permissions=permissions_for(item.roles),
@@ -51,7 +51,7 @@ def from_account(item) -> LoginRecord:
         kind="patient", subject_id=item.account_id, username=item.username,
         display_name=f"{item.first_name} {item.last_name}".strip(),
         password_hash=item.password_hash,
-        active=item.status == "active" and bool(item.enabled),
+        active=item.is_active,
         portal_access=True, force_password_change=bool(item.force_password_change),
         permissions=list(item.permissions or []), email=item.username,
         first_name=item.first_name, last_name=item.last_name,
@@ -103,8 +103,5 @@ def credential_update(record: LoginRecord, actions: list, *, require_active: boo
     else:
         condition = model.password_hash == record.password_hash
     if require_active:
-        if record.kind == "staff":
-            condition &= (model.enabled == True) & (model.portal_access == True)  # noqa: E712
-        else:
-            condition &= model.status == "active"
+        condition &= model.active_condition()
     return record.item, actions, condition

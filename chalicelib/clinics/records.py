@@ -67,12 +67,13 @@ class Clinic:
     clinic_id: str
     name: str
     settings: ClinicSettings
+    revision: int = 0  # bumped by every settings change
 
     @classmethod
     def from_model(cls, item) -> "Clinic":
         stored = item.settings.as_dict() if hasattr(item.settings, "as_dict") else dict(item.settings or {})
         known = {k: (bool(v) if _LIMITS[k][0] is bool else int(v)) for k, v in stored.items() if k in _LIMITS}
-        return cls(item.clinic_key, item.clinic_id, item.name, ClinicSettings(**known))
+        return cls(item.clinic_key, item.clinic_id, item.name, ClinicSettings(**known), int(item.revision or 0))
 
 
 def clinic_key(clinic_id: str) -> str:

@@ -18,6 +18,11 @@ class RequestInfo:
     user_agent: str | None = None
 
 
+def actor(session) -> dict:
+    """The audit `actor` of a signed-in person."""
+    return {"kind": session.kind, "username": session.username}
+
+
 def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcome: str | None = None,
           actor: dict | None = None, subject: dict | None = None, details: dict | None = None):
     """An unsaved audit event, to save alone (`record`) or inside a transaction."""

@@ -12,6 +12,13 @@ def now() -> int:
     return int(time.time())
 
 
+def iso(ts) -> str | None:
+    """Epoch seconds as an ISO 8601 UTC string (None stays None)."""
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(ts)))
+
+
 def normalize_key(value: str) -> str:
     """Case-insensitive key for clinic ids and usernames: NFKC, trimmed, case-folded."""
     return unicodedata.normalize("NFKC", value).strip().casefold()

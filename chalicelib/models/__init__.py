@@ -5,13 +5,13 @@ from chalicelib.models.clinic import ClinicModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.patient import PatientModel
-from chalicelib.models.portal_account import PortalAccountModel, PortalUsernameModel
+from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.session import SessionModel
-from chalicelib.models.staff import StaffModel
+from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
 __all__ = [
-    "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel", "PatientModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel", "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",
 ]

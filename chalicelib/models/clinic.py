@@ -14,3 +14,4 @@ class ClinicModel(PortalModel):
     name = UnicodeAttribute()
     settings = MapAttribute(default=dict)
     created_at = NumberAttribute()
+    revision = NumberAttribute(null=True)  # bumped by every settings change

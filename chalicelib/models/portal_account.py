@@ -1,8 +1,19 @@
+from enum import Enum
+
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, NumberAttribute,
                                  UnicodeAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import PortalModel
+
+
+class AccountStatus(str, Enum):
+    """A portal account's status, stored as its value. Transitions:
+    invited -(accepts the invitation)-> active; active|invited -(disable)-> disabled;
+    disabled -(enable)-> active if a password is set, else invited."""
+    ACTIVE = "active"
+    INVITED = "invited"
+    DISABLED = "disabled"
 
 
 class AccountStatusIndex(GlobalSecondaryIndex):
@@ -57,9 +68,8 @@ class PortalAccountModel(PortalModel):
     last_name = UnicodeAttribute()
     access_type = UnicodeAttribute()  # "self" | "authorized_rep"
     permissions = ListAttribute(of=UnicodeAttribute, default=list)
-    status = UnicodeAttribute()  # "active" | "invited" | "disabled"
-    status_key = UnicodeAttribute()
-    enabled = BooleanAttribute(default=True)
+    status = UnicodeAttribute()  # an AccountStatus value; change it only through `status_actions`
+    status_key = UnicodeAttribute()  # "<clinic_key>#<status>": the by_status index's key
     password_hash = UnicodeAttribute(null=True)
     force_password_change = BooleanAttribute(default=True)
     password_changed_at = NumberAttribute(null=True)
@@ -74,6 +84,58 @@ class PortalAccountModel(PortalModel):
     by_status = AccountStatusIndex()
     by_clinic = AccountClinicIndex()
     by_patient = AccountPatientIndex()
+
+    # ---------------------------------------------------------------- status
+
+    @staticmethod
+    def status_key_for(clinic_key: str, status: AccountStatus | str) -> str:
+        return f"{clinic_key}#{AccountStatus(status).value}"
+
+    def set_status(self, status: AccountStatus | str) -> None:
+        """Set the status of an unsaved item (with its index key)."""
+        self.status = AccountStatus(status).value
+        self.status_key = self.status_key_for(self.clinic_key, status)
+
+    def status_actions(self, status: AccountStatus | str) -> list:
+        """The update actions that move this account to `status` (index key included)."""
+        cls = type(self)
+        return [cls.status.set(AccountStatus(status).value),
+                cls.status_key.set(self.status_key_for(self.clinic_key, status))]
+
+    @property
+    def is_active(self) -> bool:
+        """May sign in (with the right password)."""
+        return self.status == AccountStatus.ACTIVE.value
+
+    @property
+    def awaiting_invitation(self) -> bool:
+        return self.status == AccountStatus.INVITED.value
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.status == AccountStatus.DISABLED.value
+
+    def status_when_enabled(self) -> AccountStatus:
+        """Where `enable` takes a disabled account: active, or invited if it never set a password."""
+        return AccountStatus.ACTIVE if self.password_hash else AccountStatus.INVITED
+
+    def enabled_change(self, enabled: bool) -> tuple[list, dict]:
+        """(update actions, new attribute values) that disable or enable this account."""
+        status = self.status_when_enabled() if enabled else AccountStatus.DISABLED
+        return self.status_actions(status), {"status": status.value,
+                                             "status_key": self.status_key_for(self.clinic_key, status)}
+
+    def activation_actions(self) -> list:
+        """What accepting an invitation changes besides the password."""
+        return self.status_actions(AccountStatus.ACTIVE)
+
+    @classmethod
+    def active_condition(cls):
+        return cls.status == AccountStatus.ACTIVE.value
+
+    @classmethod
+    def invited_condition(cls):
+        return cls.status == AccountStatus.INVITED.value
 
 
 class PortalUsernameModel(PortalModel):

@@ -1,7 +1,18 @@
+from enum import Enum
+
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, NumberAttribute,
                                  UnicodeAttribute)
 
 from chalicelib.models.base import PortalModel
+
+
+class StaffStatus(str, Enum):
+    """A staff member's status, derived from what is stored: `enabled` off is
+    disabled; enabled without a password is invited (awaiting the set-password
+    email); otherwise active. Staff Portal access is a separate switch."""
+    ACTIVE = "active"
+    INVITED = "invited"
+    DISABLED = "disabled"
 
 
 class StaffModel(PortalModel):
@@ -31,3 +42,44 @@ class StaffModel(PortalModel):
     invitation_expires_at = NumberAttribute(null=True)
     # Bumped by every change made through staff management; changes are conditional on it.
     revision = NumberAttribute(null=True)
+
+    # ---------------------------------------------------------------- status
+
+    @property
+    def status(self) -> StaffStatus:
+        if not self.enabled:
+            return StaffStatus.DISABLED
+        return StaffStatus.INVITED if self.password_hash is None else StaffStatus.ACTIVE
+
+    @property
+    def is_active(self) -> bool:
+        """May sign in (with the right password); portal access is checked apart."""
+        return bool(self.enabled)
+
+    @property
+    def awaiting_invitation(self) -> bool:
+        return self.status is StaffStatus.INVITED
+
+    @property
+    def is_disabled(self) -> bool:
+        return not self.enabled
+
+    def status_when_enabled(self) -> StaffStatus:
+        return StaffStatus.ACTIVE if self.password_hash else StaffStatus.INVITED
+
+    def enabled_change(self, enabled: bool) -> tuple[list, dict]:
+        """(update actions, new attribute values) that disable or enable this staff member."""
+        return [type(self).enabled.set(enabled)], {"enabled": enabled}
+
+    def activation_actions(self) -> list:
+        """What accepting an invitation changes besides the password (nothing: status is derived)."""
+        return []
+
+    @classmethod
+    def active_condition(cls):
+        """Condition: may still sign in to the Staff Portal."""
+        return (cls.enabled == True) & (cls.portal_access == True)  # noqa: E712
+
+    @classmethod
+    def invited_condition(cls):
+        return cls.password_hash.does_not_exist() & (cls.enabled == True)  # noqa: E712

@@ -105,8 +105,8 @@ def deliver(clinic, kind: str, invite: Invite, *, record_key, to: str, first_nam
     ("sent" or "failed"), with an audit event. Returns that status."""
     from pynamodb.exceptions import TransactWriteError
 
-    from chalicelib.core.db import transact_write
     from chalicelib.core.mail import MailError, send
+    from chalicelib.core.records import write
 
     try:
         send(invitation_email(clinic, kind, to=to, first_name=first_name, username=username,
@@ -116,15 +116,15 @@ def deliver(clinic, kind: str, invite: Invite, *, record_key, to: str, first_nam
         status = "failed"
     model = type(record_key)
 
-    def write(tw):
+    def build(tx):
         # Only if this invitation is still the record's current one (not replaced, not accepted).
-        tw.update(record_key, actions=[model.invitation_status.set(status)],
+        tx.update("record", record_key, actions=[model.invitation_status.set(status)],
                   condition=model.invitation_token_hash == invite.token_hash)
-        tw.save(audit.event(clinic.clinic_key, "invitation_email", info=info, outcome=status,
-                            actor=actor, subject=subject, details={"to": to}))
+        tx.audit(audit.event(clinic.clinic_key, "invitation_email", info=info, outcome=status,
+                             actor=actor, subject=subject, details={"to": to}))
 
     try:
-        transact_write(write)
+        write(build)
     except TransactWriteError:
         pass  # a newer invitation or the acceptance already moved the record on
     return status
@@ -132,17 +132,8 @@ def deliver(clinic, kind: str, invite: Invite, *, record_key, to: str, first_nam
 
 # ---------------------------------------------------------------- the invited person
 
-def _awaiting(kind: str, item) -> bool:
-    if kind == PATIENT_KIND:
-        return item.status == "invited"
-    return item.password_hash is None and bool(item.enabled)
-
-
-def _awaiting_condition(kind: str, model, token_hash: str):
-    condition = model.invitation_token_hash == token_hash
-    if kind == PATIENT_KIND:
-        return condition & (model.status == "invited")
-    return condition & model.password_hash.does_not_exist() & (model.enabled == True)  # noqa: E712
+def _awaiting_condition(model, token_hash: str):
+    return (model.invitation_token_hash == token_hash) & model.invited_condition()
 
 
 def _resolve(token: object):
@@ -167,14 +158,14 @@ def _resolve(token: object):
         record_item = model.get(item.clinic_key, item.subject_id, consistent_read=True)
     except (ClinicModel.DoesNotExist, model.DoesNotExist):
         raise token_invalid() from None
-    if record_item.invitation_token_hash != token_hash or not _awaiting(item.kind, record_item):
+    if record_item.invitation_token_hash != token_hash or not record_item.awaiting_invitation:
         raise token_invalid()
     return item, clinic, build(record_item)
 
 
 def lookup(token: object) -> dict:
     """What the set-password page shows, without using the token up."""
-    from chalicelib.core.changes import iso
+    from chalicelib.core.ids import iso
 
     item, clinic, record = _resolve(token)
     return {
@@ -193,13 +184,9 @@ def lookup(token: object) -> dict:
 def accept(token: object, password: object, info: RequestInfo) -> None:
     """Set the invited person's password (clinic policy) and activate the record;
     the token is used up in the same transaction. A weak password changes nothing."""
-    from pynamodb.exceptions import TransactWriteError
-
-    from chalicelib.core.db import transact_write
-    from chalicelib.models import TokenModel
     from chalicelib.auth.passwords import check_policy, hash_password
-    from chalicelib.portal_accounts.records import status_key
-
+    from chalicelib.core.records import bump, write
+    from chalicelib.models import TokenModel
     item, clinic, record = _resolve(token)
     check_policy(password, clinic.settings, record.user_inputs)
     at = now()
@@ -207,47 +194,14 @@ def accept(token: object, password: object, info: RequestInfo) -> None:
     actions = [model.password_hash.set(hash_password(password)), model.force_password_change.set(False),
                model.password_changed_at.set(at), model.invitation_status.set("accepted"),
                model.invitation_token_hash.remove(), model.invitation_expires_at.remove(),
-               model.updated_at.set(at)]
-    if item.kind == PATIENT_KIND:
-        actions += [model.status.set("active"), model.status_key.set(status_key(clinic.clinic_key, "active"))]
+               model.updated_at.set(at), bump(model)] + record.item.activation_actions()
 
-    def write(tw):
-        tw.delete(TokenModel(item.token_hash), condition=TokenModel.token_hash.exists())
-        tw.update(record.item, actions=actions,
-                  condition=_awaiting_condition(item.kind, model, item.token_hash))
-        tw.save(audit.event(clinic.clinic_key, "invitation_accepted", info=info, outcome="succeeded",
-                            actor={"kind": record.kind, "username": record.username},
-                            subject={"kind": record.kind, "id": record.subject_id}))
+    def build(tx):
+        tx.delete("token", TokenModel(item.token_hash), condition=TokenModel.token_hash.exists())
+        tx.update("record", record.item, actions=actions, condition=_awaiting_condition(model, item.token_hash))
+        tx.audit(audit.event(clinic.clinic_key, "invitation_accepted", info=info, outcome="succeeded",
+                             actor={"kind": record.kind, "username": record.username},
+                             subject={"kind": record.kind, "id": record.subject_id}))
 
-    try:
-        transact_write(write)
-    except TransactWriteError as exc:
-        from chalicelib.core.db import cancellation_codes
-
-        if "ConditionalCheckFailed" in cancellation_codes(exc):
-            raise token_invalid() from None  # used at the same moment, or replaced
-        raise
-
-
-def resend(clinic, kind: str, record_item, *, subject_id: str, condition, extra_actions: list,
-           to: str, first_name: str, username: str, info: RequestInfo, actor: dict, subject: dict) -> str:
-    """A new invitation for a record still awaiting one; the old token dies in the
-    same transaction. Raises TransactWriteError if `condition` fails. Returns the
-    email's status."""
-    from chalicelib.core.db import transact_write
-
-    at = now()
-    invite = new_invite(clinic, kind, subject_id, at)
-    model = type(record_item)
-
-    def write(tw):
-        kill_token(tw, record_item.invitation_token_hash)
-        save_token(tw, invite)
-        tw.update(record_item, actions=pending_actions(model, invite) + extra_actions, condition=condition)
-        tw.save(audit.event(clinic.clinic_key, "invitation_resent", info=info, outcome="succeeded",
-                            actor=actor, subject=subject))
-
-    transact_write(write)
-    key = model(record_item.clinic_key, getattr(record_item, model._range_keyname))
-    return deliver(clinic, kind, invite, record_key=key, to=to, first_name=first_name, username=username,
-                   info=info, actor=actor, subject=subject)
+    # Used at the same moment, or replaced: the link no longer works.
+    write(build, failed={"token": token_invalid, "record": token_invalid})

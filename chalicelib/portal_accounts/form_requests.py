@@ -16,7 +16,8 @@ from datetime import date
 
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
-from chalicelib.core.changes import actor, iso
+from chalicelib.core.audit import actor
+from chalicelib.core.ids import iso
 from chalicelib.core.db import page_start, query_page
 from chalicelib.core.db import encode_cursor
 from chalicelib.core.errors import Conflict, Forbidden, InvalidRequest, NotFound

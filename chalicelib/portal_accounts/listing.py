@@ -24,11 +24,10 @@ MAX_QUERY = 254
 
 
 def list_accounts(clinic, *, status: str = "all", patient_id: str | None = None, q: str | None = None,
-                  cursor: str | None = None, limit: int = PAGE_SIZE) -> dict:
+                  cursor: str | None = None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
+    """One page: (account items, next cursor or None)."""
     from chalicelib.models import PortalAccountModel as M
     from chalicelib.patients.records import PATIENT_ID_RE
-    from chalicelib.portal_accounts.admin import account_json
-    from chalicelib.portal_accounts.records import status_key
 
     if status not in STATUS_FILTERS:
         raise InvalidRequest(f"status must be one of: {', '.join(STATUS_FILTERS)}.")
@@ -49,11 +48,10 @@ def list_accounts(clinic, *, status: str = "all", patient_id: str | None = None,
         query, hash_name, hash_value = M.by_clinic.query, "clinic_key", ck
         keys = ("clinic_key", "username_key", "account_id")
     else:
-        query, hash_name, hash_value = M.by_status.query, "status_key", status_key(ck, STORED_STATUS[status])
+        query, hash_name, hash_value = M.by_status.query, "status_key", M.status_key_for(ck, STORED_STATUS[status])
         keys = ("status_key", "username_key", "clinic_key", "account_id")
     start = page_start(cursor, hash_name=hash_name, hash_value=hash_value, key_names=keys,
                        prefix_name="username_key", prefix=prefix)
     items, last_key = query_page(M, query, hash_value, limit=limit, start=start, key_names=keys,
                                  range_key_condition=range_condition, filter_condition=filter_condition)
-    return {"items": [account_json(item, clinic.clinic_id) for item in items],
-            "next_cursor": encode_cursor(last_key)}
+    return items, encode_cursor(last_key)

@@ -28,27 +28,24 @@ def check_permissions(value: object) -> list[str]:
     return [p for p in PORTAL_SECTIONS if p in value]
 
 
-def status_key(clinic_key: str, status: str) -> str:
-    return f"{clinic_key}#{status}"
-
-
 def new_account_items(clinic_key: str, *, patient_id: str, username: str, first_name: str,
-                      last_name: str, access_type: str, permissions: list[str],
-                      force_password_change: bool, password_hash: str | None, status: str,
-                      patient_first_name: str | None = None, patient_last_name: str | None = None):
+                      last_name: str, access_type: str, permissions: list[str], status,
+                      force_password_change: bool = False, password_hash: str | None = None,
+                      patient_first_name: str | None = None, patient_last_name: str | None = None,
+                      at: int | None = None):
     """(account, username claim): unsaved; save both in one transaction (`claim_condition`)."""
     from chalicelib.models import PortalAccountModel, PortalUsernameModel
 
-    at = now()
+    at = at or now()
     ukey = normalize_key(username)
     account = PortalAccountModel(
         clinic_key, new_id(), patient_id=patient_id, patient_key=f"{clinic_key}#{patient_id}",
         patient_first_name=patient_first_name, patient_last_name=patient_last_name,
         username=username, username_key=ukey, first_name=first_name, last_name=last_name,
-        access_type=access_type, permissions=permissions, status=status,
-        status_key=status_key(clinic_key, status), enabled=status != "disabled",
+        access_type=access_type, permissions=permissions,
         password_hash=password_hash, force_password_change=force_password_change,
         password_changed_at=at if password_hash else None, created_at=at, updated_at=at)
+    account.set_status(status)
     claim = PortalUsernameModel(f"{clinic_key}#{ukey}", clinic_key=clinic_key, account_id=account.account_id)
     return account, claim
 

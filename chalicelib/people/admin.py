@@ -1,0 +1,340 @@
+"""What an administrator does to a person's account, the same way for staff and
+for patient-portal accounts: read it for a change, change fields (diff, audit,
+end sessions), reset the password, disable/enable, force a password change,
+resend the invitation, and hand out first credentials.
+
+Each domain describes what differs in a `Kind` (its model and key, its audit
+names, which fields its sessions carry, staff's "the actor still manages staff"
+guard and self-lockout refusals); the flows here are written once. Every change
+is one named transaction (`core.records.write`) conditional on the revision that
+was read, so a change from a stale read is a 409, never a silent overwrite.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from chalicelib.core import audit
+from chalicelib.core.audit import RequestInfo, actor
+from chalicelib.core.errors import Conflict
+from chalicelib.core.ids import now
+from chalicelib.core.records import bump, check_revision, stale, unchanged, write
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str                      # "staff" | "patient": login type, audit subject kind, session kind
+    event: str                     # audit event prefix: "staff" | "portal_account"
+    model: Callable[[], type]      # the PynamoDB model (imported on first use)
+    key_name: str                  # the range key: "username_key" | "account_id"
+    invitation_kind: str
+    not_found: Callable[[], Exception]
+    session_fields: tuple          # fields sessions carry: changing one ends the person's sessions
+    normalize: dict = field(default_factory=dict)   # field -> how a stored value compares
+    # Staff only: a condition check that the acting administrator still manages
+    # staff (added as the item "actor"), and the same condition on their own record.
+    actor_guard: Callable | None = None
+    own_condition: Callable | None = None
+    actor_refused: Callable[[], Exception] | None = None
+
+    def record_id(self, item) -> str:
+        return getattr(item, self.key_name)
+
+    def subject(self, item) -> dict:
+        return {"kind": self.name, "id": self.record_id(item), "username": item.username}
+
+    def principal(self, item) -> str:
+        from chalicelib.auth.sessions import principal_key
+
+        return principal_key(item.clinic_key, self.name, self.record_id(item))
+
+    def is_own(self, session, item) -> bool:
+        return session.kind == self.name and session.subject_id == self.record_id(item)
+
+
+# ---------------------------------------------------------------- reading and writing
+
+def load(kind: Kind, clinic_key: str, record_id: str, *, revision: int | None = None):
+    """The record, read consistently for a change; 404 if missing, 409 `conflict`
+    when `revision` (what the person saw) is no longer current."""
+    model = kind.model()
+    try:
+        item = model.get(clinic_key, record_id, consistent_read=True)
+    except model.DoesNotExist:
+        raise kind.not_found() from None
+    check_revision(item, revision)
+    return item
+
+
+def reloader(kind: Kind, item) -> Callable:
+    def reload():
+        model = kind.model()
+        try:
+            return model.get(item.clinic_key, kind.record_id(item), consistent_read=True)
+        except model.DoesNotExist:
+            return None
+    return reload
+
+
+def update_record(tx, kind: Kind, session, item, actions: list, condition=None) -> None:
+    """The change to the record itself (the transaction item "record"), conditional
+    on the revision read; the actor's guard rides along (see `commit`)."""
+    model = kind.model()
+    condition = unchanged(model, getattr(model, kind.key_name), item) & (
+        condition if condition is not None else getattr(model, kind.key_name).exists())
+    if kind.own_condition is not None and kind.is_own(session, item):
+        condition &= kind.own_condition(model)
+    tx.update("record", item, actions=actions + [model.updated_at.set(now()), bump(model)],
+              condition=condition)
+
+
+def commit(kind: Kind, session, item, build: Callable, *, failed: dict | None = None):
+    """Run a change of `item`: the actor's guard (staff) is added as the item
+    "actor" unless the actor changes their own record (which carries it instead,
+    since one transaction cannot touch an item twice). A failed guard is 403, a
+    failed record condition 404 (gone) or 409 (changed meanwhile)."""
+    def with_guard(tx):
+        if kind.actor_guard is not None and not kind.is_own(session, item):
+            kind.actor_guard(tx, session)
+        return build(tx)
+
+    errors = {}
+    if kind.actor_refused is not None:
+        errors["actor"] = kind.actor_refused
+    errors.update(failed or {})
+    errors["record"] = stale(reloader(kind, item), kind.not_found)
+    return write(with_guard, failed=errors)
+
+
+def applied(item, values: dict) -> None:
+    """Bring the item read before a committed change up to date in memory (so the
+    reply shows the new values and revision without another read)."""
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.updated_at = now()
+    item.revision = int(item.revision or 0) + 1
+
+
+# ---------------------------------------------------------------- flows
+
+def change_fields(kind: Kind, session, clinic, item, changes: dict, info: RequestInfo, *,
+                  extra: Callable | None = None):
+    """Change the fields that differ; one audit event with before/after. A change of
+    a field sessions carry ends the person's sessions (but the actor's own current
+    one, which `extra` may update in the same transaction). Returns the item."""
+    from chalicelib.auth.sessions import EndSessions
+
+    model = kind.model()
+    diff = {}
+    for name, value in changes.items():
+        before = getattr(item, name)
+        before = kind.normalize[name](before) if name in kind.normalize else before
+        if before != value:
+            diff[name] = {"before": before, "after": value}
+    if not diff:
+        return item
+    actions = [getattr(model, name).set(change["after"]) if change["after"] is not None
+               else getattr(model, name).remove() for name, change in diff.items()]
+    ending = None
+    if any(name in diff for name in kind.session_fields):
+        ending = EndSessions(kind.principal(item),
+                             keep_hash=session.token_hash if kind.is_own(session, item) else None)
+
+    def build(tx):
+        update_record(tx, kind, session, item, actions)
+        if ending:
+            ending.add_to(tx)
+        if extra:
+            extra(tx, diff)
+        tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_updated", info=info, outcome="succeeded",
+                             actor=actor(session), subject=kind.subject(item),
+                             details={"changes": diff, "sessions_ended": ending.count if ending else 0}))
+
+    commit(kind, session, item, build)
+    if ending:
+        ending.finish()
+    applied(item, {name: change["after"] for name, change in diff.items()})
+    return item
+
+
+def set_enabled(kind: Kind, session, clinic, item, enabled: bool, info: RequestInfo):
+    """Disable (no more logins; sessions end) or enable again. Doing it twice changes nothing."""
+    from chalicelib.auth.sessions import EndSessions
+
+    if item.is_disabled != enabled:
+        return item
+    before = _status(item)
+    after = item.status_when_enabled().value if enabled else "disabled"
+    actions, values = item.enabled_change(enabled)
+    ending = None if enabled else EndSessions(kind.principal(item))
+
+    def build(tx):
+        update_record(tx, kind, session, item, actions)
+        if ending:
+            ending.add_to(tx)
+        tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_{'enabled' if enabled else 'disabled'}",
+                             info=info, outcome="succeeded", actor=actor(session), subject=kind.subject(item),
+                             details={"status": {"before": before, "after": after},
+                                      "sessions_ended": ending.count if ending else 0}))
+
+    commit(kind, session, item, build)
+    if ending:
+        ending.finish()
+    applied(item, values)
+    return item
+
+
+def _status(item) -> str:
+    status = item.status
+    return getattr(status, "value", status)
+
+
+@dataclass
+class Credentials:
+    """What a new or reset password hands out: the password (shown once) and its hash."""
+    password: str
+    password_hash: str
+
+
+def temporary_credentials(clinic) -> Credentials:
+    from chalicelib.auth.credentials import temporary_password
+    from chalicelib.auth.passwords import hash_password
+
+    password = temporary_password(clinic.settings.password_min_length)
+    return Credentials(password, hash_password(password))
+
+
+def credentials_json(kind: Kind, clinic, item, password: str, must_change: bool) -> dict:
+    from chalicelib.auth.credentials import credentials
+
+    return credentials(clinic, login_type=kind.name, username=item.username, password=password,
+                       must_change=must_change)
+
+
+def reset_password(kind: Kind, session, clinic, item, info: RequestInfo) -> dict:
+    """A new temporary password (returned, shown once); the old one, any invitation
+    and every session end; a change is forced at the next login; a lockout on the
+    username is lifted. Returns the credentials."""
+    from chalicelib.auth import lockout
+    from chalicelib.auth.sessions import EndSessions
+    from chalicelib.models import LoginCounterModel
+    from chalicelib.people import invitations
+
+    model = kind.model()
+    new = temporary_credentials(clinic)
+    at = now()
+    actions = [model.password_hash.set(new.password_hash), model.force_password_change.set(True),
+               model.password_changed_at.set(at)]
+    if item.invitation_token_hash:
+        actions += [model.invitation_token_hash.remove(), model.invitation_expires_at.remove(),
+                    model.invitation_status.remove()]
+    ending = EndSessions(kind.principal(item))
+    counter = LoginCounterModel(lockout.user_counter_key(clinic.clinic_key, kind.name, item.username_key))
+
+    def build(tx):
+        update_record(tx, kind, session, item, actions)
+        invitations.kill_token(tx, item.invitation_token_hash)
+        tx.delete("lockout", counter)
+        ending.add_to(tx)
+        tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_password_reset", info=info, outcome="succeeded",
+                             actor=actor(session), subject=kind.subject(item),
+                             details={"sessions_ended": ending.count}))
+
+    commit(kind, session, item, build)
+    ending.finish()
+    values = {"password_hash": new.password_hash, "force_password_change": True, "password_changed_at": at}
+    if item.invitation_token_hash:
+        values.update(invitation_token_hash=None, invitation_expires_at=None, invitation_status=None)
+    applied(item, values)
+    return credentials_json(kind, clinic, item, new.password, True)
+
+
+def force_password_change(kind: Kind, session, clinic, item, info: RequestInfo):
+    """The person must choose a new password at their next login."""
+    if item.password_hash is None:
+        raise Conflict("This person has not set a password yet; they choose one when they accept "
+                       "their invitation.", code="invitation_pending")
+    if item.force_password_change:
+        return item
+    model = kind.model()
+
+    def build(tx):
+        update_record(tx, kind, session, item, [model.force_password_change.set(True)])
+        tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_updated", info=info, outcome="succeeded",
+                             actor=actor(session), subject=kind.subject(item),
+                             details={"changes": {"force_password_change": {"before": False, "after": True}}}))
+
+    commit(kind, session, item, build)
+    applied(item, {"force_password_change": True})
+    return item
+
+
+def resend_invitation(kind: Kind, session, clinic, item, *, to: str, info: RequestInfo):
+    """A new invitation link by email; the previous link stops working. Returns the
+    record as it now is (with the email's recorded status, "sent" or "failed")."""
+    from chalicelib.people import invitations
+
+    model = kind.model()
+    invite = invitations.new_invite(clinic, kind.invitation_kind, kind.record_id(item), now())
+
+    def build(tx):
+        invitations.kill_token(tx, item.invitation_token_hash)
+        invitations.save_token(tx, invite)
+        update_record(tx, kind, session, item, invitations.pending_actions(model, invite),
+                      condition=model.invited_condition())
+        tx.audit(audit.event(clinic.clinic_key, "invitation_resent", info=info, outcome="succeeded",
+                             actor=actor(session), subject=kind.subject(item)))
+
+    commit(kind, session, item, build)
+    invitations.deliver(clinic, kind.invitation_kind, invite, record_key=model(item.clinic_key, kind.record_id(item)),
+                        to=to, first_name=item.first_name, username=item.username, info=info,
+                        actor=actor(session), subject=kind.subject(item))
+    fresh = reloader(kind, item)()
+    if fresh is None:
+        raise kind.not_found()
+    return fresh
+
+
+# ---------------------------------------------------------------- a new person's first credentials
+
+@dataclass
+class Issued:
+    """A record and the credentials handed out with it (shown this once), if any."""
+    item: object
+    credentials: dict | None = None
+
+
+def first_credentials(kind: Kind, clinic, item, *, send_invitation: bool, force_password_change: bool | None,
+                      at: int):
+    """Give an unsaved record its first way in: a temporary password (the change is
+    forced unless staff said otherwise) or an invitation (they choose their own).
+    Returns (password or None, invitation or None); save the invitation's token in
+    the record's transaction (`invitations.save_token`)."""
+    from chalicelib.people import invitations
+
+    if send_invitation:
+        invite = invitations.new_invite(clinic, kind.invitation_kind, kind.record_id(item), at)
+        item.invitation_token_hash, item.invitation_status = invite.token_hash, "pending"
+        item.invitation_expires_at = invite.expires_at
+        item.password_hash, item.force_password_change = None, False
+        return None, invite
+    new = temporary_credentials(clinic)
+    item.password_hash, item.password_changed_at = new.password_hash, at
+    item.force_password_change = True if force_password_change is None else force_password_change
+    return new.password, None
+
+
+def hand_out(kind: Kind, session, clinic, item, password: str | None, invite, *, to: str | None,
+             info: RequestInfo) -> Issued:
+    """After the record is committed: email the invitation (recording whether SES
+    took it) or return the temporary password's credentials."""
+    from chalicelib.people import invitations
+
+    if invite is None:
+        return Issued(item, credentials_json(kind, clinic, item, password, bool(item.force_password_change)))
+    model = kind.model()
+    item.invitation_status = invitations.deliver(
+        clinic, kind.invitation_kind, invite, record_key=model(item.clinic_key, kind.record_id(item)), to=to,
+        first_name=item.first_name, username=item.username, info=info, actor=actor(session),
+        subject=kind.subject(item))
+    return Issued(item)
