@@ -752,3 +752,34 @@ def test_a_stale_staff_change_gets_the_conflict_message_and_the_fresh_values(pag
         assert_no_horizontal_scroll(stale, viewport)
         fresh = page.request.get(f"{portal}/api/clinics/{CLINIC}/staff/{username}").json()["staff"]
         assert fresh["portal_access"] is True  # B's change did not happen
+
+
+def test_a_stale_settings_save_gets_the_conflict_message_and_the_fresh_values(page, portal, viewport, chromium,
+                                                                               console):
+    console.allow(r"status of 409 ")
+    minutes = "45" if viewport.mobile else "50"
+    staff_home(page, portal, ADMIN)
+    page.goto("/settings")
+    idle = page.get_by_label("Log out after inactivity (minutes)")
+    expect(idle).not_to_have_value("")
+    with other_page(chromium, portal, viewport, console) as stale:
+        staff_home(stale, portal, ADMIN)
+        stale.goto("/settings")
+        longest = stale.get_by_label("Longest session (hours)")
+        expect(longest).not_to_have_value("")
+        before = longest.input_value()
+
+        idle.fill(minutes)
+        with patch_of(page, "/settings") as first:
+            page.get_by_role("button", name="Save settings").click()
+        assert first.value.status == 200 and "if-match" in first.value.request.headers
+        expect(page.get_by_role("status").filter(has_text="saved")).to_have_text("Setting saved.")
+
+        longest.fill("13")
+        with patch_of(stale, "/settings") as second:
+            stale.get_by_role("button", name="Save settings").click()
+        assert second.value.status == 409 and second.value.json()["error"] == "conflict"
+        expect(stale.get_by_role("alert")).to_contain_text(CONFLICT_TEXT)
+        expect(stale.get_by_label("Log out after inactivity (minutes)")).to_have_value(minutes)
+        expect(longest).to_have_value(before)
+        assert_no_horizontal_scroll(stale, viewport)
