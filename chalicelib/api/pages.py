@@ -1,9 +1,18 @@
 """The HTML pages and their static assets, served under a strict CSP.
 
-No build step: plain HTML, CSS and JavaScript files in chalicelib/web/.
+No build step: plain HTML, CSS and JavaScript modules in chalicelib/web/. Each
+page file holds a few `name: value` lines (title, script, styles, ...), `---`,
+then its own content; `shell.html` (head, header, skip link, noscript) and, for
+the staff tools, `staff-frame.html` (tools navigation, loading, no-permission)
+are written once and wrapped around it here; `{{> part.html key=value}}` on a
+line of its own brings in a shared part (its `{{key}}` slots filled). `{{NAME_MAX}}`-style names in a
+page are the limits of `chalicelib/core/limits.py`. The lists the server owns
+are served as `/static/portal-config.json` (`page_config.py`).
 """
 import functools
+import json
 import os
+import re
 from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
@@ -18,12 +27,62 @@ PAGES = {"/": "index.html", "/home": "home.html",
          "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
+CONFIG_NAME = "portal-config.json"
+FRAMES = {"staff": "staff-frame.html"}
+_SLOT = re.compile(r"\{\{([A-Za-z_]+)\}\}")
+_INCLUDE = re.compile(r"^\{\{> ([a-z-]+\.html)((?: [a-z_]+=[A-Za-z0-9_-]+)*)\}\}$", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=32)
 def _read(name: str) -> str:
     with open(os.path.join(WEB_DIR, name), encoding="utf-8") as f:
         return f.read()
+
+
+def _fill(template: str, values: dict) -> str:
+    def one(match):
+        if match.group(1) not in values:
+            raise KeyError(f"no value for {{{{{match.group(1)}}}}}")
+        return str(values[match.group(1)])
+    return _SLOT.sub(one, template)
+
+
+def _includes(content: str) -> str:
+    """`{{> part.html key=value ...}}` on a line of its own: that fragment, its slots filled."""
+    def one(match):
+        values = dict(pair.split("=", 1) for pair in match.group(2).split())
+        return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _read(match.group(1))).rstrip("\n")
+    return _INCLUDE.sub(one, content)
+
+
+@functools.lru_cache(maxsize=16)
+def assemble(name: str) -> str:
+    """The whole HTML of page file `name`: its content inside the shell."""
+    from chalicelib.core import limits
+    from chalicelib.api.page_config import LIMIT_NAMES
+
+    head, content = _read(name).split("---\n", 1)
+    meta = dict(line.split(": ", 1) for line in head.splitlines() if line.strip())
+    content = _fill(_includes(content), {n: getattr(limits, n) for n in LIMIT_NAMES})
+    if meta.get("frame"):
+        content = _fill(_read(FRAMES[meta["frame"]]), {"no_permission": meta["no-permission"],
+                                                        "content": content.rstrip("\n")})
+    styles = "".join(f'  <link rel="stylesheet" href="/static/{s}">\n' for s in meta.get("styles", "").split())
+    return _fill(_read("shell.html"), {
+        "title": meta["title"],
+        "styles": styles.rstrip("\n"),
+        "script": meta["script"],
+        "body_class": f' class="{meta["body"]}"' if meta.get("body") else "",
+        "skip": meta.get("skip", "Skip to the main content"),
+        "content": content.rstrip("\n"),
+    })
+
+
+@functools.lru_cache(maxsize=1)
+def config_document() -> str:
+    from chalicelib.api.page_config import portal_config
+
+    return json.dumps(portal_config(), indent=1, sort_keys=True)
 
 
 def content_security_policy() -> str:
@@ -40,7 +99,7 @@ def content_security_policy() -> str:
 
 
 def _page(name: str) -> Response:
-    return Response(body=_read(name), status_code=200, headers={
+    return Response(body=assemble(name), status_code=200, headers={
         "Content-Type": "text/html; charset=utf-8",
         "Cache-Control": "no-store",
         "Content-Security-Policy": content_security_policy(),
@@ -72,6 +131,9 @@ def legacy_bookmark(request):
 def static(request, name):
     from chalicelib.api.http import json_response
 
+    if name == CONFIG_NAME:
+        return Response(body=config_document(), status_code=200, headers={
+            "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300"})
     ext = os.path.splitext(name)[1]
     if ext not in STATIC_TYPES or "/" in name or "\\" in name or name.startswith("."):
         return json_response({"error": "not_found", "message": "No such file."}, 404)

@@ -1,166 +1,157 @@
 /* The invitation page, /invite?token=...: the person an account was set up for
  * chooses their password. The token is read once, then removed from the address
  * bar (and so from history and bookmarks); it only ever travels in request bodies. */
-(function () {
-  "use strict";
+import { api, loginUrl, problemText, queryParams, remember } from "./api.js";
+import { $, busy, say, setUrl, showOnly } from "./dom.js";
 
-  var P = window.Portal;
-  var $ = function (id) { return document.getElementById(id); };
+var el = {
+  loading: $("loading"),
+  headerClinic: $("header-clinic"),
+  problemStep: $("problem-step"),
+  problemTitle: $("problem-title"),
+  problemText: $("problem-text"),
+  retry: $("retry"),
+  inviteStep: $("invite-step"),
+  clinic: $("invite-clinic"),
+  username: $("invite-username"),
+  clinicId: $("invite-clinic-id"),
+  usernameField: $("invite-username-field"),
+  form: $("invite-form"),
+  newPassword: $("new-password"),
+  confirmPassword: $("confirm-password"),
+  policyHelp: $("new-password-help"),
+  error: $("invite-error"),
+  submit: $("invite-submit"),
+  doneStep: $("done-step"),
+  doneText: $("done-text"),
+  loginLink: $("login-link")
+};
 
-  var el = {
-    loading: $("loading"),
-    headerClinic: $("header-clinic"),
-    problemStep: $("problem-step"),
-    problemTitle: $("problem-title"),
-    problemText: $("problem-text"),
-    retry: $("retry"),
-    inviteStep: $("invite-step"),
-    clinic: $("invite-clinic"),
-    username: $("invite-username"),
-    clinicId: $("invite-clinic-id"),
-    usernameField: $("invite-username-field"),
-    form: $("invite-form"),
-    newPassword: $("new-password"),
-    confirmPassword: $("confirm-password"),
-    policyHelp: $("policy-help"),
-    error: $("invite-error"),
-    submit: $("invite-submit"),
-    doneStep: $("done-step"),
-    doneText: $("done-text"),
-    loginLink: $("login-link")
-  };
+var ASK_AGAIN = "Ask your clinic to send you a new invitation.";
+var token = queryParams().token || "";
+var invitation = null;
 
-  var ASK_AGAIN = "Ask your clinic to send you a new invitation.";
-  var token = P.queryParams().token || "";
-  var invitation = null;
+// The token must not stay in the address bar, history or a bookmark.
+setUrl("/invite");
 
-  // The token must not stay in the address bar, history or a bookmark.
-  try { window.history.replaceState(null, "", "/invite"); } catch (e) { /* not fatal */ }
+function showProblem(title, text, canRetry) {
+  el.retry.hidden = !canRetry;
+  el.problemTitle.textContent = title;
+  el.problemText.textContent = text;
+  document.title = title + " · Clinic Portal";
+  showOnly([el.problemStep, el.inviteStep, el.doneStep], el.problemStep);
+}
 
-  function showOnly(section) {
-    el.loading.hidden = true;
-    [el.problemStep, el.inviteStep, el.doneStep].forEach(function (s) { s.hidden = s !== section; });
+function policyText(policy) {
+  var text = "Use at least " + policy.min_length + " characters";
+  if (policy.min_classes > 0) {
+    text += ", with at least " + policy.min_classes + " of these kinds: lowercase letters, capital letters, digits, symbols";
   }
+  return text + ". A few unrelated words together make a strong password that's easy to remember. " +
+    "Don't reuse a password from another site.";
+}
 
-  function showProblem(title, text, canRetry) {
-    el.retry.hidden = !canRetry;
-    el.problemTitle.textContent = title;
-    el.problemText.textContent = text;
-    document.title = title + " · Clinic Portal";
-    showOnly(el.problemStep);
+function loginType() {
+  return invitation && invitation.login_type === "staff" ? "Staff" : "Patient";
+}
+
+function showInvitation(inv) {
+  invitation = inv;
+  el.clinic.textContent = inv.clinic_name;
+  el.headerClinic.textContent = inv.clinic_name;
+  el.username.textContent = inv.username;
+  el.usernameField.value = inv.username;
+  el.clinicId.textContent = inv.clinic_id;
+  if (inv.first_name) {
+    $("invite-lead").textContent = "Hello " + inv.first_name + ". Choose a password for your portal " +
+      "account. You will use it with the username below every time you log in.";
   }
+  el.policyHelp.textContent = policyText(inv.password_policy);
+  document.title = "Choose your password · " + inv.clinic_name;
+  showOnly([el.problemStep, el.inviteStep, el.doneStep], el.inviteStep);
+  el.newPassword.focus();
+}
 
-  function policyText(policy) {
-    var text = "Use at least " + policy.min_length + " characters";
-    if (policy.min_classes > 0) {
-      text += ", with at least " + policy.min_classes + " of these kinds: lowercase letters, capital letters, digits, symbols";
+function showDone() {
+  var type = loginType();
+  remember(invitation.clinic_id, type);
+  el.doneText.textContent = "You can now log in to " + invitation.clinic_name + " on the " + type +
+    " Login tab with your username, " + invitation.username + ", and the password you just chose.";
+  el.loginLink.href = loginUrl(invitation.clinic_id, type);
+  el.loginLink.textContent = "Go to " + type + " Login";
+  document.title = "Your password is set · " + invitation.clinic_name;
+  showOnly([el.problemStep, el.inviteStep, el.doneStep], el.doneStep);
+  el.loginLink.focus();
+}
+
+function problem(text, field) {
+  say(el.error, text);
+  if (field) {
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+  }
+}
+
+el.form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  if (el.submit.disabled || !invitation) { return; }
+  el.newPassword.removeAttribute("aria-invalid");
+  el.confirmPassword.removeAttribute("aria-invalid");
+  var password = el.newPassword.value;
+  if (!password) {
+    return problem("Enter a new password.", el.newPassword);
+  }
+  if (password !== el.confirmPassword.value) {
+    el.confirmPassword.value = "";
+    return problem("The two passwords don't match. Please type the new password again.", el.confirmPassword);
+  }
+  say(el.error, "");
+  busy(el.submit, true, "Saving…");
+  api("POST", "/api/invitations/accept", { token: token, password: password }).then(function (r) {
+    busy(el.submit, false);
+    if (r.ok) {
+      el.form.reset();
+      token = "";
+      showDone();
+      return;
     }
-    return text + ". A few unrelated words together make a strong password that's easy to remember. " +
-      "Don't reuse a password from another site.";
-  }
-
-  function loginType() {
-    return invitation && invitation.login_type === "staff" ? "Staff" : "Patient";
-  }
-
-  function showInvitation(inv) {
-    invitation = inv;
-    el.clinic.textContent = inv.clinic_name;
-    el.headerClinic.textContent = inv.clinic_name;
-    el.username.textContent = inv.username;
-    el.usernameField.value = inv.username;
-    el.clinicId.textContent = inv.clinic_id;
-    if (inv.first_name) {
-      $("invite-lead").textContent = "Hello " + inv.first_name + ". Choose a password for your portal " +
-        "account. You will use it with the username below every time you log in.";
-    }
-    el.policyHelp.textContent = policyText(inv.password_policy);
-    document.title = "Choose your password · " + inv.clinic_name;
-    showOnly(el.inviteStep);
-    el.newPassword.focus();
-  }
-
-  function showDone() {
-    var type = loginType();
-    P.remember(invitation.clinic_id, type);
-    el.doneText.textContent = "You can now log in to " + invitation.clinic_name + " on the " + type +
-      " Login tab with your username, " + invitation.username + ", and the password you just chose.";
-    el.loginLink.href = P.loginUrl(invitation.clinic_id, type);
-    el.loginLink.textContent = "Go to " + type + " Login";
-    document.title = "Your password is set · " + invitation.clinic_name;
-    showOnly(el.doneStep);
-    el.loginLink.focus();
-  }
-
-  function problem(text, field) {
-    P.say(el.error, text);
-    if (field) {
-      field.setAttribute("aria-invalid", "true");
-      field.focus();
-    }
-  }
-
-  el.form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    if (el.submit.disabled || !invitation) { return; }
-    el.newPassword.removeAttribute("aria-invalid");
-    el.confirmPassword.removeAttribute("aria-invalid");
-    var password = el.newPassword.value;
-    if (!password) {
-      return problem("Enter a new password.", el.newPassword);
-    }
-    if (password !== el.confirmPassword.value) {
+    if (r.error === "password_policy") {
+      // The server's own words: they say exactly what to change. The link still works.
       el.confirmPassword.value = "";
-      return problem("The two passwords don't match. Please type the new password again.", el.confirmPassword);
+      problem(r.message || "Please choose a stronger password.", el.newPassword);
+    } else if (r.error === "token_invalid") {
+      token = "";
+      showProblem("This link no longer works", r.message || ASK_AGAIN, false);
+    } else {
+      problem(problemText(r), null);
     }
-    P.say(el.error, "");
-    P.busy(el.submit, true, "Saving…");
-    P.api("POST", "/api/invitations/accept", { token: token, password: password }).then(function (r) {
-      P.busy(el.submit, false);
-      if (r.ok) {
-        el.form.reset();
-        token = "";
-        showDone();
-        return;
-      }
-      if (r.error === "password_policy") {
-        // The server's own words: they say exactly what to change. The link still works.
-        el.confirmPassword.value = "";
-        problem(r.message || "Please choose a stronger password.", el.newPassword);
-      } else if (r.error === "token_invalid") {
-        token = "";
-        showProblem("This link no longer works", r.message || ASK_AGAIN, false);
-      } else {
-        problem(P.problemText(r), null);
-      }
-    });
   });
+});
 
-  function lookUp() {
-    P.busy(el.retry, true, "Checking…");
-    return P.api("POST", "/api/invitations/lookup", { token: token }).then(function (r) {
-      P.busy(el.retry, false);
-      if (r.ok && r.data && r.data.invitation) {
-        showInvitation(r.data.invitation);
-      } else if (r.error === "token_invalid" || r.status === 400) {
-        token = "";
-        showProblem("This link no longer works", r.message || ASK_AGAIN, false);
-      } else {
-        // Keep the token in memory: Try again works without the address.
-        showProblem("We couldn't check your link", P.problemText(r), true);
-      }
-    });
-  }
-
-  el.retry.addEventListener("click", function () {
-    if (!el.retry.disabled && token) { lookUp(); }
+function lookUp() {
+  busy(el.retry, true, "Checking…");
+  return api("POST", "/api/invitations/lookup", { token: token }).then(function (r) {
+    busy(el.retry, false);
+    if (r.ok && r.data && r.data.invitation) {
+      showInvitation(r.data.invitation);
+    } else if (r.error === "token_invalid" || r.status === 400) {
+      token = "";
+      showProblem("This link no longer works", r.message || ASK_AGAIN, false);
+    } else {
+      // Keep the token in memory: Try again works without the address.
+      showProblem("We couldn't check your link", problemText(r), true);
+    }
   });
+}
 
-  if (!token) {
-    showProblem("This link is incomplete",
-      "The address is missing part of the link. Open the link from your invitation email again; " +
-      "if it still doesn't work, " + ASK_AGAIN.charAt(0).toLowerCase() + ASK_AGAIN.slice(1), false);
-  } else {
-    lookUp();
-  }
-}());
+el.retry.addEventListener("click", function () {
+  if (!el.retry.disabled && token) { lookUp(); }
+});
+
+if (!token) {
+  showProblem("This link is incomplete",
+    "The address is missing part of the link. Open the link from your invitation email again; " +
+    "if it still doesn't work, " + ASK_AGAIN.charAt(0).toLowerCase() + ASK_AGAIN.slice(1), false);
+} else {
+  lookUp();
+}

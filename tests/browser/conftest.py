@@ -6,6 +6,7 @@ Never downloads a browser: without /usr/bin/chromium the suite is skipped
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -190,6 +191,68 @@ def console() -> ConsoleWatch:
     return ConsoleWatch()
 
 
+# ---------------------------------------------------------------- accessibility
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_audited: set[str] = set()
+
+
+def _axe_script() -> str:
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core, shipped in the package
+
+    return AXE_SCRIPT
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(_axe_script())  # through the DevTools protocol: the page's CSP is not involved
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS)
+    return result["violations"]
+
+
+def violation_report(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+            lines.append(f"      {node.get('failureSummary', '').replace(chr(10), ' ')[:300]}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fail on any axe-core WCAG 2.1 A/AA violation in the page's current state.
+    Each distinct state (the page's markup at this viewport width) is checked once
+    per run: the helpers call this at every state the tests visit."""
+    state = page.evaluate("location.pathname + '\\n' + innerWidth + '\\n' + document.documentElement.outerHTML")
+    key = hashlib.sha256(state.encode("utf-8")).hexdigest()
+    if key in _audited:
+        return
+    violations = axe_violations(page)
+    assert not violations, f"accessibility violations on {page.url}:\n{violation_report(violations)}"
+    _audited.add(key)
+
+
+def audit_before_close(pg) -> None:
+    """The last state of a page, checked as its test ends (skipped once it is closed or blank)."""
+    from playwright.sync_api import Error
+
+    if pg.is_closed() or not pg.url.startswith("http"):
+        return
+    for attempt in range(3):
+        try:
+            pg.wait_for_load_state("load")
+            pg.wait_for_timeout(100)  # let a page that is still starting settle
+            assert_accessible(pg)
+            return
+        except Error as exc:  # a navigation (a login's redirect) was still under way
+            if "context was destroyed" not in str(exc) or attempt == 2:
+                raise
+
+
 @pytest.fixture
 def page(chromium, portal, viewport, console):
     context = chromium.new_context(base_url=portal, **viewport.context_options())
@@ -199,6 +262,7 @@ def page(chromium, portal, viewport, console):
     pg.on("pageerror", console.on_page_error)
     try:
         yield pg
+        audit_before_close(pg)
     finally:
         context.close()
     assert not console.problems, "\n".join(console.problems)

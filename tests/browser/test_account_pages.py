@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import EXPECT_TIMEOUT_MS, seed_password
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, SCREENSHOT_DIR, assert_accessible, audit_before_close, seed_password
 
 CLINIC = "LAKESIDE"
 CLINIC_NAME = "Lakeside Family Practice"
@@ -75,6 +75,7 @@ def other_page(chromium, portal, viewport, console):
     pg.on("pageerror", console.on_page_error)
     try:
         yield pg
+        audit_before_close(pg)
     finally:
         context.close()
 
@@ -84,6 +85,7 @@ def log_in(page, username: str, password: str, login_type: str = "Staff", clinic
     expect(page.get_by_role("tab", name=f"{login_type} Login")).to_have_attribute("aria-selected", "true")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    assert_accessible(page)
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as info:
         page.get_by_role("button", name="Log in").click()
     return info.value
@@ -93,11 +95,14 @@ def staff_home(page, portal, username: str) -> None:
     assert log_in(page, username, seed_password(username)).status == 200
     expect(page).to_have_url(portal + "/home")
     expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+    assert_accessible(page)
 
 
 def assert_no_horizontal_scroll(page, viewport) -> None:
+    """The page fits the viewport, and (axe-core) has no WCAG 2.1 A/AA violation."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport.width, f"page is {width}px wide in a {viewport.width}px viewport"
+    assert_accessible(page)
 
 
 TOUCH_TARGETS = """() => {
@@ -117,6 +122,7 @@ def assert_touch_targets(page) -> None:
 
 
 def screenshot(page, directory: str, name: str, viewport) -> None:
+    assert_accessible(page)
     page.screenshot(path=os.path.join(directory, f"{name}-{viewport.name}.png"), full_page=True)
 
 
@@ -263,6 +269,7 @@ def test_authorized_representative_gets_an_invitation(page, portal, viewport, ch
     expect(page.locator("[data-credentials]")).to_have_count(0)
     expect(page.get_by_role("button", name="Resend invitation")).to_be_visible()
     expect(page.get_by_role("button", name="Reset password")).to_be_hidden()
+    assert_accessible(page)
     expect(page.locator(".badge")).to_have_text("Invited")
     assert_no_horizontal_scroll(page, viewport)
     screenshot(page, screenshot_dir, "account-invited", viewport)
@@ -328,6 +335,7 @@ def test_authorized_representative_gets_an_invitation(page, portal, viewport, ch
         delete.click()
         confirm = page.get_by_role("group").filter(has_text=f"Delete the portal account {rep}?")
         expect(confirm).to_be_visible()
+        assert_accessible(page)
         confirm.get_by_role("button", name="Cancel").click()
         expect(confirm).to_have_count(0)
         expect(delete).to_be_focused()
@@ -367,6 +375,7 @@ def test_failed_invitation_email_offers_resend(page, portal, viewport, outbox):
     failed = page.get_by_role("alert")
     expect(failed).to_contain_text(f"The invitation email to {rep} could not be sent")
     expect(failed).to_contain_text("Resend invitation")
+    assert_accessible(page)
     resend = page.get_by_role("button", name="Resend invitation")
     expect(resend).to_be_focused()
     wait_for_emails(outbox, rep)  # (the real server did send the first one)
@@ -515,6 +524,7 @@ def test_staff_page_adds_a_front_desk_user(page, portal, viewport, chromium, con
     form = page.get_by_role("region", name="Add a staff member")
     form.get_by_role("button", name="Add staff member").click()
     expect(form.get_by_role("alert")).to_have_text("Enter a username.")
+    assert_accessible(page)
     form.get_by_label("Username").fill(new_username)
     form.get_by_label("First name").fill("Nina")
     form.get_by_label("Last name").fill("Lopez")
@@ -649,3 +659,127 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
         expect(patient.get_by_role("heading", name="Welcome, Dana")).to_be_visible()
         patient.goto("/portal-accounts/setup")
         expect(patient.get_by_text("This page is for clinic staff")).to_be_visible()
+
+
+# ---------------------------------------------------------------- two people, one record (revisions)
+
+CONFLICT_TEXT = "Someone else changed this record since you opened it."
+
+
+def patch_of(page, path_end: str):
+    return page.expect_response(lambda r: r.url.endswith(path_end) and r.request.method == "PATCH")
+
+
+def test_a_stale_account_save_gets_the_conflict_message_and_the_fresh_values(page, portal, viewport, chromium,
+                                                                              console):
+    """Two sessions open the same account's edit form; the first save wins, the
+    second (made from the stale form) is refused and shows what is there now."""
+    console.allow(r"status of 409 ")
+    username = f"casey.{viewport.name}@example.com"
+    staff_home(page, portal, DESK)
+    page.goto(f"/portal-accounts?q=casey.{viewport.name}")
+    row(page, username).get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Username (email)")).to_have_value(username)
+    edit_url = page.url
+    account_api = f"/api/clinics/{CLINIC}/portal-accounts/{parse_qs(urlsplit(edit_url).query)['account_id'][0]}"
+    revision = page.request.get(portal + account_api).json()["account"]["revision"]
+
+    with other_page(chromium, portal, viewport, console) as stale:
+        staff_home(stale, portal, ADMIN)
+        stale.goto(edit_url)
+        expect(stale.get_by_label("First name")).to_have_value("Casey")
+
+        # A saves first: the change carries the revision the form was read at.
+        page.get_by_label("First name").fill("Cassidy")
+        with patch_of(page, account_api) as first:
+            page.get_by_role("button", name="Save", exact=True).click()
+        assert first.value.status == 200
+        assert first.value.request.headers["if-match"] == f'"{revision}"'
+        expect(page.locator("#form-status")).to_have_text("Changes saved.")
+
+        # B, still showing the old values, saves a different change: refused.
+        stale.get_by_label("Last name").fill("Stale")
+        with patch_of(stale, account_api) as second:
+            stale.get_by_role("button", name="Save", exact=True).click()
+        assert second.value.status == 409 and second.value.json()["error"] == "conflict"
+        alert = stale.get_by_role("alert").filter(has_text=CONFLICT_TEXT)
+        expect(alert).to_be_visible()
+        expect(stale.get_by_label("First name")).to_have_value("Cassidy")  # A's change, fetched again
+        expect(stale.get_by_label("Last name")).to_have_value("Quinn")     # B's edit is not kept
+        expect(stale.get_by_role("heading", name="Portal account: Cassidy Quinn")).to_be_visible()
+        assert_no_horizontal_scroll(stale, viewport)
+        screenshot(stale, SCREENSHOT_DIR, "account-conflict", viewport)
+        saved = page.request.get(portal + account_api).json()["account"]
+        assert (saved["first_name"], saved["last_name"]) == ("Cassidy", "Quinn")  # nothing of B's was saved
+
+        # Saving again, now on the fresh values, works.
+        stale.get_by_label("Last name").fill("Quincy")
+        with patch_of(stale, account_api) as third:
+            stale.get_by_role("button", name="Save", exact=True).click()
+        assert third.value.status == 200
+        expect(stale.locator("#form-status")).to_have_text("Changes saved.")
+        expect(alert).to_have_count(0)
+
+
+def test_a_stale_staff_change_gets_the_conflict_message_and_the_fresh_values(page, portal, viewport, chromium,
+                                                                            console):
+    console.allow(r"status of 409 ")
+    username = f"Quinn{viewport.name.title()}"
+    staff_home(page, portal, ADMIN)
+    page.goto("/staff")
+    member = row(page, username)
+    expect(member).to_contain_text("Clinician")
+
+    with other_page(chromium, portal, viewport, console) as stale:
+        staff_home(stale, portal, ADMIN)
+        stale.goto("/staff")
+        stale_member = row(stale, username)
+        expect(stale_member).to_contain_text("Clinician")
+
+        member.get_by_role("button", name="Change roles").click()
+        member.get_by_role("checkbox", name=re.compile("^Front desk")).check()
+        with patch_of(page, f"/staff/{username}") as first:
+            member.get_by_role("button", name="Save roles").click()
+        assert first.value.status == 200 and "if-match" in first.value.request.headers
+        expect(member.get_by_role("status")).to_have_text("Roles saved.")
+
+        with patch_of(stale, f"/staff/{username}") as second:
+            stale_member.get_by_role("button", name="Turn Staff Portal access off").click()
+        assert second.value.status == 409 and second.value.json()["error"] == "conflict"
+        expect(stale_member.get_by_role("alert")).to_contain_text(CONFLICT_TEXT)
+        expect(stale_member).to_contain_text("Clinician, Front desk")  # the fresh roles
+        expect(stale_member.get_by_role("button", name="Turn Staff Portal access off")).to_be_visible()
+        assert_no_horizontal_scroll(stale, viewport)
+        fresh = page.request.get(f"{portal}/api/clinics/{CLINIC}/staff/{username}").json()["staff"]
+        assert fresh["portal_access"] is True  # B's change did not happen
+
+
+def test_a_stale_settings_save_gets_the_conflict_message_and_the_fresh_values(page, portal, viewport, chromium,
+                                                                               console):
+    console.allow(r"status of 409 ")
+    minutes = "45" if viewport.mobile else "50"
+    staff_home(page, portal, ADMIN)
+    page.goto("/settings")
+    idle = page.get_by_label("Log out after inactivity (minutes)")
+    expect(idle).not_to_have_value("")
+    with other_page(chromium, portal, viewport, console) as stale:
+        staff_home(stale, portal, ADMIN)
+        stale.goto("/settings")
+        longest = stale.get_by_label("Longest session (hours)")
+        expect(longest).not_to_have_value("")
+        before = longest.input_value()
+
+        idle.fill(minutes)
+        with patch_of(page, "/settings") as first:
+            page.get_by_role("button", name="Save settings").click()
+        assert first.value.status == 200 and "if-match" in first.value.request.headers
+        expect(page.get_by_role("status").filter(has_text="saved")).to_have_text("Setting saved.")
+
+        longest.fill("13")
+        with patch_of(stale, "/settings") as second:
+            stale.get_by_role("button", name="Save settings").click()
+        assert second.value.status == 409 and second.value.json()["error"] == "conflict"
+        expect(stale.get_by_role("alert")).to_contain_text(CONFLICT_TEXT)
+        expect(stale.get_by_label("Log out after inactivity (minutes)")).to_have_value(minutes)
+        expect(longest).to_have_value(before)
+        assert_no_horizontal_scroll(stale, viewport)

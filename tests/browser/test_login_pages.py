@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import seed_password
+from tests.browser.conftest import assert_accessible, seed_password
 
 BAYVIEW = "Bayview Community Health"
 HILLTOP = "Hilltop Medical Group"
@@ -31,14 +31,17 @@ def log_in(page, username: str, password: str):
     """Fill the form, press Log in, and return the login response."""
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    assert_accessible(page)
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as info:
         page.get_by_role("button", name="Log in").click()
     return info.value
 
 
 def assert_no_horizontal_scroll(page, viewport) -> None:
+    """The page fits the viewport, and (axe-core) has no WCAG 2.1 A/AA violation."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport.width, f"page is {width}px wide in a {viewport.width}px viewport"
+    assert_accessible(page)
 
 
 def alert(page):
@@ -46,6 +49,7 @@ def alert(page):
 
 
 def screenshot(page, directory: str, name: str, viewport) -> None:
+    assert_accessible(page)
     page.screenshot(path=os.path.join(directory, f"{name}-{viewport.name}.png"), full_page=True)
 
 
@@ -59,10 +63,12 @@ def test_clinic_id_step(page, portal, viewport):
 
     clinic_id.press("Enter")
     expect(alert(page)).to_have_text("Enter your Clinic ID.")
+    assert_accessible(page)
 
     clinic_id.fill("NOSUCHCLINIC")
     clinic_id.press("Enter")  # a real form: Enter submits
     expect(alert(page)).to_contain_text("We couldn't find that Clinic ID")
+    assert_accessible(page)
     expect(page).to_have_url(portal + "/")
     assert_no_horizontal_scroll(page, viewport)
 
@@ -74,6 +80,7 @@ def test_clinic_id_step(page, portal, viewport):
     expect(page.get_by_role("tab", name="Staff Login")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Username")).to_be_focused()
     expect(alert(page)).to_have_count(0)
+    assert_accessible(page)
 
     # A way back to change clinic, keeping what was typed.
     page.get_by_role("link", name="Change clinic").click()
@@ -123,6 +130,7 @@ def test_direct_link_shows_clinic_and_tabs(page, portal, viewport, query, select
 def test_direct_link_to_unknown_clinic_asks_for_the_clinic_id(page, portal, viewport):
     page.goto("/?clinicID=NOPE&LoginType=Staff")
     expect(alert(page)).to_contain_text("We couldn't find that Clinic ID")
+    assert_accessible(page)
     expect(page.get_by_label("Clinic ID")).to_have_value("NOPE")
 
 
@@ -207,6 +215,7 @@ def test_portal_access_off_has_its_own_message(page, portal, viewport):
     body = response.json()
     assert body["error"] == "portal_access_disabled"
     expect(alert(page)).to_have_text(body["message"])
+    assert_accessible(page)
     expect(alert(page)).not_to_contain_text("Incorrect username")
     expect(page).to_have_url(login_url(portal))
 
@@ -224,6 +233,7 @@ def test_captcha_clinic(page, portal, viewport, screenshot_dir):
     response = log_in(page, "ReyesC", seed_password("ReyesC"))
     assert response.status == 400 and response.json()["error"] == "captcha_invalid"
     expect(alert(page)).to_contain_text("I'm not a robot")
+    assert_accessible(page)
 
     # A tick is good for one attempt: after a failure it must be ticked again.
     with page.expect_response(lambda r: r.url.endswith("/captcha/local-token")) as issued:
@@ -311,6 +321,7 @@ def test_recaptcha_widget(page, portal, viewport, monkeypatch):
     response = log_in(page, "ReyesC", seed_password("ReyesC"))
     assert "captcha_token" not in response.request.post_data_json
     expect(alert(page)).to_contain_text("I'm not a robot")
+    assert_accessible(page)
 
     # Verified: the widget's token goes with the login; after a failed attempt the widget is reset.
     verify.click()
@@ -318,6 +329,7 @@ def test_recaptcha_widget(page, portal, viewport, monkeypatch):
     assert response.request.post_data_json["captcha_token"] == "fake-recaptcha-token-1"
     assert response.status == 400  # the real server runs the local verifier and rejects it
     expect(alert(page)).to_contain_text("I'm not a robot")
+    assert_accessible(page)
     assert page.evaluate("window.fakeRecaptcha.resets") >= 1
     response = log_in(page, "ReyesC", seed_password("ReyesC"))
     assert "captcha_token" not in response.request.post_data_json
@@ -338,6 +350,7 @@ def test_network_failure_and_unavailable_say_try_again(page, portal, viewport, c
         page.wait_for_timeout(20)
     held[0].abort("failed")
     expect(alert(page)).to_contain_text("try again")
+    assert_accessible(page)
     expect(button).to_be_enabled()
     expect(button).to_have_text("Log in")
 
@@ -348,6 +361,7 @@ def test_network_failure_and_unavailable_say_try_again(page, portal, viewport, c
     response = log_in(page, "GreenA", "anything-at-all")
     assert response.status == 503
     expect(alert(page)).to_contain_text("try again")
+    assert_accessible(page)
 
 
 # ---------------------------------------------------------------- forced password change
@@ -380,6 +394,7 @@ def test_forced_password_change(page, portal, viewport, screenshot_dir):
 
     submit("something-else-entirely", "something-else-entirelx", seed_password(username))
     expect(alert(page)).to_contain_text("don't match")
+    assert_accessible(page)
 
     with page.expect_response("**/api/me/password") as info:
         submit("passwordpassword", "passwordpassword", seed_password(username))
@@ -409,11 +424,15 @@ def test_lockout_after_five_wrong_passwords(page, portal, viewport):
         response = log_in(page, username, f"wrong-password-{attempt}")
         assert response.status == 401
         expect(alert(page)).to_contain_text("Incorrect username or password")
+        assert_accessible(page)
     response = log_in(page, username, seed_password(username))  # even the right one now
     assert response.status == 429
     wait_s = int(response.headers["retry-after"])
     assert 0 < wait_s <= 15 * 60
     expect(alert(page)).to_contain_text("Too many")
+    assert_accessible(page)
     expect(alert(page)).to_contain_text(re.compile(r"about (\d+ minutes|a minute)"))
+    assert_accessible(page)
     expect(alert(page)).to_contain_text(f"about {-(-wait_s // 60)} minutes")
+    assert_accessible(page)
     expect(page.get_by_role("button", name="Log in")).to_be_enabled()

@@ -1,0 +1,48 @@
+/* How the staff pages put records into words: dates, statuses, badges. */
+import { h } from "./dom.js";
+
+export const STATUS = { active: "Enabled", disabled: "Disabled", invited: "Invited" };
+export const INVITATION = {
+  pending: "Being sent",
+  sent: "Email sent",
+  failed: "Email not sent",
+  expired: "Link expired",
+  accepted: "Accepted"
+};
+
+export function when(iso) {
+  if (!iso) { return "Never"; }
+  const date = new Date(iso);
+  if (isNaN(date.getTime())) { return iso; }
+  try {
+    return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  } catch (e) {
+    return date.toLocaleString();
+  }
+}
+
+export function day(isoDate) {
+  if (!isoDate) { return ""; }
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!parts) { return isoDate; }
+  const date = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+  try {
+    return date.toLocaleDateString(undefined, { dateStyle: "medium" });
+  } catch (e) {
+    return isoDate;
+  }
+}
+
+export function badge(kind, text) {
+  return h("span", { className: "badge badge--" + kind, text });
+}
+
+/* An account's status badge: an invitation whose email failed shows as such. */
+export function statusBadge(record) {
+  const kind = record.status === "invited" && record.invitation_status === "failed" ? "failed" : record.status;
+  return badge(kind, STATUS[record.status] || record.status);
+}
+
+export function fullName(record) {
+  return ((record.first_name || "") + " " + (record.last_name || "")).trim();
+}
