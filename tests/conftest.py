@@ -195,32 +195,15 @@ def table_items(short_name: str) -> list[dict]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-class CallCounter:
-    """Counts AWS API calls at the botocore level, per (service, operation)."""
-
-    def __init__(self):
-        self.calls: list[tuple[str, str]] = []
-
-    def count(self, service: str = "dynamodb", operation: str | None = None) -> int:
-        return sum(1 for s, o in self.calls if s == service and (operation is None or o == operation))
-
-    def reset(self):
-        self.calls.clear()
-
-
 @pytest.fixture
-def aws_calls(monkeypatch):
-    import botocore.client
+def aws_calls():
+    """AWS API calls at the botocore level while the test runs (infra.calls, the
+    bench's counter): `count(service, operation)`, `calls`, `reset()`, and
+    `window()` for the DynamoDB calls of one request, in order."""
+    from infra.calls import CallCounter
 
-    counter = CallCounter()
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(self, operation_name, api_params):
-        counter.calls.append((self.meta.service_model.service_name, operation_name))
-        return original(self, operation_name, api_params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    return counter
+    with CallCounter() as counter:
+        yield counter
 
 
 @pytest.fixture

@@ -84,3 +84,12 @@ def accept(browser, token, password=STRONG_PW):
     return browser.post("/api/invitations/accept", json={"token": token, "password": password})
 
 
+
+
+def user_counters(login_type: str, username_key: str) -> list:
+    """The failed-login counter items of one username (empty: no failures, no lockout)."""
+    from tests.conftest import table_items
+
+    return [r for r in table_items("login_counters")
+            if r["counter_key"]["S"].startswith("user#") and r["counter_key"]["S"].endswith(
+                f"#{login_type}#{username_key}")]

@@ -155,3 +155,17 @@ def test_wrong_origin_is_refused_before_anything_is_checked(gateway, seeded):
     r = login(evil, "DoeJ", ADMIN_PW)
     assert r.status == 403 and r.json()["error"] == "origin_mismatch"
     assert table_items("sessions") == []
+
+
+def test_disabled_staff_with_portal_access_off_gets_the_generic_401_even_with_the_right_password(
+        admin, gateway):
+    """Only an enabled account learns its portal access is off: a disabled one,
+    whatever its access switch, gets the same 401 as a wrong password."""
+    r = admin.post("/api/clinics/SUNRISE/staff/noaccessn/disable")
+    assert r.status == 200, r.text
+    assert r.json()["staff"]["portal_access"] is False
+    right = login(gateway.browser(), "NoAccessN", CLINICIAN_PW)
+    wrong = login(gateway.browser(), "NoAccessN", "not-the-password")
+    assert right.status == 401 and right.json()["error"] == "invalid_credentials"
+    assert right.json() == wrong.json()
+    assert right.header("set-cookie") is None
