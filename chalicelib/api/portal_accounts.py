@@ -3,15 +3,14 @@ create / read / change / delete, the User Management list and its actions, and
 the form requests staff make of an account."""
 from chalice import Blueprint
 
-from chalicelib.api.http import (authenticate_clinic, bool_field, choice_field, json_body, json_response,
-                                 request_info, route, text_field)
+from chalicelib.api.bodies import ChangePortalAccountBody, CreateFormRequestBody, CreatePortalAccountBody
+from chalicelib.api.http import authenticate_clinic, clinic_permission, json_response, request_info, route
 
 bp = Blueprint(__name__)
 
 PERMISSION = "portal_accounts.manage"
 BASE = "/api/clinics/{clinic_id}/portal-accounts"
-MAX_NAME = 100
-MAX_USERNAME = 254
+MANAGER = clinic_permission(PERMISSION)
 
 
 def _clinic(request, clinic_id):
@@ -29,26 +28,15 @@ def list_portal_accounts(request, clinic_id):
                                        q=params.get("q") or None, cursor=params.get("cursor")))
 
 
-@route(bp, BASE, methods=("POST",))
-def create_portal_account(request, clinic_id):
-    from chalicelib.patients.records import check_patient_id
+@route(bp, BASE, methods=("POST",), body=CreatePortalAccountBody, guard=MANAGER)
+def create_portal_account(request, clinic_id, *, auth, body: CreatePortalAccountBody):
     from chalicelib.portal_accounts.admin import create_account
-    from chalicelib.portal_accounts.records import ACCESS_TYPES
 
-    session, clinic = _clinic(request, clinic_id)
-    body = json_body(request, required=("patient_id", "username", "first_name", "last_name", "access_type"),
-                     optional=("force_password_change", "permissions", "send_invitation"))
-    patient_id = check_patient_id(body["patient_id"])
-    username = text_field(body, "username", max_length=MAX_USERNAME)
-    first_name = text_field(body, "first_name", max_length=MAX_NAME).strip()
-    last_name = text_field(body, "last_name", max_length=MAX_NAME).strip()
-    access_type = choice_field(body, "access_type", ACCESS_TYPES)
+    session, clinic = auth
     result = create_account(
-        session, clinic, patient_id=patient_id, username=username, first_name=first_name,
-        last_name=last_name, access_type=access_type,
-        force_password_change=bool_field(body, "force_password_change"),
-        permissions=body.get("permissions"), send_invitation=bool_field(body, "send_invitation"),
-        info=request_info(request))
+        session, clinic, patient_id=body.patient_id, username=body.username, first_name=body.first_name,
+        last_name=body.last_name, access_type=body.access_type, force_password_change=body.force_password_change,
+        permissions=body.permissions, send_invitation=body.send_invitation, info=request_info(request))
     return json_response(result, 201)
 
 
@@ -61,13 +49,12 @@ def get_portal_account(request, clinic_id, account_id):
                                                    clinic.clinic_id)})
 
 
-@route(bp, BASE + "/{account_id}", methods=("PATCH",))
-def update_portal_account(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.admin import EDITABLE, check_changes, update_account
+@route(bp, BASE + "/{account_id}", methods=("PATCH",), body=ChangePortalAccountBody, guard=MANAGER)
+def update_portal_account(request, clinic_id, account_id, *, auth, body: ChangePortalAccountBody):
+    from chalicelib.portal_accounts.admin import update_account
 
-    session, clinic = _clinic(request, clinic_id)
-    changes = check_changes(json_body(request, optional=EDITABLE))
-    return json_response({"account": update_account(session, clinic, account_id, changes,
+    session, clinic = auth
+    return json_response({"account": update_account(session, clinic, account_id, body.changes(),
                                                     request_info(request))})
 
 
@@ -131,16 +118,13 @@ def list_form_requests(request, clinic_id, account_id):
     return json_response(list_for_account(clinic, account_id, (request.query_params or {}).get("cursor")))
 
 
-@route(bp, BASE + "/{account_id}/form-requests", methods=("POST",))
-def create_form_request(request, clinic_id, account_id):
-    from chalicelib.portal_accounts.form_requests import MAX_FORM_NAME, MAX_NOTE, create_request
+@route(bp, BASE + "/{account_id}/form-requests", methods=("POST",), body=CreateFormRequestBody, guard=MANAGER)
+def create_form_request(request, clinic_id, account_id, *, auth, body: CreateFormRequestBody):
+    from chalicelib.portal_accounts.form_requests import create_request
 
-    session, clinic = _clinic(request, clinic_id)
-    body = json_body(request, required=("form_name",), optional=("note", "due_date"))
-    form_name = text_field(body, "form_name", max_length=MAX_FORM_NAME)
-    note = text_field(body, "note", max_length=MAX_NOTE, required=False, allow_empty=True)
-    result = create_request(session, clinic, account_id, form_name=form_name, note=note,
-                            due_date=body.get("due_date"), info=request_info(request))
+    session, clinic = auth
+    result = create_request(session, clinic, account_id, form_name=body.form_name, note=body.note,
+                            due_date=body.due_date, info=request_info(request))
     return json_response({"form_request": result}, 201)
 
 

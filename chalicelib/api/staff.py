@@ -1,14 +1,14 @@
 """Staff management, for administrators (`staff.manage`)."""
 from chalice import Blueprint
 
-from chalicelib.api.http import (authenticate_clinic, bool_field, json_body, json_response, request_info,
-                                 route, text_field)
+from chalicelib.api.bodies import ChangeStaffBody, CreateStaffBody
+from chalicelib.api.http import authenticate_clinic, clinic_permission, json_response, request_info, route
 
 bp = Blueprint(__name__)
 
 PERMISSION = "staff.manage"
 BASE = "/api/clinics/{clinic_id}/staff"
-MAX_NAME = 100
+ADMIN = clinic_permission(PERMISSION)
 
 
 def _clinic(request, clinic_id):
@@ -23,23 +23,15 @@ def list_staff(request, clinic_id):
     return json_response(use_case(clinic, (request.query_params or {}).get("cursor")))
 
 
-@route(bp, BASE, methods=("POST",))
-def create_staff(request, clinic_id):
+@route(bp, BASE, methods=("POST",), body=CreateStaffBody, guard=ADMIN)
+def create_staff(request, clinic_id, *, auth, body: CreateStaffBody):
     from chalicelib.staff.admin import create_staff as use_case
 
-    session, clinic = _clinic(request, clinic_id)
-    body = json_body(request, required=("username", "first_name", "last_name", "roles"),
-                     optional=("email", "portal_access", "force_password_change", "send_invitation"))
-    username = text_field(body, "username", max_length=64)
-    first_name = text_field(body, "first_name", max_length=MAX_NAME).strip()
-    last_name = text_field(body, "last_name", max_length=MAX_NAME).strip()
-    email = body.get("email")
-    if email == "":
-        email = None
-    result = use_case(session, clinic, username=username, first_name=first_name, last_name=last_name,
-                      email=email, roles=body["roles"], portal_access=bool_field(body, "portal_access", True),
-                      force_password_change=bool_field(body, "force_password_change"),
-                      send_invitation=bool_field(body, "send_invitation", False), info=request_info(request))
+    session, clinic = auth
+    result = use_case(session, clinic, username=body.username, first_name=body.first_name,
+                      last_name=body.last_name, email=body.email, roles=body.roles,
+                      portal_access=body.portal_access, force_password_change=body.force_password_change,
+                      send_invitation=body.send_invitation, info=request_info(request))
     return json_response(result, 201)
 
 
@@ -51,12 +43,12 @@ def get_staff(request, clinic_id, username):
     return json_response({"staff": staff_json(use_case(clinic.clinic_key, username))})
 
 
-@route(bp, BASE + "/{username}", methods=("PATCH",))
-def update_staff(request, clinic_id, username):
-    from chalicelib.staff.admin import EDITABLE, check_changes, update_staff as use_case
+@route(bp, BASE + "/{username}", methods=("PATCH",), body=ChangeStaffBody, guard=ADMIN)
+def update_staff(request, clinic_id, username, *, auth, body: ChangeStaffBody):
+    from chalicelib.staff.admin import update_staff as use_case
 
-    session, clinic = _clinic(request, clinic_id)
-    changes = check_changes(json_body(request, optional=EDITABLE))
+    session, clinic = auth
+    changes = body.changes()
     return json_response({"staff": use_case(session, clinic, username, changes, request_info(request))})
 
 
