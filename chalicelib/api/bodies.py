@@ -116,8 +116,8 @@ class ChangePortalAccountBody(Body):
 
 @dataclass(frozen=True, kw_only=True)
 class CreateFormRequestBody(Body):
-    form_name: str = required(Text(limits.FORM_NAME_MAX, one_line=True))
-    note: str | None = optional(Text(limits.NOTE_MAX, allow_empty=True, nullable=True))
+    form_name: str = required(Text(limits.FORM_NAME_MAX, one_line=True, strip=True))
+    note: str | None = optional(Text(limits.NOTE_MAX, allow_empty=True, nullable=True, strip=True))
     due_date: str | None = optional(Date(limits.DUE_DATE_YEARS))
 
 

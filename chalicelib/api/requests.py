@@ -85,13 +85,16 @@ class Parser:
 
 
 class Text(Parser):
-    """Text of at most `max_length` characters; never NUL or unencodable characters."""
+    """Text of at most `max_length` characters; never NUL or unencodable characters.
+    `one_line`: no control or bidi-override characters either. `strip`: trimmed;
+    with `allow_empty` too, blank text becomes None."""
 
     json_type = "string"
 
     def __init__(self, max_length: int, *, allow_empty: bool = False, nullable: bool = False,
-                 one_line: bool = False):
+                 one_line: bool = False, strip: bool = False):
         self.max_length, self.allow_empty, self.nullable, self.one_line = max_length, allow_empty, nullable, one_line
+        self.strip = strip
 
     def parse(self, name, value):
         if not isinstance(value, str):
@@ -102,6 +105,8 @@ class Text(Parser):
             raise InvalidRequest(f"{name} is longer than {self.max_length} characters.")
         if bad_character(value, one_line=self.one_line):
             raise InvalidRequest(f"{name} contains a character that is not allowed.")
+        if self.strip:
+            return value.strip() or None
         return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
 from chalicelib.core.changes import actor
-from chalicelib.clinics.records import Clinic, clinic_not_found, validate_settings
+from chalicelib.clinics.records import Clinic, clinic_not_found
 from chalicelib.core.errors import Conflict, InvalidRequest
 
 
@@ -14,14 +14,15 @@ def settings_json(clinic: Clinic) -> dict:
 
 
 def change_settings(session, clinic: Clinic, changes: dict, info: RequestInfo) -> dict:
-    """Validate, then change only what differs, conditional on the values read (so
-    the audit's before/after is exact); one transaction with the audit event."""
+    """Change only what differs, conditional on the values read (so the audit's
+    before/after is exact); one transaction with the audit event. `changes` come
+    checked from the edge (`api/bodies.ChangeSettingsBody`)."""
     from pynamodb.exceptions import TransactWriteError
 
     from chalicelib.core.db import cancellation_codes, transact_write
     from chalicelib.models import ClinicModel as C
 
-    clean = validate_settings(changes)
+    clean = dict(changes)
     if not clean:
         raise InvalidRequest("Send at least one setting to change.")
     try:
