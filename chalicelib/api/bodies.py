@@ -11,10 +11,11 @@ from chalicelib.api.requests import (ABSENT, Body, Bool, Choice, ChoiceList, Dat
 from chalicelib.core import limits
 
 
-def _sections():
+def _sections(*, nullable: bool = False):
     from chalicelib.portal_accounts.records import PORTAL_SECTIONS as sections
 
-    return ChoiceList(sections, noun="portal section", nouns="sections", unknown_code="invalid_permission")
+    return ChoiceList(sections, noun="portal section", nouns="sections", unknown_code="invalid_permission",
+                      nullable=nullable)
 
 
 def _access_types():
@@ -97,7 +98,7 @@ class CreatePortalAccountBody(Body):
     last_name: str = required(Name())
     access_type: str = required(_access_types())
     force_password_change: bool | None = optional(Bool(nullable=True))
-    permissions: list | None = optional(_sections())
+    permissions: list | None = optional(_sections(nullable=True))  # null: the access type's default
     send_invitation: bool | None = optional(Bool(nullable=True))
 
 

@@ -182,8 +182,8 @@ class ChoiceList(Parser):
     json_type = "array"
 
     def __init__(self, choices: tuple, *, noun: str, nouns: str, non_empty: bool = False, sort: bool = False,
-                 unknown_code: str | None = None):
-        self.choices, self.noun, self.nouns = tuple(choices), noun, nouns
+                 unknown_code: str | None = None, nullable: bool = False):
+        self.choices, self.noun, self.nouns, self.nullable = tuple(choices), noun, nouns, nullable
         self.non_empty, self.sort, self.unknown_code = non_empty, sort, unknown_code
 
     def parse(self, name, value):
