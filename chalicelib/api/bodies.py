@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, make_dataclass
 
-from chalicelib.api.requests import (ABSENT, Body, Bool, Choice, ChoiceList, Date, Email, Int, JsonObject, Lenient,
-                                     Name, Pattern, Text, optional, required)
+from chalicelib.api.fields import Bool, Choice, ChoiceList, Date, Email, Int, JsonObject, Lenient, Name, Pattern, Text
+from chalicelib.api.requests import ABSENT, Body, optional, required
 from chalicelib.core import limits
 
 
@@ -38,13 +38,13 @@ def _login_types():
 
 def _captcha_token(value) -> str:
     # Present but not (storable) text: refused by the CAPTCHA check like any bad token.
-    from chalicelib.api.requests import unencodable
+    from chalicelib.api.fields import unencodable
 
     return value if isinstance(value, str) and not unencodable(value) else ""
 
 
 def _invitation_token(value) -> str:
-    from chalicelib.api.requests import unencodable
+    from chalicelib.api.fields import unencodable
     from chalicelib.people.invitations import token_invalid
 
     if not isinstance(value, str) or unencodable(value):
