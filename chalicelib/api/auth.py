@@ -1,34 +1,21 @@
 """Login, logout, the signed-in principal, and changing one's own password."""
 from chalice import Blueprint
 
-from chalicelib.api.http import (authenticate, check_origin, choice_field, json_body,
-                                 json_response, request_info, route, session_cookie, text_field)
+from chalicelib.api.bodies import LoginBody, PasswordChangeBody
+from chalicelib.api.http import (authenticate, json_response, public_origin, request_info, route, session_cookie,
+                                 signed_in)
 
 bp = Blueprint(__name__)
 
-MAX_USERNAME = 254
 
-
-@route(bp, "/api/clinics/{clinic_id}/login", methods=("POST",))
-def login(request, clinic_id):
+@route(bp, "/api/clinics/{clinic_id}/login", methods=("POST",), body=LoginBody, guard=public_origin)
+def login(request, clinic_id, *, auth, body: LoginBody):
     from chalicelib.auth import login as use_case
-    from chalicelib.auth.passwords import MAX_PASSWORD_LENGTH
-    from chalicelib.auth.principals import LOGIN_TYPES
 
-    check_origin(request, required=False)
-    body = json_body(request, required=("login_type", "username", "password"),
-                     optional=("captcha_token", "session_delivery"))
-    login_type = choice_field(body, "login_type", LOGIN_TYPES)
-    username = text_field(body, "username", max_length=MAX_USERNAME)
-    password = text_field(body, "password", max_length=MAX_PASSWORD_LENGTH, allow_empty=False)
-    captcha_token = body.get("captcha_token")
-    if captcha_token is not None and not isinstance(captcha_token, str):
-        captcha_token = ""  # present but not text: rejected like any bad token
-    delivery = choice_field(body, "session_delivery", ("cookie", "bearer"), default="cookie")
-
-    result = use_case.login(clinic_id, login_type, username, password, captcha_token, request_info(request))
+    result = use_case.login(clinic_id, body.login_type, body.username, body.password, body.captcha_token,
+                            request_info(request))
     payload = {"principal": result.principal, "password_change_required": result.password_change_required}
-    if delivery == "bearer":
+    if body.session_delivery == "bearer":
         payload["session_token"] = result.token
         return json_response(payload)
     return json_response(payload, headers={"Set-Cookie": session_cookie(result.token)})
@@ -57,14 +44,10 @@ def logout(request):
     return json_response(None, 204, headers={"Set-Cookie": session_cookie(None)})
 
 
-@route(bp, "/api/me/password", methods=("POST",))
-def change_password(request):
+@route(bp, "/api/me/password", methods=("POST",), body=PasswordChangeBody,
+       guard=signed_in(allow_pending_change=True))
+def change_password(request, *, auth, body: PasswordChangeBody):
     from chalicelib.auth.password_change import change_password as use_case
-    from chalicelib.auth.passwords import MAX_PASSWORD_LENGTH
 
-    session = authenticate(request, allow_pending_change=True)
-    body = json_body(request, required=("current_password", "new_password"))
-    current = text_field(body, "current_password", max_length=MAX_PASSWORD_LENGTH)
-    new = text_field(body, "new_password", max_length=MAX_PASSWORD_LENGTH * 2, allow_empty=True)
-    use_case(session, current, new, request_info(request))
+    use_case(auth, body.current_password, body.new_password, request_info(request))
     return json_response(None, 204)

@@ -1,8 +1,9 @@
 """A clinic's settings, for administrators (`clinic.settings`)."""
 from chalice import Blueprint
 
-from chalicelib.api.http import (authenticate_clinic, expected_revision, json_body, record_response, request_info,
-                                 revision_field, route)
+from chalicelib.api.bodies import ChangeSettingsBody
+from chalicelib.api.http import (authenticate_clinic, clinic_permission, expected_revision, record_response,
+                                 request_info, route)
 
 bp = Blueprint(__name__)
 
@@ -21,13 +22,11 @@ def get_settings(request, clinic_id):
     return _reply(clinic)
 
 
-@route(bp, "/api/clinics/{clinic_id}/settings", methods=("PATCH",))
-def change_settings(request, clinic_id):
+@route(bp, "/api/clinics/{clinic_id}/settings", methods=("PATCH",), body=ChangeSettingsBody,
+       guard=clinic_permission(PERMISSION))
+def change_settings(request, clinic_id, *, auth, body):
     from chalicelib.clinics.admin import change_settings as use_case
-    from chalicelib.clinics.records import ClinicSettings
 
-    session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
-    body = json_body(request, optional=tuple(ClinicSettings().to_dict()) + ("revision",))
-    revision = expected_revision(request, revision_field(body))
-    changes = {k: v for k, v in body.items() if k != "revision"}
-    return _reply(use_case(session, clinic, changes, request_info(request), revision=revision))
+    session, clinic = auth
+    return _reply(use_case(session, clinic, body.changes(), request_info(request),
+                           revision=expected_revision(request, body)))

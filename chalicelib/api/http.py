@@ -58,17 +58,37 @@ def map_exception(exc: Exception) -> Response:
                           "message": "Something went wrong on our side. Please try again."}, 500)
 
 
-def route(bp, path: str, methods=("GET",)):
+# (METHOD, path) -> the Body class a route parses; read by the OpenAPI tests.
+BODIES: dict[tuple[str, str], type] = {}
+
+
+def route(bp, path: str, methods=("GET",), *, body: type | None = None, guard=None):
     """Register a view on a blueprint; the view gets the request first, then the
-    path parameters. Every error it raises goes through `map_exception`."""
+    path parameters. Every error it raises goes through `map_exception`.
+
+    `guard(request, **path_params)` runs first (origin, session, permission) and its
+    result reaches the view as `auth=`; then, with `body` (a `requests.Body` class),
+    the JSON body is parsed and reaches the view as `body=`. So a caller who may not
+    act learns that before anything about their body, and no view reads raw JSON."""
     def decorate(view):
         @functools.wraps(view)
         def handler(**params):
+            request = bp.current_request
             try:
-                return view(bp.current_request, **params)
+                extra = {}
+                if guard is not None:
+                    extra["auth"] = guard(request, **params)
+                if body is not None:
+                    from chalicelib.api.requests import parse_body
+
+                    extra["body"] = parse_body(request, body)
+                return view(request, **params, **extra)
             except Exception as exc:  # noqa: BLE001 - mapped, never leaked
                 return map_exception(exc)
 
+        for method in methods:
+            if body is not None:
+                BODIES[(method.upper(), path)] = body
         bp.route(path, methods=list(methods), content_types=ANY_CONTENT_TYPE)(handler)
         return view
     return decorate
@@ -94,8 +114,11 @@ def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
     if len(raw) > limit:
         raise InvalidRequest(f"The request body is larger than {limit} bytes.", code="body_too_large")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        body = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys,
+                          parse_constant=_no_constant)
+    except _DuplicateKey as exc:
+        raise InvalidRequest(f"Duplicate field: {exc.args[0]}.") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidRequest("The request body is not valid JSON.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidRequest("The request body must be a JSON object.", code="invalid_json")
@@ -108,51 +131,34 @@ def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
     return body
 
 
-def text_field(body: dict, name: str, *, max_length: int, required: bool = True,
-               allow_empty: bool = False) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        raise InvalidRequest(f"{name} must be text.")
-    if not allow_empty and not value.strip():
-        raise InvalidRequest(f"{name} must not be empty.")
-    if len(value) > max_length:
-        raise InvalidRequest(f"{name} is longer than {max_length} characters.")
-    if "\x00" in value:
-        raise InvalidRequest(f"{name} contains a character that is not allowed.")
-    return value
+def _no_duplicate_keys(pairs: list) -> dict:
+    """JSON objects whose keys repeat are refused: which value wins is not obvious."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
 
 
-def choice_field(body: dict, name: str, choices: tuple, *, required: bool = True, default=None):
-    value = body.get(name, default)
-    if value is None and not required:
-        return None
-    if value not in choices:
-        raise InvalidRequest(f"{name} must be one of: {', '.join(choices)}.")
-    return value
+class _DuplicateKey(ValueError):
+    pass
 
 
-def bool_field(body: dict, name: str, default: bool | None = None) -> bool | None:
-    value = body.get(name, default)
-    if value is not None and not isinstance(value, bool):
-        raise InvalidRequest(f"{name} must be true or false.")
-    return value
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
-def revision_field(body: dict) -> int | None:
-    """A change body's optional `revision` (what the person saw): a whole number."""
-    value = body.get("revision")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10 ** 12:
-        raise InvalidRequest("revision must be the record's revision, a whole number.")
-    return value
-
-
-def expected_revision(request, body_revision: int | None = None) -> int | None:
+def expected_revision(request, body=None) -> int | None:
     """The revision a change was made from: the `If-Match` header (`"3"`, as the
     ETag gave it) or the body's `revision`; None when neither is sent (`*` too)."""
+    from chalicelib.api.requests import ABSENT
+    from chalicelib.core.limits import REVISION_MAX
+
+    sent = getattr(body, "revision", ABSENT)
+    body_revision = None if sent is ABSENT else sent
     header = request.headers.get("if-match")
     if header is None:
         return body_revision
@@ -162,7 +168,7 @@ def expected_revision(request, body_revision: int | None = None) -> int | None:
     if value.startswith("W/"):
         value = value[2:]
     value = value.strip('"')
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdigit() or len(value) > len(str(REVISION_MAX)) or int(value) > REVISION_MAX:
         raise InvalidRequest('If-Match must be the record\'s ETag, e.g. "3".', code="invalid_if_match")
     if body_revision is not None and body_revision != int(value):
         raise InvalidRequest("If-Match and revision disagree; send one of them.", code="invalid_if_match")
@@ -174,6 +180,18 @@ def record_response(body: dict, item, status: int = 200) -> Response:
     from chalicelib.api.serializers import etag
 
     return json_response(body, status, {"ETag": etag(item)})
+
+
+def issued_response(kind: str, shape, result, status: int = 200) -> Response:
+    """`{"<kind>": shape(item)}`, plus `"credentials"` when the use case issued a
+    password (`people.admin.Issued`), with the record's ETag."""
+    from chalicelib.people.admin import Issued
+
+    item = result.item if isinstance(result, Issued) else result
+    body = {kind: shape(item)}
+    if isinstance(result, Issued) and result.credentials is not None:
+        body["credentials"] = result.credentials
+    return record_response(body, item, status)
 
 
 # ---------------------------------------------------------------- origin & auth
@@ -266,3 +284,23 @@ def security_headers(event, get_response):
     if get_settings().deployed:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     return response
+
+
+# ---------------------------------------------------------------- guards for `route(guard=...)`
+
+def public_origin(request, **_params) -> None:
+    """A route anyone may call; a browser's cross-site POST is still refused."""
+    check_origin(request, required=False)
+
+
+def signed_in(*, allow_pending_change: bool = False):
+    def guard(request, **_params):
+        return authenticate(request, allow_pending_change=allow_pending_change)
+    return guard
+
+
+def clinic_permission(permission: str):
+    """(session, clinic) of a clinic-scoped route for a holder of `permission`."""
+    def guard(request, clinic_id, **_params):
+        return authenticate_clinic(request, clinic_id, permission=permission)
+    return guard

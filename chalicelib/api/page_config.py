@@ -27,8 +27,9 @@ ROLE_WORDS = {
 # The order the pages list roles in (most powerful first, as before).
 ROLE_ORDER = ("admin", "front_desk", "clinician")
 
-LIMIT_NAMES = ("NAME_MAX", "EMAIL_MAX", "LOGIN_USERNAME_MAX", "PASSWORD_MAX", "SEARCH_MAX",
-               "ACCOUNT_SEARCH_MAX", "FORM_NAME_MAX", "NOTE_MAX", "ANSWERS_MAX_CHARS", "ANSWERS_MAX_DEPTH")
+LIMIT_NAMES = ("NAME_MAX", "EMAIL_MAX", "LOGIN_USERNAME_MAX", "PASSWORD_MAX", "NEW_PASSWORD_MAX", "SEARCH_MAX",
+               "ACCOUNT_SEARCH_MAX", "FORM_NAME_MAX", "NOTE_MAX", "ANSWERS_MAX_CHARS", "ANSWERS_MAX_DEPTH",
+               "STAFF_USERNAME_MAX", "REVISION_MAX", "DUE_DATE_YEARS", "SETTINGS_RANGES")
 PATTERN_NAMES = ("CLINIC_ID_RE", "PATIENT_ID_RE", "STAFF_USERNAME_RE", "RECORD_ID_RE", "EMAIL_RE", "DATE_RE")
 
 # Python-only regex syntax a JavaScript RegExp would read differently (or not at all).
@@ -46,6 +47,16 @@ def js_pattern(rx: re.Pattern) -> str:
     return source
 
 
+def jsonable(value):
+    """A limit as JSON: a (first, last) pair as a list; a settings range table as
+    {name: {"type": "bool"|"int", "min", "max"}}."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dict):
+        return {name: {"type": kind.__name__, "min": low, "max": high} for name, (kind, low, high) in value.items()}
+    return value
+
+
 def portal_config() -> dict:
     from chalicelib.core import limits
     from chalicelib.portal_accounts.records import ACCESS_TYPES, PORTAL_SECTIONS
@@ -59,6 +70,6 @@ def portal_config() -> dict:
         "roles": [{"id": r, "label": ROLE_WORDS[r][0], "help": ROLE_WORDS[r][1],
                    "permissions": sorted(ROLE_PERMISSIONS[r])} for r in roles],
         "permissions": permissions,
-        "limits": {name: getattr(limits, name) for name in LIMIT_NAMES},
+        "limits": {name: jsonable(getattr(limits, name)) for name in LIMIT_NAMES},
         "patterns": {name: js_pattern(getattr(limits, name)) for name in PATTERN_NAMES},
     }

@@ -18,6 +18,7 @@ from chalicelib.auth.captcha import require_captcha
 from chalicelib.clinics.records import Clinic, clinic_key as make_clinic_key, clinic_not_found, CLINIC_ID_RE
 from chalicelib.core.errors import Forbidden, InvalidCredentials, TooManyAttempts
 from chalicelib.core.ids import normalize_key, now
+from chalicelib.core.limits import LOGIN_USERNAME_MAX
 
 INVALID_CREDENTIALS_MESSAGE = (
     "Incorrect username or password. Staff members sign in on the Staff Login tab; "
@@ -69,7 +70,7 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
     if clinic_item is None:
         raise clinic_not_found()
     clinic = Clinic.from_model(clinic_item)
-    actor = _actor(login_type, username.strip()[:254])
+    actor = _actor(login_type, username.strip()[:LOGIN_USERNAME_MAX])
 
     require_captcha(clinic, captcha_token, info.source_ip)
 

@@ -2,7 +2,7 @@
 CAPTCHA, lockout, password policy, session timeouts, invitation lifetime."""
 from __future__ import annotations
 
-from chalicelib.clinics.records import Clinic, clinic_not_found, validate_settings
+from chalicelib.clinics.records import Clinic, clinic_not_found
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo, actor
 from chalicelib.core.errors import InvalidRequest
@@ -10,13 +10,14 @@ from chalicelib.core.errors import InvalidRequest
 
 def change_settings(session, clinic: Clinic, changes: dict, info: RequestInfo, *,
                     revision: int | None = None) -> Clinic:
-    """Validate, then change only what differs, conditional on the revision read (so
-    the audit's before/after is exact and a change from a stale page is a 409);
-    one transaction with the audit event. Returns the clinic as it now is."""
+    """Change only what differs, conditional on the revision read (so the audit's
+    before/after is exact and a change from a stale page is a 409); one transaction
+    with the audit event. `changes` come checked from the edge
+    (`api/bodies.ChangeSettingsBody`). Returns the clinic as it now is."""
     from chalicelib.core.records import bump, check_revision, stale, unchanged, write
     from chalicelib.models import ClinicModel as C
 
-    clean = validate_settings(changes)
+    clean = dict(changes)
     if not clean:
         raise InvalidRequest("Send at least one setting to change.")
     try:

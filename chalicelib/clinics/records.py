@@ -27,18 +27,8 @@ class ClinicSettings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-# name -> (type, lowest, highest)
-_LIMITS: dict[str, tuple[type, int, int]] = {
-    "captcha_required": (bool, 0, 1),
-    "lockout_threshold": (int, 1, 100),
-    "lockout_minutes": (int, 1, 24 * 60),
-    "ip_failure_limit": (int, 1, 100_000),
-    "idle_timeout_minutes": (int, 1, 24 * 60),
-    "absolute_timeout_hours": (int, 1, 24 * 30),
-    "password_min_length": (int, 8, 128),
-    "password_min_classes": (int, 0, 4),
-    "invitation_hours": (int, 1, 24 * 30),
-}
+# name -> (type, lowest, highest), defined once in core.limits
+from chalicelib.core.limits import SETTINGS_RANGES as _LIMITS  # noqa: E402
 
 
 def validate_settings(values: object, *, where: str = "settings") -> dict:

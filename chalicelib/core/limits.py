@@ -25,3 +25,23 @@ RECORD_ID_RE = re.compile(r"^[0-9a-f]{32}$")  # account ids, form request ids
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DUE_DATE_YEARS = (2000, 2100)  # a form request's due date, first and last year
+
+# A new password travels up to twice PASSWORD_MAX so the password policy, not the
+# transport check, tells the person the real limit.
+NEW_PASSWORD_MAX = 2 * PASSWORD_MAX
+STAFF_USERNAME_MAX = 64
+REVISION_MAX = 2**53 - 1       # a record's optimistic-concurrency revision (a JSON-safe integer)
+
+# A clinic setting: name -> (type, lowest, highest).
+SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {
+    "captcha_required": (bool, 0, 1),
+    "lockout_threshold": (int, 1, 100),
+    "lockout_minutes": (int, 1, 24 * 60),
+    "ip_failure_limit": (int, 1, 100_000),
+    "idle_timeout_minutes": (int, 1, 24 * 60),
+    "absolute_timeout_hours": (int, 1, 24 * 30),
+    "password_min_length": (int, 8, 128),
+    "password_min_classes": (int, 0, 4),
+    "invitation_hours": (int, 1, 24 * 30),
+}

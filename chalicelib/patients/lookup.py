@@ -10,9 +10,9 @@ from chalicelib.core.db import page_start, query_page
 from chalicelib.core.db import encode_cursor
 from chalicelib.core.errors import InvalidRequest, NotFound
 from chalicelib.core.ids import normalize_key
+from chalicelib.core.limits import SEARCH_MAX as MAX_QUERY
 
 PAGE_SIZE = 25
-MAX_QUERY = 100
 
 
 def patient_json(item) -> dict:

@@ -11,8 +11,6 @@ never copied into the audit log.
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
 
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
@@ -21,16 +19,11 @@ from chalicelib.core.ids import iso
 from chalicelib.core.records import write
 from chalicelib.core.db import page_start, query_page
 from chalicelib.core.db import encode_cursor
-from chalicelib.core.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.ids import new_id, now
+from chalicelib.core.limits import RECORD_ID_RE as REQUEST_ID_RE
 
 PAGE_SIZE = 50
-MAX_FORM_NAME = 200
-MAX_NOTE = 2000
-MAX_ANSWERS_CHARS = 10_000
-MAX_ANSWERS_DEPTH = 6
-REQUEST_ID_RE = re.compile(r"^[0-9a-f]{32}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FORMS = "forms"
 KEYS = ("account_key", "created_key", "clinic_key", "request_id")
 
@@ -58,41 +51,6 @@ def request_json(item, *, answers: bool = False, for_staff: bool = True) -> dict
     return out
 
 
-def check_due_date(value: object) -> str | None:
-    if value is None:
-        return None
-    bad = InvalidRequest("due_date must be a date written YYYY-MM-DD.")
-    if not isinstance(value, str) or not DATE_RE.match(value):
-        raise bad
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise bad from None
-    if not 2000 <= day.year <= 2100:
-        raise bad
-    return value
-
-
-def _depth(value, level: int = 0) -> int:
-    if isinstance(value, dict):
-        return max([level + 1] + [_depth(v, level + 1) for v in value.values()])
-    if isinstance(value, list):
-        return max([level + 1] + [_depth(v, level + 1) for v in value])
-    return level
-
-
-def check_answers(value: object) -> str:
-    """The answers as compact JSON text, or InvalidRequest."""
-    if not isinstance(value, dict):
-        raise InvalidRequest("answers must be a JSON object.")
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if len(text) > MAX_ANSWERS_CHARS:
-        raise InvalidRequest(f"answers are larger than {MAX_ANSWERS_CHARS} characters.", code="answers_too_large")
-    if _depth(value) > MAX_ANSWERS_DEPTH:
-        raise InvalidRequest(f"answers are nested deeper than {MAX_ANSWERS_DEPTH} levels.")
-    return text
-
-
 def _account_key(clinic_key: str, account_id: str) -> str:
     return f"{clinic_key}#{account_id}"
 
@@ -116,6 +74,8 @@ def _closed() -> Conflict:
 
 def create_request(session, clinic, account_id: str, *, form_name: str, note: str | None,
                    due_date: str | None, info: RequestInfo) -> dict:
+    """Values come checked from the edge (`api/bodies.CreateFormRequestBody`): form_name
+    trimmed, note trimmed or None, due_date a YYYY-MM-DD date or None."""
     from chalicelib.models import FormRequestModel, PortalAccountModel as A
     from chalicelib.portal_accounts.admin import account_not_found, get_account
 
@@ -123,13 +83,12 @@ def create_request(session, clinic, account_id: str, *, form_name: str, note: st
     if FORMS not in (account.permissions or []):
         raise Conflict("This account does not have the Forms section. Add it to the account's permissions "
                        "first.", code="forms_not_permitted")
-    due_date = check_due_date(due_date)
     at = now()
     rid = new_id()
     item = FormRequestModel(clinic.clinic_key, rid, account_id=account.account_id,
                             account_key=_account_key(clinic.clinic_key, account.account_id),
-                            created_key=f"{at:010d}#{rid}", form_name=form_name.strip(),
-                            note=(note.strip() or None) if note else None, due_date=due_date, status="open",
+                            created_key=f"{at:010d}#{rid}", form_name=form_name,
+                            note=note, due_date=due_date, status="open",
                             requested_by=session.username, created_at=at)
 
     def build(tx):
@@ -207,11 +166,13 @@ def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE) -> dic
     return {"items": [request_json(i, for_staff=False) for i in items], "next_cursor": encode_cursor(last_key)}
 
 
-def complete(session, request_id: str, answers: object, info: RequestInfo) -> dict:
+def complete(session, request_id: str, answers: dict, info: RequestInfo) -> dict:
+    """`answers` come checked from the edge (`api/bodies.CompleteFormRequestBody`): a JSON
+    object within the size and depth limits."""
     from chalicelib.models import FormRequestModel as F
 
     require_forms(session)
-    text = check_answers(answers)
+    text = json.dumps(answers, separators=(",", ":"), ensure_ascii=False)
     item = _get(session.clinic_key, request_id)
     if item.account_id != session.subject_id:
         raise request_not_found()

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from chalicelib.api import page_config, pages
+from chalicelib.api.page_config import jsonable
 from chalicelib.core import limits
 from chalicelib.portal_accounts.records import ACCESS_TYPES, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLE_PERMISSIONS
@@ -26,7 +27,11 @@ def test_the_config_document_is_the_python_definitions(browser, aws):
     assert all(item["label"] for item in doc["sections"] + doc["access_types"] + doc["roles"])
     assert all(r["help"] for r in doc["roles"])
     for name, value in doc["limits"].items():
-        assert value == getattr(limits, name)
+        assert value == jsonable(getattr(limits, name))
+    assert doc["limits"]["DUE_DATE_YEARS"] == list(limits.DUE_DATE_YEARS)
+    assert doc["limits"]["SETTINGS_RANGES"]["lockout_threshold"] == {
+        "type": "int", "min": limits.SETTINGS_RANGES["lockout_threshold"][1],
+        "max": limits.SETTINGS_RANGES["lockout_threshold"][2]}
     for name, source in doc["patterns"].items():
         assert source == getattr(limits, name).pattern
 

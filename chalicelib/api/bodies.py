@@ -1,0 +1,178 @@
+"""Every JSON request body the API accepts, one class each (see `requests.py`).
+
+docs/openapi.yaml documents the same fields; tests/api/test_openapi_bodies.py
+fails when the two disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass, make_dataclass
+
+from chalicelib.api.fields import Bool, Choice, ChoiceList, Date, Email, Int, JsonObject, Lenient, Name, Pattern, Text
+from chalicelib.api.requests import ABSENT, Body, optional, required
+from chalicelib.core import limits
+
+
+def _sections(*, nullable: bool = False):
+    from chalicelib.portal_accounts.records import PORTAL_SECTIONS as sections
+
+    return ChoiceList(sections, noun="portal section", nouns="sections", unknown_code="invalid_permission",
+                      nullable=nullable)
+
+
+def _access_types():
+    from chalicelib.portal_accounts.records import ACCESS_TYPES
+
+    return Choice(ACCESS_TYPES)
+
+
+def _roles():
+    from chalicelib.staff.roles import ROLES
+
+    return ChoiceList(ROLES, noun="role", nouns="roles", non_empty=True, sort=True)
+
+
+def _login_types():
+    from chalicelib.auth.principals import LOGIN_TYPES
+
+    return Choice(LOGIN_TYPES)
+
+
+def _captcha_token(value) -> str:
+    # Present but not (storable) text: refused by the CAPTCHA check like any bad token.
+    from chalicelib.api.fields import unencodable
+
+    return value if isinstance(value, str) and not unencodable(value) else ""
+
+
+def _invitation_token(value) -> str:
+    from chalicelib.api.fields import unencodable
+    from chalicelib.people.invitations import token_invalid
+
+    if not isinstance(value, str) or unencodable(value):
+        raise token_invalid()
+    return value
+
+
+REVISION = Int(0, limits.REVISION_MAX, message="{name} must be a whole number from {low} up.")
+PATIENT_ID = Pattern(limits.PATIENT_ID_RE, "A patient id is 1 to 64 letters, digits, '-' or '_'.")
+STAFF_USERNAME = Pattern(limits.STAFF_USERNAME_RE,
+                         "A staff username is 2 to 64 letters, digits, '.', '-' or '_' (e.g. DoeJ).")
+
+
+# ---------------------------------------------------------------- sign-in and one's own password
+
+@dataclass(frozen=True, kw_only=True)
+class LoginBody(Body):
+    login_type: str = required(_login_types())
+    username: str = required(Text(limits.LOGIN_USERNAME_MAX, one_line=True))
+    password: str = required(Text(limits.PASSWORD_MAX))
+    captcha_token: str | None = optional(Lenient(_captcha_token))
+    session_delivery: str = optional(Choice(("cookie", "bearer")), default="cookie")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordChangeBody(Body):
+    current_password: str = required(Text(limits.PASSWORD_MAX))
+    new_password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
+
+
+# ---------------------------------------------------------------- invitations
+
+@dataclass(frozen=True, kw_only=True)
+class InvitationLookupBody(Body):
+    token: str = required(Lenient(_invitation_token, nullable=False))
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvitationAcceptBody(Body):
+    token: str = required(Lenient(_invitation_token, nullable=False))
+    password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
+
+
+# ---------------------------------------------------------------- portal accounts
+
+@dataclass(frozen=True, kw_only=True)
+class CreatePortalAccountBody(Body):
+    patient_id: str = required(PATIENT_ID)
+    username: str = required(Email())
+    first_name: str = required(Name())
+    last_name: str = required(Name())
+    access_type: str = required(_access_types())
+    force_password_change: bool | None = optional(Bool(nullable=True))
+    permissions: list | None = optional(_sections(nullable=True))  # null: the access type's default
+    send_invitation: bool | None = optional(Bool(nullable=True))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangePortalAccountBody(Body):
+    """PATCH: every field optional (ABSENT when not sent); at least one to change."""
+
+    require_one = True
+    first_name: str = optional(Name(), ABSENT)
+    last_name: str = optional(Name(), ABSENT)
+    access_type: str = optional(_access_types(), ABSENT)
+    force_password_change: bool = optional(Bool(), ABSENT)
+    permissions: list = optional(_sections(), ABSENT)
+    revision: int = optional(REVISION, ABSENT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateFormRequestBody(Body):
+    form_name: str = required(Text(limits.FORM_NAME_MAX, one_line=True, strip=True))
+    note: str | None = optional(Text(limits.NOTE_MAX, allow_empty=True, nullable=True, strip=True))
+    due_date: str | None = optional(Date(limits.DUE_DATE_YEARS))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteFormRequestBody(Body):
+    answers: dict = required(JsonObject(limits.ANSWERS_MAX_CHARS, limits.ANSWERS_MAX_DEPTH))
+
+
+# ---------------------------------------------------------------- staff
+
+@dataclass(frozen=True, kw_only=True)
+class CreateStaffBody(Body):
+    username: str = required(STAFF_USERNAME)
+    first_name: str = required(Name())
+    last_name: str = required(Name())
+    roles: list = required(_roles())
+    email: str | None = optional(Email(empty_is_none=True))
+    portal_access: bool = optional(Bool(), default=True)
+    force_password_change: bool | None = optional(Bool(nullable=True))
+    send_invitation: bool = optional(Bool(), default=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeStaffBody(Body):
+    """PATCH: every field optional (ABSENT when not sent); email null or "" removes it."""
+
+    require_one = True
+    first_name: str = optional(Name(), ABSENT)
+    last_name: str = optional(Name(), ABSENT)
+    email: str | None = optional(Email(empty_is_none=True), ABSENT)
+    roles: list = optional(_roles(), ABSENT)
+    portal_access: bool = optional(Bool(), ABSENT)
+    force_password_change: bool = optional(Bool(), ABSENT)
+    revision: int = optional(REVISION, ABSENT)
+
+
+# ---------------------------------------------------------------- clinic settings
+
+def _setting(name: str):
+    kind, low, high = limits.SETTINGS_RANGES[name]
+    if kind is bool:
+        return Bool(message="settings.{name} must be true or false.")
+    return Int(low, high, message="settings.{name} must be a whole number from {low} to {high}.")
+
+
+ChangeSettingsBody = make_dataclass(
+    "ChangeSettingsBody",
+    [(name, object, optional(_setting(name), ABSENT)) for name in limits.SETTINGS_RANGES]
+    + [("revision", object, optional(REVISION, ABSENT))],
+    bases=(Body,), frozen=True, kw_only=True)
+ChangeSettingsBody.__module__ = __name__
+ChangeSettingsBody.__doc__ = ("PATCH: any clinic settings (ABSENT when not sent); the use case asks for at "
+                              "least one.")
+
+__all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "InvitationLookupBody",
+           "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody", "CreateFormRequestBody",
+           "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "ChangeSettingsBody"]
