@@ -72,7 +72,7 @@ def validate(data: object) -> dict:
             where = f"{section}[{i}]"
             ck = clinic_key(e["clinic_id"])
             if section == "clinics":
-                if not CLINIC_ID_RE.match(e["clinic_id"]):
+                if not CLINIC_ID_RE.fullmatch(e["clinic_id"]):
                     raise SeedError(f"{where}: clinic_id {e['clinic_id']!r} is not a valid Clinic ID")
                 if ck in clinics:
                     raise SeedError(f"{where}: clinic {e['clinic_id']!r} appears twice")
@@ -84,7 +84,7 @@ def validate(data: object) -> dict:
             elif ck not in clinics:
                 raise SeedError(f"{where}: clinic {e['clinic_id']!r} is not among the seed's clinics")
             if section == "staff":
-                if not STAFF_USERNAME_RE.match(e["username"]):
+                if not STAFF_USERNAME_RE.fullmatch(e["username"]):
                     raise SeedError(f"{where}: username {e['username']!r} is not a valid staff username")
                 bad = [r for r in e["roles"] if r not in ROLES] or ([] if e["roles"] else ["(none)"])
                 if bad:
@@ -97,7 +97,7 @@ def validate(data: object) -> dict:
                 e.setdefault("force_password_change", False)
                 e.setdefault("email", None)
             if section == "patients":
-                if not PATIENT_ID_RE.match(e["patient_id"]):
+                if not PATIENT_ID_RE.fullmatch(e["patient_id"]):
                     raise SeedError(f"{where}: patient_id {e['patient_id']!r} is not valid")
                 if (ck, e["patient_id"]) in patients:
                     raise SeedError(f"{where}: patient {e['patient_id']!r} appears twice")
@@ -107,7 +107,7 @@ def validate(data: object) -> dict:
             if section == "portal_accounts":
                 if (ck, e["patient_id"]) not in patients:
                     raise SeedError(f"{where}: patient {e['patient_id']!r} is not among the seed's patients")
-                if not EMAIL_RE.match(e["username"]):
+                if not EMAIL_RE.fullmatch(e["username"]):
                     raise SeedError(f"{where}: username {e['username']!r} is not an email address")
                 if e["access_type"] not in ACCESS_TYPES:
                     raise SeedError(f"{where}: access_type must be one of {', '.join(ACCESS_TYPES)}")

@@ -98,7 +98,7 @@ class Pattern(Parser):
         self.pattern, self.message = pattern, message
 
     def parse(self, name, value):
-        if not isinstance(value, str) or not self.pattern.match(value) or "\n" in value:
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
             raise InvalidRequest(self.message)
         return value
 
@@ -202,7 +202,7 @@ class Date(Parser):
         from chalicelib.core.limits import DATE_RE
 
         bad = InvalidRequest(f"{name} must be a date written YYYY-MM-DD.")
-        if not isinstance(value, str) or not DATE_RE.match(value) or "\n" in value:
+        if not isinstance(value, str) or not DATE_RE.fullmatch(value):
             raise bad
         try:
             day = date.fromisoformat(value)

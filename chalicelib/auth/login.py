@@ -53,7 +53,7 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
           captcha_token: str | None, info: RequestInfo) -> LoginResult:
     from chalicelib.models import ClinicModel, LoginCounterModel
 
-    if not CLINIC_ID_RE.match(clinic_id):
+    if not CLINIC_ID_RE.fullmatch(clinic_id):
         raise clinic_not_found()
     ckey = make_clinic_key(clinic_id)
     ukey = normalize_key(username)

@@ -69,7 +69,7 @@ def clinic_key(clinic_id: str) -> str:
 
 
 def check_clinic_id(clinic_id: object) -> str:
-    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.match(clinic_id):
+    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.fullmatch(clinic_id):
         raise InvalidRequest("A Clinic ID is 1 to 64 letters, digits, '-' or '_'.")
     return clinic_id
 
@@ -81,7 +81,7 @@ def clinic_not_found() -> NotFound:
 def get_clinic(clinic_id: str) -> Clinic:
     from chalicelib.models import ClinicModel
 
-    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.match(clinic_id):
+    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.fullmatch(clinic_id):
         raise clinic_not_found()
     try:
         return Clinic.from_model(ClinicModel.get(clinic_key(clinic_id)))

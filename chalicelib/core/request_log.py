@@ -125,7 +125,7 @@ def _clinic_id(request) -> str | None:
     from chalicelib.clinics.records import CLINIC_ID_RE
 
     value = (request.uri_params or {}).get("clinic_id")
-    if isinstance(value, str) and CLINIC_ID_RE.match(value):
+    if isinstance(value, str) and CLINIC_ID_RE.fullmatch(value):
         return value
     return None
 

@@ -31,7 +31,7 @@ def _by_id(clinic_key: str, q: str):
     from chalicelib.models import PatientModel
     from chalicelib.patients.records import PATIENT_ID_RE
 
-    if not PATIENT_ID_RE.match(q):
+    if not PATIENT_ID_RE.fullmatch(q):
         return None
     for candidate in dict.fromkeys((q, q.upper())):
         try:
@@ -65,7 +65,7 @@ def get_patient(clinic, patient_id: str) -> dict:
     from chalicelib.models import PatientModel
     from chalicelib.patients.records import PATIENT_ID_RE
 
-    if not isinstance(patient_id, str) or not PATIENT_ID_RE.match(patient_id):
+    if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
         raise NotFound("No patient with that id at this clinic.", code="patient_not_found")
     try:
         return patient_json(PatientModel.get(clinic.clinic_key, patient_id))

@@ -7,7 +7,7 @@ from chalicelib.core.limits import PATIENT_ID_RE
 
 
 def check_patient_id(patient_id: object) -> str:
-    if not isinstance(patient_id, str) or not PATIENT_ID_RE.match(patient_id):
+    if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
         raise InvalidRequest("A patient id is 1 to 64 letters, digits, '-' or '_'.")
     return patient_id
 

@@ -54,7 +54,7 @@ KIND = people.Kind(
 def get_account(clinic_key: str, account_id: object, *, revision: int | None = None):
     """The account (read consistently); 404 for an id that is not this clinic's,
     409 `conflict` if `revision` is given and no longer current."""
-    if not isinstance(account_id, str) or not RECORD_ID_RE.match(account_id):
+    if not isinstance(account_id, str) or not RECORD_ID_RE.fullmatch(account_id):
         raise account_not_found()
     return people.load(KIND, clinic_key, account_id, revision=revision)
 

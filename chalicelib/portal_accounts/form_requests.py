@@ -58,7 +58,7 @@ def _account_key(clinic_key: str, account_id: str) -> str:
 def _get(clinic_key: str, request_id: object):
     from chalicelib.models import FormRequestModel
 
-    if not isinstance(request_id, str) or not REQUEST_ID_RE.match(request_id):
+    if not isinstance(request_id, str) or not REQUEST_ID_RE.fullmatch(request_id):
         raise request_not_found()
     try:
         return FormRequestModel.get(clinic_key, request_id, consistent_read=True)

@@ -38,7 +38,7 @@ def list_accounts(clinic, *, status: str = "all", patient_id: str | None = None,
     ck = clinic.clinic_key
     filter_condition = None
     if patient_id:
-        if not PATIENT_ID_RE.match(patient_id):
+        if not PATIENT_ID_RE.fullmatch(patient_id):
             raise InvalidRequest("A patient id is 1 to 64 letters, digits, '-' or '_'.")
         query, hash_name, hash_value = M.by_patient.query, "patient_key", f"{ck}#{patient_id}"
         keys = ("patient_key", "username_key", "clinic_key", "account_id")

@@ -11,7 +11,7 @@ ACCESS_TYPES = ("self", "authorized_rep")
 
 
 def check_email(value: object, field: str = "username") -> str:
-    if not isinstance(value, str) or len(value) > EMAIL_MAX or not EMAIL_RE.match(value.strip()):
+    if not isinstance(value, str) or len(value) > EMAIL_MAX or not EMAIL_RE.fullmatch(value.strip()):
         raise InvalidRequest(f"{field} must be an email address.", code="invalid_email")
     return value.strip()
 

@@ -83,7 +83,7 @@ KIND = people.Kind(
 
 
 def get_staff(clinic_key: str, username: object, *, revision: int | None = None):
-    if not isinstance(username, str) or not STAFF_USERNAME_RE.match(username):
+    if not isinstance(username, str) or not STAFF_USERNAME_RE.fullmatch(username):
         raise staff_not_found()
     return people.load(KIND, clinic_key, normalize_key(username), revision=revision)
 

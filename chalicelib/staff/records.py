@@ -9,7 +9,7 @@ from chalicelib.staff.roles import ROLES
 
 
 def check_staff_username(username: object) -> str:
-    if not isinstance(username, str) or not STAFF_USERNAME_RE.match(username):
+    if not isinstance(username, str) or not STAFF_USERNAME_RE.fullmatch(username):
         raise InvalidRequest("A staff username is 2 to 64 letters, digits, '.', '-' or '_' (e.g. DoeJ).")
     return username
 
