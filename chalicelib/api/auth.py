@@ -14,7 +14,9 @@ def login(request, clinic_id, *, auth, body: LoginBody):
 
     result = use_case.login(clinic_id, body.login_type, body.username, body.password, body.captcha_token,
                             request_info(request))
-    payload = {"principal": result.principal, "password_change_required": result.password_change_required}
+    from chalicelib.api import serializers
+
+    payload = serializers.signed_in(result.session)
     if body.session_delivery == "bearer":
         payload["session_token"] = result.token
         return json_response(payload)
@@ -23,11 +25,9 @@ def login(request, clinic_id, *, auth, body: LoginBody):
 
 @route(bp, "/api/me")
 def me(request):
-    from chalicelib.auth.sessions import principal_json
+    from chalicelib.api import serializers
 
-    session = authenticate(request, allow_pending_change=True)
-    return json_response({"principal": principal_json(session),
-                          "password_change_required": bool(session.password_change_required)})
+    return json_response(serializers.signed_in(authenticate(request, allow_pending_change=True)))
 
 
 @route(bp, "/api/logout", methods=("POST",))

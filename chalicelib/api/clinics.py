@@ -8,12 +8,12 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/clinics/{clinic_id}")
 def clinic_lookup(request, clinic_id):
+    from chalicelib.api import serializers
     from chalicelib.auth.captcha import public_config
     from chalicelib.clinics.records import get_clinic
 
     clinic = get_clinic(clinic_id)
-    return json_response({"clinic_id": clinic.clinic_id, "name": clinic.name,
-                          "captcha": public_config(clinic)})
+    return json_response(serializers.clinic(clinic, public_config(clinic)))
 
 
 @route(bp, "/api/clinics/{clinic_id}/captcha/local-token", methods=("POST",))

@@ -12,9 +12,10 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/invitations/lookup", methods=("POST",), body=InvitationLookupBody, guard=public_origin)
 def lookup_invitation(request, *, auth, body: InvitationLookupBody):
+    from chalicelib.api import serializers
     from chalicelib.people.invitations import lookup
 
-    return json_response({"invitation": lookup(body.token)})
+    return json_response({"invitation": serializers.invitation(lookup(body.token))})
 
 
 @route(bp, "/api/invitations/accept", methods=("POST",), body=InvitationAcceptBody, guard=public_origin)

@@ -10,16 +10,19 @@ PERMISSION = "portal_accounts.manage"
 
 @route(bp, "/api/clinics/{clinic_id}/patients")
 def search_patients(request, clinic_id):
+    from chalicelib.api import serializers
     from chalicelib.patients.lookup import search
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
     params = request.query_params or {}
-    return json_response(search(clinic, params.get("q"), params.get("cursor")))
+    items, cursor = search(clinic, params.get("q"), params.get("cursor"))
+    return json_response(serializers.page(items, cursor, serializers.patient))
 
 
 @route(bp, "/api/clinics/{clinic_id}/patients/{patient_id}")
 def get_patient(request, clinic_id, patient_id):
+    from chalicelib.api import serializers
     from chalicelib.patients.lookup import get_patient as use_case
 
     session, clinic = authenticate_clinic(request, clinic_id, permission=PERMISSION)
-    return json_response({"patient": use_case(clinic, patient_id)})
+    return json_response({"patient": serializers.patient(use_case(clinic, patient_id))})

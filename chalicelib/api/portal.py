@@ -9,10 +9,12 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/portal/form-requests")
 def my_form_requests(request):
+    from chalicelib.api import serializers
     from chalicelib.portal_accounts.form_requests import open_for_account
 
     session = authenticate(request)
-    return json_response(open_for_account(session, (request.query_params or {}).get("cursor")))
+    items, cursor = open_for_account(session, (request.query_params or {}).get("cursor"))
+    return json_response(serializers.page(items, cursor, lambda i: serializers.form_request(i, for_staff=False)))
 
 
 def _forms_user(request, **_params):
@@ -26,6 +28,8 @@ def _forms_user(request, **_params):
 @route(bp, "/api/portal/form-requests/{request_id}/complete", methods=("POST",), body=CompleteFormRequestBody,
        guard=_forms_user)
 def complete_form_request(request, request_id, *, auth, body: CompleteFormRequestBody):
+    from chalicelib.api import serializers
     from chalicelib.portal_accounts.form_requests import complete
 
-    return json_response({"form_request": complete(auth, request_id, body.answers, request_info(request))})
+    item = complete(auth, request_id, body.answers, request_info(request))
+    return json_response({"form_request": serializers.form_request(item, answers=True, for_staff=False)})

@@ -100,32 +100,39 @@ for _path, _view_name, _name, _kwargs in (
 def list_form_requests(request, clinic_id, account_id, *, auth):
     from chalicelib.portal_accounts.form_requests import list_for_account
 
+    from chalicelib.api import serializers
+
     session, clinic = auth
-    return json_response(list_for_account(clinic, account_id, (request.query_params or {}).get("cursor")))
+    items, cursor = list_for_account(clinic, account_id, (request.query_params or {}).get("cursor"))
+    return json_response(serializers.page(items, cursor, serializers.form_request))
 
 
 @route(bp, BASE + "/{account_id}/form-requests", methods=("POST",), body=CreateFormRequestBody, guard=MANAGER)
 def create_form_request(request, clinic_id, account_id, *, auth, body: CreateFormRequestBody):
+    from chalicelib.api import serializers
     from chalicelib.portal_accounts.form_requests import create_request
 
     session, clinic = auth
-    result = create_request(session, clinic, account_id, form_name=body.form_name, note=body.note,
-                            due_date=body.due_date, info=request_info(request))
-    return json_response({"form_request": result}, 201)
+    item = create_request(session, clinic, account_id, form_name=body.form_name, note=body.note,
+                          due_date=body.due_date, info=request_info(request))
+    return json_response({"form_request": serializers.form_request(item)}, 201)
 
 
 @route(bp, BASE + "/{account_id}/form-requests/{request_id}", guard=MANAGER)
 def get_form_request(request, clinic_id, account_id, request_id, *, auth):
+    from chalicelib.api import serializers
     from chalicelib.portal_accounts.form_requests import get_for_staff
 
     session, clinic = auth
-    return json_response({"form_request": get_for_staff(clinic, account_id, request_id)})
+    item = get_for_staff(clinic, account_id, request_id)
+    return json_response({"form_request": serializers.form_request(item, answers=True)})
 
 
 @route(bp, BASE + "/{account_id}/form-requests/{request_id}/cancel", methods=("POST",), guard=MANAGER)
 def cancel_form_request(request, clinic_id, account_id, request_id, *, auth):
+    from chalicelib.api import serializers
     from chalicelib.portal_accounts.form_requests import cancel_request
 
     session, clinic = auth
-    return json_response({"form_request": cancel_request(session, clinic, account_id, request_id,
-                                                         request_info(request))})
+    item = cancel_request(session, clinic, account_id, request_id, request_info(request))
+    return json_response({"form_request": serializers.form_request(item)})

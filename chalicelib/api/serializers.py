@@ -110,6 +110,79 @@ def audit_event(event, clinic_id: str) -> dict:
     }
 
 
+# ---------------------------------------------------------------- form requests
+
+def form_request(item, *, answers: bool = False, for_staff: bool = True) -> dict:
+    import json
+
+    out = {
+        "request_id": item.request_id,
+        "account_id": item.account_id,
+        "form_name": item.form_name,
+        "note": item.note,
+        "due_date": item.due_date,
+        "status": item.status,
+        "created_at": iso(item.created_at),
+        "completed_at": iso(item.completed_at),
+    }
+    if for_staff:
+        out["requested_by"] = item.requested_by
+        out["cancelled_at"] = iso(item.cancelled_at)
+    if answers:
+        out["answers"] = json.loads(item.answers_json) if item.answers_json else None
+    return out
+
+
+# ---------------------------------------------------------------- patients
+
+def patient(item) -> dict:
+    return {"patient_id": item.patient_id, "first_name": item.first_name, "last_name": item.last_name,
+            "email": item.email, "date_of_birth": item.date_of_birth}
+
+
+# ---------------------------------------------------------------- signing in
+
+def principal(session) -> dict:
+    """Who a session is, as `/api/me` and the login reply show it."""
+    out = {
+        "kind": session.kind,
+        "clinic_id": session.clinic_id,
+        "username": session.username,
+        "display_name": session.display_name,
+    }
+    if session.kind == "staff":
+        out["roles"] = list(session.roles)
+        out["permissions"] = list(session.permissions)
+    else:
+        out["patient_id"] = session.patient_id
+        out["access_type"] = session.access_type
+        out["permissions"] = list(session.permissions)
+    return out
+
+
+def signed_in(session) -> dict:
+    return {"principal": principal(session), "password_change_required": bool(session.password_change_required)}
+
+
+def invitation(found) -> dict:
+    """What the set-password page shows (`people.invitations.Invitation`)."""
+    return {
+        "clinic_id": found.clinic.clinic_id,
+        "clinic_name": found.clinic.name,
+        "login_type": found.record.kind,
+        "username": found.record.username,
+        "first_name": found.record.first_name,
+        "last_name": found.record.last_name,
+        "expires_at": iso(found.expires_at),
+        "password_policy": {"min_length": found.clinic.settings.password_min_length,
+                            "min_classes": found.clinic.settings.password_min_classes},
+    }
+
+
+def clinic(found, captcha: dict) -> dict:
+    return {"clinic_id": found.clinic_id, "name": found.name, "captcha": captcha}
+
+
 # ---------------------------------------------------------------- shared
 
 def page(items, next_cursor, shape) -> dict:

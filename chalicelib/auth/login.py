@@ -36,14 +36,6 @@ class LoginResult:
     token: str
     session: object
 
-    @property
-    def principal(self) -> dict:
-        return sessions.principal_json(self.session)
-
-    @property
-    def password_change_required(self) -> bool:
-        return bool(self.session.password_change_required)
-
 
 def _actor(login_type: str, username: str) -> dict:
     return {"kind": login_type, "username": username}

@@ -76,23 +76,6 @@ def load_session(token: str | None):
     return session
 
 
-def principal_json(session) -> dict:
-    out = {
-        "kind": session.kind,
-        "clinic_id": session.clinic_id,
-        "username": session.username,
-        "display_name": session.display_name,
-    }
-    if session.kind == "staff":
-        out["roles"] = list(session.roles)
-        out["permissions"] = list(session.permissions)
-    else:
-        out["patient_id"] = session.patient_id
-        out["access_type"] = session.access_type
-        out["permissions"] = list(session.permissions)
-    return out
-
-
 def other_sessions(principal: str, keep_hash: str | None = None) -> list:
     """Sessions of a principal other than `keep_hash` (keys only, from the index)."""
     from chalicelib.models import SessionModel

@@ -15,11 +15,6 @@ from chalicelib.core.limits import SEARCH_MAX as MAX_QUERY
 PAGE_SIZE = 25
 
 
-def patient_json(item) -> dict:
-    return {"patient_id": item.patient_id, "first_name": item.first_name, "last_name": item.last_name,
-            "email": item.email, "date_of_birth": item.date_of_birth}
-
-
 def name_prefix(q: str) -> str:
     if "," in q:
         last, first = (normalize_key(part) for part in q.split(",", 1))
@@ -41,7 +36,8 @@ def _by_id(clinic_key: str, q: str):
     return None
 
 
-def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
+def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
+    """One page of patients: (items, next cursor); the exact id match first."""
     from chalicelib.models import PatientModel
 
     q = (q or "").strip()
@@ -56,18 +52,18 @@ def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) ->
     items, last_key = query_page(
         PatientModel, PatientModel.by_name.query, ck, limit=limit, start=start, key_names=keys,
         range_key_condition=PatientModel.name_key.startswith(prefix) if prefix else None)
-    out = [patient_json(exact)] if exact else []
-    out += [patient_json(p) for p in items if not exact or p.patient_id != exact.patient_id]
-    return {"items": out, "next_cursor": encode_cursor(last_key)}
+    out = [exact] if exact else []
+    out += [p for p in items if not exact or p.patient_id != exact.patient_id]
+    return out, encode_cursor(last_key)
 
 
-def get_patient(clinic, patient_id: str) -> dict:
+def get_patient(clinic, patient_id: str):
     from chalicelib.models import PatientModel
     from chalicelib.patients.records import PATIENT_ID_RE
 
     if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
         raise NotFound("No patient with that id at this clinic.", code="patient_not_found")
     try:
-        return patient_json(PatientModel.get(clinic.clinic_key, patient_id))
+        return PatientModel.get(clinic.clinic_key, patient_id)
     except PatientModel.DoesNotExist:
         raise NotFound("No patient with that id at this clinic.", code="patient_not_found") from None

@@ -163,22 +163,18 @@ def _resolve(token: object):
     return item, clinic, build(record_item)
 
 
-def lookup(token: object) -> dict:
-    """What the set-password page shows, without using the token up."""
-    from chalicelib.core.ids import iso
+@dataclass
+class Invitation:
+    """A live invitation as the invited person sees it (before using it up)."""
+    clinic: object
+    record: object      # principals.LoginRecord
+    expires_at: float
 
+
+def lookup(token: object) -> Invitation:
+    """What the set-password page shows, without using the token up."""
     item, clinic, record = _resolve(token)
-    return {
-        "clinic_id": clinic.clinic_id,
-        "clinic_name": clinic.name,
-        "login_type": "patient" if item.kind == PATIENT_KIND else "staff",
-        "username": record.username,
-        "first_name": record.first_name,
-        "last_name": record.last_name,
-        "expires_at": iso(item.expires_at.timestamp()),
-        "password_policy": {"min_length": clinic.settings.password_min_length,
-                            "min_classes": clinic.settings.password_min_classes},
-    }
+    return Invitation(clinic, record, item.expires_at.timestamp())
 
 
 def accept(token: object, password: object, info: RequestInfo) -> None:

@@ -15,7 +15,6 @@ import json
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
 from chalicelib.core.audit import actor
-from chalicelib.core.ids import iso
 from chalicelib.core.records import write
 from chalicelib.core.db import page_start, query_page
 from chalicelib.core.db import encode_cursor
@@ -30,25 +29,6 @@ KEYS = ("account_key", "created_key", "clinic_key", "request_id")
 
 def request_not_found() -> NotFound:
     return NotFound("No form request with that id.", code="form_request_not_found")
-
-
-def request_json(item, *, answers: bool = False, for_staff: bool = True) -> dict:
-    out = {
-        "request_id": item.request_id,
-        "account_id": item.account_id,
-        "form_name": item.form_name,
-        "note": item.note,
-        "due_date": item.due_date,
-        "status": item.status,
-        "created_at": iso(item.created_at),
-        "completed_at": iso(item.completed_at),
-    }
-    if for_staff:
-        out["requested_by"] = item.requested_by
-        out["cancelled_at"] = iso(item.cancelled_at)
-    if answers:
-        out["answers"] = json.loads(item.answers_json) if item.answers_json else None
-    return out
 
 
 def _account_key(clinic_key: str, account_id: str) -> str:
@@ -73,7 +53,7 @@ def _closed() -> Conflict:
 # ---------------------------------------------------------------- staff
 
 def create_request(session, clinic, account_id: str, *, form_name: str, note: str | None,
-                   due_date: str | None, info: RequestInfo) -> dict:
+                   due_date: str | None, info: RequestInfo):
     """Values come checked from the edge (`api/bodies.CreateFormRequestBody`): form_name
     trimmed, note trimmed or None, due_date a YYYY-MM-DD date or None."""
     from chalicelib.models import FormRequestModel, PortalAccountModel as A
@@ -100,10 +80,10 @@ def create_request(session, clinic, account_id: str, *, form_name: str, note: st
                             details={"request_id": rid, "form_name": item.form_name, "due_date": due_date}))
 
     write(build, failed={"account": account_not_found})
-    return request_json(item)
+    return item
 
 
-def list_for_account(clinic, account_id: str, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
+def list_for_account(clinic, account_id: str, cursor: str | None, limit: int = PAGE_SIZE):
     """Every request of one account, newest first (staff view, without answers)."""
     from chalicelib.models import FormRequestModel as F
     from chalicelib.portal_accounts.admin import get_account
@@ -114,17 +94,17 @@ def list_for_account(clinic, account_id: str, cursor: str | None, limit: int = P
     items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
                                  key_names=KEYS,
                                  scan_index_forward=False)
-    return {"items": [request_json(i) for i in items], "next_cursor": encode_cursor(last_key)}
+    return items, encode_cursor(last_key)
 
 
-def get_for_staff(clinic, account_id: str, request_id: str) -> dict:
+def get_for_staff(clinic, account_id: str, request_id: str):
     item = _get(clinic.clinic_key, request_id)
     if item.account_id != account_id:
         raise request_not_found()
-    return request_json(item, answers=True)
+    return item
 
 
-def cancel_request(session, clinic, account_id: str, request_id: str, info: RequestInfo) -> dict:
+def cancel_request(session, clinic, account_id: str, request_id: str, info: RequestInfo):
     from chalicelib.models import FormRequestModel as F
 
     item = _get(clinic.clinic_key, request_id)
@@ -143,7 +123,7 @@ def cancel_request(session, clinic, account_id: str, request_id: str, info: Requ
 
     write(build, failed={"request": _closed})
     item.status, item.cancelled_at = "cancelled", at
-    return request_json(item)
+    return item
 
 
 # ---------------------------------------------------------------- the account itself
@@ -153,7 +133,7 @@ def require_forms(session) -> None:
         raise Forbidden("You do not have access to forms.", code="forbidden")
 
 
-def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE) -> dict:
+def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE):
     """The signed-in account's open requests, newest first."""
     from chalicelib.models import FormRequestModel as F
 
@@ -163,10 +143,10 @@ def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE) -> dic
     items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
                                  key_names=KEYS,
                                  scan_index_forward=False, filter_condition=(F.status == "open"))
-    return {"items": [request_json(i, for_staff=False) for i in items], "next_cursor": encode_cursor(last_key)}
+    return items, encode_cursor(last_key)
 
 
-def complete(session, request_id: str, answers: dict, info: RequestInfo) -> dict:
+def complete(session, request_id: str, answers: dict, info: RequestInfo):
     """`answers` come checked from the edge (`api/bodies.CompleteFormRequestBody`): a JSON
     object within the size and depth limits."""
     from chalicelib.models import FormRequestModel as F
@@ -190,4 +170,4 @@ def complete(session, request_id: str, answers: dict, info: RequestInfo) -> dict
 
     write(build, failed={"request": _closed})
     item.status, item.completed_at, item.completed_by, item.answers_json = "completed", at, session.username, text
-    return request_json(item, answers=True, for_staff=False)
+    return item
