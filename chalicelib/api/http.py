@@ -299,6 +299,15 @@ def signed_in(*, allow_pending_change: bool = False):
     return guard
 
 
+def register_actions(bp, path: str, guard, actions: dict, view_for) -> None:
+    """`POST <path>/<action>` for each of `actions` ({action: (view name, use case
+    name, keyword arguments)}): `view_for(use case name, **arguments)` builds the view."""
+    for action, (view_name, use_case, arguments) in actions.items():
+        view = view_for(use_case, **arguments)
+        view.__name__ = view.__qualname__ = view_name
+        route(bp, f"{path}/{action}", methods=("POST",), guard=guard)(view)
+
+
 def clinic_permission(permission: str):
     """(session, clinic) of a clinic-scoped route for a holder of `permission`."""
     def guard(request, clinic_id, **_params):

@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from chalicelib.api.bodies import ChangePortalAccountBody, CreateFormRequestBody, CreatePortalAccountBody
 from chalicelib.api.http import (clinic_permission, expected_revision, issued_response, json_response,
-                                 request_info, route)
+                                 register_actions, request_info, route)
 
 bp = Blueprint(__name__)
 
@@ -83,15 +83,13 @@ def _action(name: str, **kwargs):
     return view
 
 
-for _path, _view_name, _name, _kwargs in (
-        ("reset-password", "reset_portal_password", "reset_password", {}),
-        ("disable", "disable_portal_account", "set_enabled", {"enabled": False}),
-        ("enable", "enable_portal_account", "set_enabled", {"enabled": True}),
-        ("force-password-change", "force_portal_password_change", "force_password_change", {}),
-        ("resend-invitation", "resend_portal_invitation", "resend_invitation", {})):
-    _view = _action(_name, **_kwargs)
-    _view.__name__ = _view.__qualname__ = _view_name
-    route(bp, BASE + "/{account_id}/" + _path, methods=("POST",), guard=MANAGER)(_view)
+register_actions(bp, BASE + "/{account_id}", MANAGER, {
+    "reset-password": ("reset_portal_password", "reset_password", {}),
+    "disable": ("disable_portal_account", "set_enabled", {"enabled": False}),
+    "enable": ("enable_portal_account", "set_enabled", {"enabled": True}),
+    "force-password-change": ("force_portal_password_change", "force_password_change", {}),
+    "resend-invitation": ("resend_portal_invitation", "resend_invitation", {}),
+}, _action)
 
 
 # ---------------------------------------------------------------- form requests (staff side)

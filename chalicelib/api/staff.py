@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from chalicelib.api.bodies import ChangeStaffBody, CreateStaffBody
 from chalicelib.api.http import (clinic_permission, expected_revision, issued_response, json_response,
-                                 request_info, route)
+                                 register_actions, request_info, route)
 
 bp = Blueprint(__name__)
 
@@ -69,11 +69,9 @@ def _action(name: str, **kwargs):
     return view
 
 
-for _path, _view_name, _name, _kwargs in (
-        ("disable", "disable_staff", "set_enabled", {"enabled": False}),
-        ("enable", "enable_staff", "set_enabled", {"enabled": True}),
-        ("reset-password", "reset_staff_password", "reset_password", {}),
-        ("resend-invitation", "resend_staff_invitation", "resend_invitation", {})):
-    _view = _action(_name, **_kwargs)
-    _view.__name__ = _view.__qualname__ = _view_name
-    route(bp, BASE + "/{username}/" + _path, methods=("POST",), guard=ADMIN)(_view)
+register_actions(bp, BASE + "/{username}", ADMIN, {
+    "disable": ("disable_staff", "set_enabled", {"enabled": False}),
+    "enable": ("enable_staff", "set_enabled", {"enabled": True}),
+    "reset-password": ("reset_staff_password", "reset_password", {}),
+    "resend-invitation": ("resend_staff_invitation", "resend_invitation", {}),
+}, _action)
