@@ -1,7 +1,8 @@
 """The clinic's audit log, for staff who hold `audit.view`."""
 from chalice import Blueprint
 
-from chalicelib.api.http import authenticate_clinic, json_response, route
+from chalicelib.api.access import authenticate_clinic
+from chalicelib.api.http import json_response, route
 
 bp = Blueprint(__name__)
 

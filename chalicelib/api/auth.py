@@ -2,8 +2,8 @@
 from chalice import Blueprint
 
 from chalicelib.api.bodies import LoginBody, PasswordChangeBody
-from chalicelib.api.http import (authenticate, json_response, public_origin, request_info, route, session_cookie,
-                                 signed_in)
+from chalicelib.api.access import authenticate, public_origin, session_cookie, signed_in
+from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)
 

@@ -2,8 +2,8 @@
 from chalice import Blueprint
 
 from chalicelib.api.bodies import ChangeSettingsBody
-from chalicelib.api.http import (authenticate_clinic, clinic_permission, expected_revision, record_response,
-                                 request_info, route)
+from chalicelib.api.access import authenticate_clinic, clinic_permission
+from chalicelib.api.http import expected_revision, record_response, request_info, route
 
 bp = Blueprint(__name__)
 

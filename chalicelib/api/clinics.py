@@ -1,7 +1,8 @@
 """Clinic-ID lookup and the local CAPTCHA widget's tokens."""
 from chalice import Blueprint
 
-from chalicelib.api.http import check_origin, json_response, route
+from chalicelib.api.access import check_origin
+from chalicelib.api.http import json_response, route
 
 bp = Blueprint(__name__)
 

@@ -5,7 +5,8 @@ access logs do not record it."""
 from chalice import Blueprint
 
 from chalicelib.api.bodies import InvitationAcceptBody, InvitationLookupBody
-from chalicelib.api.http import json_response, public_origin, request_info, route
+from chalicelib.api.access import public_origin
+from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)
 

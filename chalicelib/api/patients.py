@@ -1,7 +1,8 @@
 """Patient search and demographics for the account setup form (the "wand")."""
 from chalice import Blueprint
 
-from chalicelib.api.http import authenticate_clinic, json_response, route
+from chalicelib.api.access import authenticate_clinic
+from chalicelib.api.http import json_response, route
 
 bp = Blueprint(__name__)
 

@@ -2,7 +2,8 @@
 from chalice import Blueprint
 
 from chalicelib.api.bodies import CompleteFormRequestBody
-from chalicelib.api.http import authenticate, json_response, request_info, route
+from chalicelib.api.access import authenticate
+from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)
 

@@ -4,8 +4,9 @@ the form requests staff make of an account."""
 from chalice import Blueprint
 
 from chalicelib.api.bodies import ChangePortalAccountBody, CreateFormRequestBody, CreatePortalAccountBody
-from chalicelib.api.http import (clinic_permission, expected_revision, issued_response, json_response,
-                                 register_actions, request_info, route)
+from chalicelib.api.access import clinic_permission
+from chalicelib.api.http import (expected_revision, issued_response, json_response, register_actions,
+                                 request_info, route)
 
 bp = Blueprint(__name__)
 

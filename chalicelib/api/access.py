@@ -1,0 +1,104 @@
+"""Who may call a route: the session from its cookie or bearer token, the clinic
+in the path, the permission it needs, and the Origin check that keeps other sites
+from making changes with a visitor's cookie. The guards here are what
+`http.route(guard=...)` runs before a view sees its body."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from chalicelib.core.errors import Forbidden
+
+SESSION_COOKIE = "portal_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def allowed_origins(request) -> set[str]:
+    from chalicelib.core.settings import get_settings
+
+    s = get_settings()
+    base = urlparse(s.public_base_url)
+    origins = {f"{base.scheme}://{base.netloc}"}
+    host = request.headers.get("host")
+    if host:
+        origins.add(f"{'https' if s.deployed else 'http'}://{host}")
+    return origins
+
+
+def check_origin(request, *, required: bool) -> None:
+    """Refuse a cross-site state change. Browsers send Origin on every POST;
+    a cookie-authenticated change without one is refused too."""
+    origin = request.headers.get("origin")
+    if origin is None and not required:
+        return
+    if origin not in allowed_origins(request):
+        raise Forbidden("This request came from another site and was refused.", code="origin_mismatch")
+
+
+def session_token(request) -> tuple[str | None, bool]:
+    """(token, came_from_cookie)."""
+    auth = request.headers.get("authorization") or ""
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip(), False
+    cookie_header = request.headers.get("cookie") or ""
+    for part in cookie_header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE and value:
+            return value, True
+    return None, False
+
+
+def authenticate(request, *, allow_pending_change: bool = False):
+    from chalicelib.auth.sessions import load_session
+
+    token, from_cookie = session_token(request)
+    if from_cookie and request.method not in SAFE_METHODS:
+        check_origin(request, required=True)
+    session = load_session(token)
+    if session.password_change_required and not allow_pending_change:
+        raise Forbidden("Change your password before you continue.", code="password_change_required")
+    return session
+
+
+def authenticate_clinic(request, clinic_id: str, *, permission: str | None = None):
+    """(session, clinic) for a clinic-scoped route: the session must belong to the
+    clinic in the path, the clinic must exist, and the permission be held."""
+    from chalicelib.clinics.records import clinic_key, get_clinic
+
+    session = authenticate(request)
+    if clinic_key(clinic_id) != session.clinic_key:
+        raise Forbidden("You are signed in to a different clinic.", code="wrong_clinic")
+    clinic = get_clinic(clinic_id)
+    if permission is not None and (session.kind != "staff" or permission not in session.permissions):
+        raise Forbidden("You do not have permission to do that.", code="forbidden")
+    return session, clinic
+
+
+def session_cookie(token: str | None) -> str:
+    from chalicelib.core.settings import get_settings
+
+    parts = [f"{SESSION_COOKIE}={token or ''}", "Path=/", "HttpOnly", "SameSite=Strict"]
+    if get_settings().cookie_secure:
+        parts.append("Secure")
+    if token is None:
+        parts.append("Max-Age=0")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- guards for `route(guard=...)`
+
+def public_origin(request, **_params) -> None:
+    """A route anyone may call; a browser's cross-site POST is still refused."""
+    check_origin(request, required=False)
+
+
+def signed_in(*, allow_pending_change: bool = False):
+    def guard(request, **_params):
+        return authenticate(request, allow_pending_change=allow_pending_change)
+    return guard
+
+
+def clinic_permission(permission: str):
+    """(session, clinic) of a clinic-scoped route for a holder of `permission`."""
+    def guard(request, clinic_id, **_params):
+        return authenticate_clinic(request, clinic_id, permission=permission)
+    return guard
