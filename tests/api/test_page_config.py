@@ -85,3 +85,15 @@ def test_page_limits_come_from_python(browser, aws):
 @pytest.mark.parametrize("name", ["shell.html", "staff-frame.html", "staff.html", "portal-config.js"])
 def test_fragments_and_pages_are_not_static_files(browser, aws, name):
     assert browser.get(f"/static/{name}").status == 404
+
+
+def test_the_staff_tools_name_only_permissions_the_server_grants(browser, aws):
+    """staff-links.js gates each tool on a permission name; a misspelt or retired one
+    would hide the tool from everyone. Every name it uses must be one a role grants,
+    and every permission a role grants must open some tool or page."""
+    with open(page_config.__file__.replace("api/page_config.py", "web/staff-links.js"), encoding="utf-8") as f:
+        source = f.read()
+    used = set(re.findall(r'permission:\s*"([^"]+)"', source))
+    granted = set(served(browser)["permissions"])
+    assert used and used <= granted, used - granted
+    assert granted - used <= {"audit.view"}  # the audit log has an API, no page yet
