@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 NAME_MAX = 100                 # a person's first or last name
+CLINIC_ID_MAX = 64             # CLINIC_ID_RE's length, for the Clinic ID field
 EMAIL_MAX = 254                # RFC 5321 path limit; also a portal username (an email)
 LOGIN_USERNAME_MAX = 254       # what a login form accepts as a username (staff or portal)
 PASSWORD_MAX = 1024            # far above the 128 the policy promises; bounds hashing work

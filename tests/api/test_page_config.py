@@ -97,3 +97,11 @@ def test_the_staff_tools_name_only_permissions_the_server_grants(browser, aws):
     granted = set(served(browser)["permissions"])
     assert used and used <= granted, used - granted
     assert granted - used <= {"audit.view"}  # the audit log has an API, no page yet
+
+
+def test_the_length_limits_agree_with_the_patterns():
+    """The fields' maxlength come from these numbers; the patterns must allow exactly that."""
+    assert limits.CLINIC_ID_RE.fullmatch("A" * limits.CLINIC_ID_MAX)
+    assert not limits.CLINIC_ID_RE.fullmatch("A" * (limits.CLINIC_ID_MAX + 1))
+    assert limits.STAFF_USERNAME_RE.fullmatch("A" * limits.STAFF_USERNAME_MAX)
+    assert not limits.STAFF_USERNAME_RE.fullmatch("A" * (limits.STAFF_USERNAME_MAX + 1))
