@@ -8,6 +8,17 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG_PATH = os.path.join(ROOT, ".chalice", "config.json")
 
+# What the tests and the bench give boto3 when moto answers: fake credentials (so
+# nothing can reach a real account) and one region.
+MOTO_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
 
 def stage_environment(stage: str) -> dict[str, str]:
     with open(CONFIG_PATH, encoding="utf-8") as f:

@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+from infra.stage_env import MOTO_AWS_ENV
+
 TEST_ENV = {
     "PORTAL_STAGE": "test",
     "PORTAL_TABLE_PREFIX": "test-",
@@ -17,12 +19,7 @@ TEST_ENV = {
     "PORTAL_ARGON2_MEMORY_KIB": "256",
     "PORTAL_ARGON2_PARALLELISM": "1",
     "PORTAL_SES_SENDER": "no-reply@clinic-portal.example",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
+    **MOTO_AWS_ENV,
 }
 for _name in ("AWS_ENDPOINT_URL", "PORTAL_DYNAMODB_ENDPOINT", "PORTAL_OUTBOX_DIR", "AWS_PROFILE"):
     os.environ.pop(_name, None)

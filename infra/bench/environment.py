@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 
+from infra.stage_env import MOTO_AWS_ENV
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUTPUT = os.path.join(ROOT, "build", "bench.json")
 QUICK_OUTPUT = os.path.join(ROOT, "build", "bench-quick.json")
@@ -25,12 +27,7 @@ BENCH_ENV = {
     "PORTAL_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     "PORTAL_SES_SENDER": "no-reply@clinic-portal.example",
     "PORTAL_LOG_LEVEL": "INFO",  # prod's level: the request log line is part of what a request costs
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
+    **MOTO_AWS_ENV,
 }
 UNSET_ENV = ("AWS_ENDPOINT_URL", "PORTAL_DYNAMODB_ENDPOINT", "PORTAL_OUTBOX_DIR", "AWS_PROFILE",
              *ARGON2_KEYS.values())
