@@ -26,7 +26,7 @@ import pytest
 
 from tests.api.test_openapi import Wire, effective_security, load_doc, operations
 from tests.conftest import ADMIN_PW, CLINICIAN_PW, DESK_PW, LAKE_PW, PATIENT_PW, SEED, aws_client, login
-from tests.portal_helpers import STRONG_PW, rep_body, sent_messages, token_in
+from tests.portal_helpers import STRONG_PW, all_tables, rep_body, sent_messages, token_in
 
 # ---------------------------------------------------------------- the route table
 
@@ -132,27 +132,6 @@ def case_params():
 
 
 # ---------------------------------------------------------------- the world
-
-def all_tables() -> dict[str, list]:
-    """Every item of every table of this stage, sorted, as text."""
-    from chalicelib.core.settings import get_settings
-
-    client = aws_client("dynamodb")
-    prefix = get_settings().table_prefix
-    out = {}
-    for name in client.list_tables()["TableNames"]:
-        if not name.startswith(prefix):
-            continue
-        items, kwargs = [], {}
-        while True:
-            page = client.scan(TableName=name, **kwargs)
-            items.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        out[name] = sorted(map(repr, items))
-    return out
-
 
 @dataclass
 class World:
