@@ -41,6 +41,8 @@ def configure_environment(port: int, moto_port: int) -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    # The stack may be opened as 127.0.0.1 or localhost: both are its own origins.
+    os.environ["PORTAL_LOCAL_ORIGINS"] = f"http://127.0.0.1:{port},http://localhost:{port}"
     # The embedded stack answers for every AWS service the app uses.
     os.environ["PORTAL_DYNAMODB_ENDPOINT"] = endpoint
     os.environ["AWS_ENDPOINT_URL"] = endpoint

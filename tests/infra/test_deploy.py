@@ -28,7 +28,7 @@ from infra.template import GATEWAY_RESPONSES, merge_template, placeholders, stag
 REQUIRE_PACKAGE = os.environ.get("PORTAL_REQUIRE_PACKAGE") == "1"
 REGION, ACCOUNT = "us-east-1", "123456789012"
 # Settings chalicelib/core/settings.py reads that a deployed stage must not set.
-LOCAL_ONLY_SETTINGS = {"PORTAL_DYNAMODB_ENDPOINT", "PORTAL_OUTBOX_DIR"}
+LOCAL_ONLY_SETTINGS = {"PORTAL_DYNAMODB_ENDPOINT", "PORTAL_OUTBOX_DIR", "PORTAL_LOCAL_ORIGINS"}
 
 
 def load_config() -> dict:
