@@ -1,9 +1,11 @@
 """Sign-in for staff and patient-portal accounts.
 
 DynamoDB cost of a staff login: one TransactGet (clinic, staff record, username
-counter, IP counter) and one TransactWrite (session, audit event, counter reset,
-last-login stamp). A patient login reads the account behind its username claim
-too. See docs/architecture.md.
+counter, IP counter), one TransactWrite taking the attempt's slots on both counters
+(before the password is checked, see lockout.py) and one TransactWrite settling it
+with the outcome (success: session, audit event, counter reset, IP slot released,
+last-login stamp; failure: both counters counted, audit event). A patient login
+reads the account behind its username claim too. See docs/architecture.md.
 """
 from __future__ import annotations
 
@@ -66,16 +68,29 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
 
     require_captcha(clinic, captcha_token, info.source_ip)
 
-    wait = max(lockout.ip_seconds_left(ip_counter, clinic.settings, at),
-               lockout.lock_seconds_left(user_counter, clinic.settings, at))
-    if wait:
+    def locked(wait):
         audit.record(ckey, "login", info=info, outcome="locked", actor=actor)
         raise TooManyAttempts("Too many failed attempts. Wait a while before trying again, "
                               "or ask your clinic to help.", retry_after=wait)
 
-    record = principals.resolve(login_type, ckey, fetched)
-    from chalicelib.auth.passwords import verify_password
+    wait = max(lockout.ip_seconds_left(ip_counter, clinic.settings, at),
+               lockout.lock_seconds_left(user_counter, clinic.settings, at))
+    if wait:
+        locked(wait)
+    # Counting before checking: the slot is taken before the password is verified.
+    attempt = lockout.Attempt(ckey, login_type, ukey, ip, at, clinic.settings, user_counter, ip_counter)
+    wait = attempt.take()
+    if wait:
+        locked(wait)
+    with attempt.held():
+        return _check(clinic, login_type, ckey, fetched, password, attempt, info, at, actor)
 
+
+def _check(clinic, login_type, ckey, fetched, password, attempt, info, at, actor) -> LoginResult:
+    from chalicelib.auth.passwords import verify_password
+    from chalicelib.core.records import write
+
+    record = principals.resolve(login_type, ckey, fetched)
     matches, needs_rehash = verify_password(record.password_hash if record else None, password)
     reason = None
     if record is None:
@@ -85,19 +100,28 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
     elif not record.active:
         reason = "account_disabled"
     if reason:
-        lockout.count_failure(ckey, login_type, ukey, ip, user_counter, at)
-        audit.record(ckey, "login", info=info, outcome="failed", actor=actor, details={"reason": reason})
+        def failed(tx):
+            attempt.failed(tx)
+            tx.audit(audit.event(ckey, "login", info=info, outcome="failed", actor=actor,
+                                 details={"reason": reason}))
+
+        write(failed)
+        attempt.settled = True
         raise invalid_credentials()
     if not record.portal_access:
-        audit.record(ckey, "login", info=info, outcome="portal_access_disabled", actor=actor)
+        def refused(tx):
+            attempt.released(tx)
+            tx.audit(audit.event(ckey, "login", info=info, outcome="portal_access_disabled", actor=actor))
+
+        write(refused)
+        attempt.settled = True
         raise Forbidden("Your Staff Portal access is turned off. Ask your clinic's administrator "
                         "to turn it on.", code="portal_access_disabled")
-    return _start_session(clinic, record, password, needs_rehash, user_counter, info, at, actor)
+    return _start_session(clinic, record, password, needs_rehash, attempt, info, at, actor)
 
 
-def _start_session(clinic, record, password, needs_rehash, user_counter, info, at, actor) -> LoginResult:
+def _start_session(clinic, record, password, needs_rehash, attempt, info, at, actor) -> LoginResult:
     from chalicelib.core.records import write
-    from chalicelib.models import LoginCounterModel
     from chalicelib.auth.passwords import hash_password
 
     token, session = sessions.new_session(record, clinic, at)
@@ -111,12 +135,12 @@ def _start_session(clinic, record, password, needs_rehash, user_counter, info, a
         tx.save("session", session)
         tx.audit(audit.event(clinic.clinic_key, "login", info=info, outcome="succeeded", actor=actor,
                              subject={"kind": record.kind, "id": record.subject_id}))
-        if user_counter is not None:
-            tx.delete("lockout", LoginCounterModel(user_counter.counter_key))
+        attempt.succeeded(tx)
         tx.update("record", item, actions=actions, condition=condition)
 
     # The password or access changed between our read and this write.
     write(build, failed={"record": invalid_credentials})
+    attempt.settled = True
     return LoginResult(token, session)
 
 

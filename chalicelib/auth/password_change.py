@@ -15,9 +15,7 @@ def change_password(session, current_password: str, new_password: str, info: Req
     """Check the current password, apply the clinic's policy, store the new hash,
     clear any forced change, and end every other session of this person (one
     transaction)."""
-    from chalicelib.core.records import write
-    from chalicelib.models import LoginCounterModel, SessionModel
-    from chalicelib.auth.passwords import check_policy, hash_password, verify_password
+    from chalicelib.models import LoginCounterModel
 
     clinic = get_clinic(session.clinic_id)
     record = principals.load(session.kind, session.clinic_key, session.subject_id)
@@ -33,13 +31,32 @@ def change_password(session, current_password: str, new_password: str, info: Req
     wait = lockout.lock_seconds_left(counter, clinic.settings, at)
     if wait:
         raise TooManyAttempts("Too many failed attempts. Wait a while before trying again.", retry_after=wait)
+    # Counting before checking, as at login: the guess takes its slot before the check.
+    attempt = lockout.Attempt(clinic.clinic_key, session.kind, ukey, info.source_ip or "unknown", at,
+                              clinic.settings, counter, ip_slot=False)
+    wait = attempt.take()
+    if wait:
+        raise TooManyAttempts("Too many failed attempts. Wait a while before trying again.", retry_after=wait)
+    with attempt.held():
+        _change(session, clinic, record, current_password, new_password, attempt, info, at)
+
+
+def _change(session, clinic, record, current_password, new_password, attempt, info, at) -> None:
+    from chalicelib.core.records import write
+    from chalicelib.models import SessionModel
+    from chalicelib.auth.passwords import check_policy, hash_password, verify_password
+
     matches, _ = verify_password(record.password_hash, current_password)
     actor = {"kind": session.kind, "username": session.username}
     if not matches:
         # Guessing the current password from a stolen session counts like a failed login.
-        lockout.count_failure(clinic.clinic_key, session.kind, ukey, info.source_ip or "unknown", counter, at)
-        audit.record(clinic.clinic_key, "password_change", info=info, outcome="failed", actor=actor,
-                     details={"reason": "wrong_current_password"})
+        def failed(tx):
+            attempt.failed(tx)
+            tx.audit(audit.event(clinic.clinic_key, "password_change", info=info, outcome="failed",
+                                 actor=actor, details={"reason": "wrong_current_password"}))
+
+        write(failed)
+        attempt.settled = True
         raise InvalidRequest("Your current password is not correct.", code="wrong_current_password")
     check_policy(new_password, clinic.settings, record.user_inputs)
     if new_password == current_password:
@@ -61,10 +78,12 @@ def change_password(session, current_password: str, new_password: str, info: Req
                              actor=actor, subject={"kind": record.kind, "id": record.subject_id},
                              details={"sessions_ended": ending.count}))
         ending.add_to(tx)
+        attempt.released(tx)
 
     def changed_elsewhere():
         return Conflict("Your password was changed elsewhere at the same moment. Please try again.")
 
     # Our session ended meanwhile (logged out elsewhere) counts the same: nothing changed, try again.
     write(build, failed={"record": changed_elsewhere, "session": changed_elsewhere})
+    attempt.settled = True
     ending.finish()

@@ -4,9 +4,12 @@ from chalicelib.models.base import PortalModel
 
 
 class LoginCounterModel(PortalModel):
-    """Failed-login counter: per username ("user#...") or per source IP and window ("ip#...").
+    """Login-attempt counter: per username ("user#...") or per source IP and window ("ip#...").
 
-    Only ever changed with atomic `ADD`; never read-modify-write.
+    `attempts` = slots taken = `failures` + `pending` (taken, password not yet
+    settled); kept as its own attribute because a condition cannot add. Only ever
+    changed with atomic `ADD`s and conditional updates; never read-modify-write.
+    See chalicelib/auth/lockout.py.
     """
 
     class Meta:
@@ -15,4 +18,8 @@ class LoginCounterModel(PortalModel):
     counter_key = UnicodeAttribute(hash_key=True)
     failures = NumberAttribute(default=0)
     last_failure_at = NumberAttribute(null=True)
+    attempts = NumberAttribute(null=True)
+    pending = NumberAttribute(null=True)       # username counters only
+    pending_at = NumberAttribute(null=True)    # when the latest pending slot was taken
+    generation = NumberAttribute(null=True)    # bumped by each successful login
     expires_at = TTLAttribute()
