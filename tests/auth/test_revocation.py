@@ -140,3 +140,20 @@ def test_me_is_exactly_one_dynamodb_request_reading_session_and_person(browser, 
     assert browser.get("/api/me").status == 200
     assert aws_calls.count(service="dynamodb") == 1
     assert aws_calls.count(operation="TransactGetItems") == 1
+
+
+# ---------------------------------------------------------------- the token
+
+def test_the_token_names_its_principal_but_only_the_whole_token_opens_the_session(gateway, seeded):
+    import base64
+
+    frank, jane = desk(gateway), signed_in(gateway, "DoeJ", ADMIN_PW)
+    ref, _, secret = frank.cookies["portal_session"].partition(".")
+    assert base64.urlsafe_b64decode(ref + "=" * (-len(ref) % 4)) == b"sunrise#staff#smithf"
+    assert len(secret) >= 43  # 256 bits
+    jane_ref = jane.cookies["portal_session"].partition(".")[0]
+    for forged in (f"{jane_ref}.{secret}", secret, f"{ref}.", f".{secret}", f"{ref}.{secret}x",
+                   "!!!." + secret, base64.urlsafe_b64encode(b"sunrise#admin#doej").decode() + "." + secret):
+        thief = gateway.browser(cookies={"portal_session": forged})
+        assert thief.get("/api/me").status == 401, forged
+    assert frank.get("/api/me").json()["principal"]["username"] == "SmithF"
