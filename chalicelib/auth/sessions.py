@@ -29,7 +29,7 @@ from chalicelib.core.errors import NotAuthenticated
 from chalicelib.core.ids import hash_token, now
 
 TOUCH_INTERVAL_S = 60
-MAX_TOKEN_LENGTH = 256  # a reference to the longest principal key and the secret fit
+MAX_TOKEN_LENGTH = 1024  # the reference to any principal key (<= ~300 bytes) and the secret fit
 KINDS = ("staff", "patient")
 
 
