@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import sys
+from urllib.parse import urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_SEED = os.path.join(ROOT, "infra", "demo_seed.json")
@@ -41,6 +43,8 @@ def configure_environment(port: int, moto_port: int) -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    # The stack may be opened as 127.0.0.1 or localhost: both are its own origins.
+    os.environ["PORTAL_LOCAL_ORIGINS"] = f"http://127.0.0.1:{port},http://localhost:{port}"
     # The embedded stack answers for every AWS service the app uses.
     os.environ["PORTAL_DYNAMODB_ENDPOINT"] = endpoint
     os.environ["AWS_ENDPOINT_URL"] = endpoint
@@ -71,22 +75,96 @@ def seed(path: str) -> dict:
     return load_file(path)
 
 
+def is_demo_seed(seed_path: str) -> bool:
+    return os.path.realpath(seed_path) == os.path.realpath(DEMO_SEED)
+
+
 def banner(port: int, seed_path: str) -> str:
+    """Where to open the portal and the seed's logins. Passwords are printed only
+    for the built-in demo seed (they are in the repository anyway); a seed file of
+    your own may hold real ones, which must not land in a terminal or a CI log."""
+    demo = is_demo_seed(seed_path)
     lines = [f"Clinic portal running at http://127.0.0.1:{port}/"]
     with open(seed_path, encoding="utf-8") as f:
         data = json.load(f)
+
+    def password(entry: dict) -> str:
+        if not entry.get("password"):
+            return ""
+        return entry["password"] if demo else "(password from the seed file)"
+
     for clinic in data.get("clinics", []):
         cid = clinic["clinic_id"]
         lines.append(f"  {clinic['name']}: http://127.0.0.1:{port}/?clinicID={cid}&LoginType=Staff")
         for s in data.get("staff", []):
             if s["clinic_id"] == cid:
-                lines.append(f"    staff   {s['username']:<24} {s.get('password', '')}  ({', '.join(s['roles'])})")
+                lines.append(f"    staff   {s['username']:<24} {password(s)}  ({', '.join(s['roles'])})")
         for a in data.get("portal_accounts", []):
             if a["clinic_id"] == cid and a.get("password"):
-                lines.append(f"    patient {a['username']:<24} {a['password']}")
+                lines.append(f"    patient {a['username']:<24} {password(a)}")
     lines.append(f"Emails are written to {os.environ['PORTAL_OUTBOX_DIR']}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the HTTP server
+
+LISTEN_BACKLOG = 256  # socketserver's default of 5 reset connections beyond a handful at once
+_QUERY = re.compile(r"\?[^\s\"']*")
+
+
+def make_server(app, port: int):
+    """Chalice's local server (a thread per connection), with a listen backlog that
+    holds a burst of clients and an access log of paths without query strings
+    (they carry invitation tokens and patient search terms)."""
+    from chalice.config import Config
+    from chalice.local import (ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer,
+                               ThreadedHTTPServer)
+
+    class Server(ThreadedHTTPServer):
+        request_queue_size = LISTEN_BACKLOG
+        daemon_threads = True
+
+    class Handler(ChaliceRequestHandler):
+        def log_request(self, code="-", size="-"):
+            code = getattr(code, "value", code)
+            path = urlsplit(self.path or "").path
+            self.log_message('"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+
+        def log_message(self, format, *args):
+            # Also covers error lines that quote the raw request line.
+            super().log_message("%s", _QUERY.sub("", format % args))
+
+    # What chalice.local.create_local_server does, with our server and handler classes.
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    return LocalDevServer(app, Config(), "127.0.0.1", port, handler_cls=Handler, server_cls=Server)
+
+
+def make_dynamodb_atomic() -> None:
+    """Give moto's DynamoDB the per-request atomicity of the real service: moto reads
+    and writes an item in separate steps without a lock, so concurrent requests (the
+    server answers many at once) could lose an `UpdateItem ADD` DynamoDB never loses.
+    One DynamoDB operation at a time; the app's own work still runs concurrently."""
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "get_item", "update_item", "delete_item", "transact_write_items",
+                 "transact_get_items", "query", "scan", "batch_get_item", "batch_write_item"):
+        original = getattr(DynamoDBBackend, name, None)
+        if original is None or getattr(original, "_portal_atomic", False):
+            continue
+
+        def locked(*args, __original=original, **kwargs):
+            with lock:
+                return __original(*args, **kwargs)
+
+        locked = functools.wraps(original)(locked)
+        locked._portal_atomic = True
+        setattr(DynamoDBBackend, name, locked)
 
 
 def main() -> int:
@@ -98,6 +176,7 @@ def main() -> int:
 
     port = int(os.environ.get("PORT", "8000"))
     moto_port = _free_port()
+    make_dynamodb_atomic()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     try:
@@ -110,12 +189,9 @@ def main() -> int:
             print(f"error: seed {seed_path}: {exc}", file=sys.stderr)
             return 2
 
-        from chalice.config import Config
-        from chalice.local import create_local_server
-
         from app import app
 
-        server = create_local_server(app, Config(), "127.0.0.1", port)
+        server = make_server(app, port)
 
         def stop(signum, frame):
             raise KeyboardInterrupt

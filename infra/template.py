@@ -88,8 +88,11 @@ def app_security_headers(stage: str) -> dict[str, str]:
 
 
 def _static(value: str) -> str:
-    """A static header value in API Gateway's mapping syntax: the text between single quotes."""
-    return f"'{value}'"
+    """A static header value in API Gateway's mapping syntax: one single-quoted
+    literal. A quote inside the value (the CSP's `'none'`) would end the literal
+    early, so every inner quote, and every backslash, is escaped with a backslash:
+    `default-src 'none'` -> `'default-src \\'none\\''`."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def gateway_response_headers(stage: str) -> dict[str, str]:

@@ -93,3 +93,25 @@ def user_counters(login_type: str, username_key: str) -> list:
     return [r for r in table_items("login_counters")
             if r["counter_key"]["S"].startswith("user#") and r["counter_key"]["S"].endswith(
                 f"#{login_type}#{username_key}")]
+
+
+def all_tables() -> dict[str, list[str]]:
+    """Every raw item of every table of this stage ({table name: sorted items as text})."""
+    from chalicelib.core.settings import get_settings
+    from tests.conftest import aws_client
+
+    client = aws_client("dynamodb")
+    prefix = get_settings().table_prefix
+    out = {}
+    for name in client.list_tables()["TableNames"]:
+        if not name.startswith(prefix):
+            continue
+        items, kwargs = [], {}
+        while True:
+            page = client.scan(TableName=name, **kwargs)
+            items.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        out[name] = sorted(map(repr, items))
+    return out

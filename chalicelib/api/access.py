@@ -12,16 +12,15 @@ SESSION_COOKIE = "portal_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def allowed_origins(request) -> set[str]:
+def allowed_origins() -> set[str]:
+    """The origins a state change may come from: the stage's configured public base
+    URL, plus on the local stack its own loopback addresses (PORTAL_LOCAL_ORIGINS,
+    set by infra/local.py). Never derived from a request header: Host is the client's."""
     from chalicelib.core.settings import get_settings
 
     s = get_settings()
     base = urlparse(s.public_base_url)
-    origins = {f"{base.scheme}://{base.netloc}"}
-    host = request.headers.get("host")
-    if host:
-        origins.add(f"{'https' if s.deployed else 'http'}://{host}")
-    return origins
+    return {f"{base.scheme}://{base.netloc}", *s.local_origins}
 
 
 def check_origin(request, *, required: bool) -> None:
@@ -30,7 +29,7 @@ def check_origin(request, *, required: bool) -> None:
     origin = request.headers.get("origin")
     if origin is None and not required:
         return
-    if origin not in allowed_origins(request):
+    if origin not in allowed_origins():
         raise Forbidden("This request came from another site and was refused.", code="origin_mismatch")
 
 

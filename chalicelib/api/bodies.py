@@ -63,7 +63,7 @@ STAFF_USERNAME = Pattern(limits.STAFF_USERNAME_RE,
 @dataclass(frozen=True, kw_only=True)
 class LoginBody(Body):
     login_type: str = required(_login_types())
-    username: str = required(Text(limits.LOGIN_USERNAME_MAX, one_line=True))
+    username: str = required(Text(limits.LOGIN_USERNAME_MAX, one_line=True, key=True))
     password: str = required(Text(limits.PASSWORD_MAX))
     captcha_token: str | None = optional(Lenient(_captcha_token))
     session_delivery: str = optional(Choice(("cookie", "bearer")), default="cookie")

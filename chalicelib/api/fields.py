@@ -31,6 +31,15 @@ def bad_character(value: str, *, one_line: bool) -> bool:
     return False
 
 
+def key_too_long(value: str) -> bool:
+    """True when `value`, normalized as keys are (NFKC can expand one character into
+    eighteen), would not fit in a DynamoDB key: the bound holds after normalization."""
+    from chalicelib.core.ids import normalize_key
+    from chalicelib.core.limits import KEY_MAX_BYTES
+
+    return len(normalize_key(value).encode("utf-8")) > KEY_MAX_BYTES
+
+
 # ---------------------------------------------------------------- field parsers
 
 class Parser:
@@ -57,9 +66,9 @@ class Text(Parser):
     json_type = "string"
 
     def __init__(self, max_length: int, *, allow_empty: bool = False, nullable: bool = False,
-                 one_line: bool = False, strip: bool = False):
+                 one_line: bool = False, strip: bool = False, key: bool = False):
         self.max_length, self.allow_empty, self.nullable, self.one_line = max_length, allow_empty, nullable, one_line
-        self.strip = strip
+        self.strip, self.key = strip, key
 
     def parse(self, name, value):
         if not isinstance(value, str):
@@ -70,6 +79,8 @@ class Text(Parser):
             raise InvalidRequest(f"{name} is longer than {self.max_length} characters.")
         if bad_character(value, one_line=self.one_line):
             raise InvalidRequest(f"{name} contains a character that is not allowed.")
+        if self.key and key_too_long(value):
+            raise InvalidRequest(f"{name} is longer than {self.max_length} characters.")
         if self.strip:
             return value.strip() or None
         return value
@@ -122,7 +133,7 @@ class Email(Parser):
             if self.empty_is_none:
                 return None
             raise InvalidRequest(f"{name} must not be empty.")
-        if len(value) > EMAIL_MAX:
+        if len(value) > EMAIL_MAX or key_too_long(value):
             raise InvalidRequest(f"{name} is longer than {EMAIL_MAX} characters.")
         return check_email(value, name)
 

@@ -11,6 +11,8 @@ NAME_MAX = 100                 # a person's first or last name
 CLINIC_ID_MAX = 64             # CLINIC_ID_RE's length, for the Clinic ID field
 EMAIL_MAX = 254                # RFC 5321 path limit; also a portal username (an email)
 LOGIN_USERNAME_MAX = 254       # what a login form accepts as a username (staff or portal)
+KEY_MAX_BYTES = 512            # a username once normalized (NFKC can expand a character 18-fold):
+                               # it becomes part of DynamoDB keys (sort key ≤ 1024 bytes)
 PASSWORD_MAX = 1024            # far above the 128 the policy promises; bounds hashing work
 SEARCH_MAX = 100               # a patient search text
 ACCOUNT_SEARCH_MAX = 254       # a User Management search text

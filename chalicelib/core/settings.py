@@ -30,6 +30,9 @@ class Settings:
     recaptcha_site_key: str
     recaptcha_secret_parameter: str
     public_base_url: str
+    # Extra origins the local stack is reached at (its own loopback addresses on
+    # its port, set by infra/local.py); empty, and refused, on a deployed stage.
+    local_origins: tuple[str, ...]
     ses_sender: str
     ses_configuration_set: str
     outbox_dir: str | None
@@ -66,6 +69,9 @@ def _load() -> Settings:
         raise RuntimeError(f"PORTAL_CAPTCHA_PROVIDER must be 'local' or 'recaptcha', got {provider!r}")
     if provider == "local" and stage in DEPLOYED_STAGES:
         raise RuntimeError("the local CAPTCHA verifier is not allowed on a deployed stage")
+    local_origins = tuple(o.strip().rstrip("/") for o in env("PORTAL_LOCAL_ORIGINS", "").split(",") if o.strip())
+    if local_origins and stage in DEPLOYED_STAGES:
+        raise RuntimeError("PORTAL_LOCAL_ORIGINS is for the local stack only, not a deployed stage")
     return Settings(
         stage=stage,
         table_prefix=env("PORTAL_TABLE_PREFIX", f"clinic-portal-{stage}-"),
@@ -80,6 +86,7 @@ def _load() -> Settings:
         recaptcha_site_key=env("PORTAL_RECAPTCHA_SITE_KEY", ""),
         recaptcha_secret_parameter=env("PORTAL_RECAPTCHA_SECRET_PARAMETER", f"/clinic-portal/{stage}/recaptcha-secret"),
         public_base_url=env("PORTAL_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        local_origins=local_origins,
         ses_sender=env("PORTAL_SES_SENDER", "no-reply@clinic-portal.example"),
         ses_configuration_set=env("PORTAL_SES_CONFIGURATION_SET", ""),
         outbox_dir=env("PORTAL_OUTBOX_DIR") or None,

@@ -135,3 +135,33 @@ def test_cookie_requests_from_another_site_are_refused(gateway, world):
     admin = signed_in(gateway, "DoeJ", "sunrise-admin-password")
     assert admin.get(f"/api/clinics/SUNRISE/portal-accounts/{world['SUNRISE']['account_id']}").json()[
         "account"]["status"] == "active"
+
+
+def test_the_host_header_does_not_make_an_origin_allowed(gateway, world):
+    """Allowed origins come from the configured public base URL, never from Host."""
+    staff = desk(gateway)
+    staff.origin = "http://evil.example"
+    path = "/api/clinics/{clinic_id}/portal-accounts/{account_id}/disable".format(**world["SUNRISE"])
+    r = staff.post(path, headers={"Host": "evil.example"})
+    assert r.status == 403 and r.json()["error"] == "origin_mismatch"
+    staff.origin = "http://127.0.0.1:8000"  # the configured base URL is allowed, whatever the Host
+    r = staff.post(path, headers={"Host": "evil.example"})
+    assert r.status == 200, r.text
+
+
+def test_only_the_configured_origin_and_the_local_stacks_loopback_addresses_are_allowed(stage):
+    from chalicelib.api.access import allowed_origins
+
+    stage(PORTAL_PUBLIC_BASE_URL="https://portal.example.org/")
+    assert allowed_origins() == {"https://portal.example.org"}
+    stage(PORTAL_PUBLIC_BASE_URL="http://127.0.0.1:8123",
+          PORTAL_LOCAL_ORIGINS="http://127.0.0.1:8123,http://localhost:8123")
+    assert allowed_origins() == {"http://127.0.0.1:8123", "http://localhost:8123"}
+
+
+def test_a_deployed_stage_refuses_local_origins(stage):
+    from chalicelib.core.settings import get_settings
+
+    stage(PORTAL_STAGE="prod", PORTAL_CAPTCHA_PROVIDER="recaptcha", PORTAL_LOCAL_ORIGINS="http://localhost:8000")
+    with pytest.raises(RuntimeError):
+        get_settings()

@@ -28,7 +28,7 @@ from infra.template import GATEWAY_RESPONSES, merge_template, placeholders, stag
 REQUIRE_PACKAGE = os.environ.get("PORTAL_REQUIRE_PACKAGE") == "1"
 REGION, ACCOUNT = "us-east-1", "123456789012"
 # Settings chalicelib/core/settings.py reads that a deployed stage must not set.
-LOCAL_ONLY_SETTINGS = {"PORTAL_DYNAMODB_ENDPOINT", "PORTAL_OUTBOX_DIR"}
+LOCAL_ONLY_SETTINGS = {"PORTAL_DYNAMODB_ENDPOINT", "PORTAL_OUTBOX_DIR", "PORTAL_LOCAL_ORIGINS"}
 
 
 def load_config() -> dict:
@@ -516,6 +516,23 @@ def app_response_headers(gateway, stage: str) -> dict:
     return {k: v for k, v in reply.headers.items() if k.lower() not in ("content-type", "content-length")}
 
 
+# One single-quoted literal, every inner quote (and backslash) escaped with a backslash.
+STATIC_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'")
+
+
+def static_value(literal: str) -> str:
+    """The header value API Gateway sends for a static mapping value; fails unless
+    the value is exactly one quoted literal whose inner quotes are escaped."""
+    assert STATIC_LITERAL.fullmatch(literal), f"not one escaped single-quoted literal: {literal}"
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
+
+
+def check_static_values(responses: dict) -> None:
+    for response_type, response in responses.items():
+        for name, literal in response["responseParameters"].items():
+            assert STATIC_LITERAL.fullmatch(literal), (response_type, name, literal)
+
+
 def check_gateway_responses(responses: dict, stage: str, app_headers: dict) -> None:
     origin = stage_environment(stage)["PORTAL_PUBLIC_BASE_URL"]
     assert {"DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN", "UNAUTHORIZED",
@@ -524,8 +541,9 @@ def check_gateway_responses(responses: dict, stage: str, app_headers: dict) -> N
         params = response["responseParameters"]
         headers = {k.removeprefix("gatewayresponse.header."): v for k, v in params.items()}
         for name, value in app_headers.items():
-            assert headers.get(name) == f"'{value}'", (response_type, name)
-        assert headers["Access-Control-Allow-Origin"] == f"'{origin}'", response_type
+            assert name in headers, (response_type, name)
+            assert static_value(headers[name]) == value, (response_type, name)
+        assert static_value(headers["Access-Control-Allow-Origin"]) == origin, response_type
         assert "*" not in headers["Access-Control-Allow-Origin"]
         assert "Access-Control-Allow-Credentials" not in headers
         body = json.loads(response["responseTemplates"]["application/json"])
@@ -543,6 +561,24 @@ def test_gateway_responses_carry_the_apps_security_headers_cors_and_error_shape(
     responses = definition["x-amazon-apigateway-gateway-responses"]
     assert set(responses) == set(GATEWAY_RESPONSES)
     check_gateway_responses(responses, stage, app_headers)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_static_gateway_response_value_is_one_escaped_literal(stage):
+    responses = merge_template(stage)["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"]
+    check_static_values(responses)
+    csp = responses["DEFAULT_4XX"]["responseParameters"]["gatewayresponse.header.Content-Security-Policy"]
+    assert csp == r"'default-src \'none\'; frame-ancestors \'none\''"
+    assert static_value(csp) == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_static_value_check_refuses_an_unescaped_inner_quote():
+    with pytest.raises(AssertionError):
+        check_static_values({"X": {"responseParameters": {"h": "'default-src 'none''"}}})
+    with pytest.raises(AssertionError):
+        static_value("'a' 'b'")
+    assert static_value(r"'it\'s \\ ok'") == "it's \\ ok"
 
 
 def test_gateway_response_check_fails_without_a_header(gateway):
@@ -624,6 +660,7 @@ def test_packaged_function_is_configured_for_the_stage(stage):
 @pytest.mark.parametrize("stage", STAGES)
 def test_packaged_gateway_responses(stage, gateway):
     definition = packaged(stage)["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    check_static_values(definition["x-amazon-apigateway-gateway-responses"])
     check_gateway_responses(definition["x-amazon-apigateway-gateway-responses"], stage,
                             app_response_headers(gateway, stage))
 

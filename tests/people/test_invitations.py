@@ -124,8 +124,9 @@ def test_an_ses_failure_leaves_a_consistent_account_that_resend_repairs(gateway,
 
 
 def test_email_has_text_and_html_parts_and_goes_to_the_outbox(gateway, seeded, stage, tmp_path):
-    stage(PORTAL_OUTBOX_DIR=str(tmp_path), PORTAL_PUBLIC_BASE_URL="https://portal.example.org/")
     staff = desk(gateway)
+    stage(PORTAL_OUTBOX_DIR=str(tmp_path), PORTAL_PUBLIC_BASE_URL="https://portal.example.org/")
+    staff.origin = "https://portal.example.org"  # the stage's own origin, the only one allowed now
     r = create(staff, rep_body(first_name="<b>Rita</b> & co"))
     assert r.status == 201
     (path,) = list(tmp_path.glob("*.json"))

@@ -1,0 +1,48 @@
+"""Every route that reads a JSON body, read from the route table: a body nested
+1,000 deep (2 KB), NaN, or a lone surrogate is a 400 in the documented shape
+(or the caller's 401/403 first), never a 5xx, and changes nothing."""
+import re
+
+import pytest
+
+from tests.conftest import table_items
+
+HOSTILE = {
+    "deep": ("[" * 1000 + "]" * 1000).encode(),
+    "deep_object": ('{"a":' * 1000 + "1" + "}" * 1000).encode(),
+    "nan": b'{"first_name": NaN, "username": NaN, "token": NaN, "answers": {"n": NaN}}',
+    "surrogate": b'{"username": "\\ud800", "password": "\\udfff", "token": "\\ud800", "first_name": "\\ud800"}',
+}
+TABLES = ("clinics", "staff", "portal_accounts", "sessions", "login_counters", "tokens", "form_requests",
+          "audit_events")
+
+
+def _routes():
+    from chalicelib.api.http import BODIES
+
+    import app  # noqa: F401  (registers every blueprint)
+    return sorted(BODIES)
+
+
+def _fill(path: str) -> str:
+    values = {"clinic_id": "SUNRISE", "account_id": "0" * 32, "username": "SmithF", "request_id": "0" * 32,
+              "patient_id": "P100"}
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+def _dump():
+    return {name: sorted(map(repr, table_items(name))) for name in TABLES if name != "audit_events"}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_bodies_on_every_json_route(admin, kind):
+    routes = _routes()
+    assert len(routes) >= 10
+    before = _dump()
+    for method, path in routes:
+        r = admin.request(method, _fill(path), body=HOSTILE[kind], headers={"content-type": "application/json"})
+        assert r.status < 500, (method, path, r.status, r.text)
+        assert r.status in (400, 401, 403), (method, path, r.status, r.text)
+        body = r.json()
+        assert set(body) == {"error", "message"}, (method, path, body)
+    assert _dump() == before

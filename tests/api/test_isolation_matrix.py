@@ -1,0 +1,306 @@
+"""The isolation matrix: every non-public /api/ route of the app (read from
+`app.routes`, so a new route is covered without editing this file) x every
+identity that must be refused, checked against docs/openapi.yaml.
+
+Identities (SUNRISE's URLs, filled with ids that exist in SUNRISE):
+
+- `no_session`       -> 401 not_authenticated
+- `expired_session`  -> 401 session_expired (a SUNRISE admin's session, past its timeouts)
+- `other_clinic`     -> a LAKESIDE admin: 403 wrong_clinic on clinic routes, 403 forbidden on the
+                        patient-portal routes; /api/me answers about LAKESIDE only
+- `patient`          -> SUNRISE patient (forms section held): 403 forbidden on staff routes, 404 on
+                        another account's form request, its own list without other accounts' data
+- `rep_no_section`   -> a SUNRISE representative without the forms section: 403 forbidden
+- `clinician`        -> 403 forbidden (no permission, and not a portal account)
+- `front_desk`       -> 403 forbidden where its role does not give the route's permission
+
+Every reply: the documented status and error code, no SUNRISE data in a refusal
+(or in the other clinic's own reply), and no table changed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.api.test_openapi import Wire, effective_security, load_doc, operations
+from tests.conftest import ADMIN_PW, CLINICIAN_PW, DESK_PW, LAKE_PW, PATIENT_PW, SEED, aws_client, login
+from tests.portal_helpers import STRONG_PW, all_tables, rep_body, sent_messages, token_in
+
+# ---------------------------------------------------------------- the route table
+
+PARAM = re.compile(r"\{(\w+)\}")
+
+
+def public_operations() -> set[tuple[str, str]]:
+    """(METHOD, path) of the operations the document lets anyone call (`security: []`
+    or a session that is optional)."""
+    doc = load_doc()
+    return {(method.upper(), path) for path, method, op, _ in operations(doc)
+            if not effective_security(doc, op) or {} in effective_security(doc, op)}
+
+
+def api_routes() -> list[tuple[str, str]]:
+    from app import app
+
+    return sorted((method, path) for path, methods in app.routes.items() if path.startswith("/api/")
+                  for method in methods)
+
+
+PUBLIC = public_operations()
+ROUTES = [r for r in api_routes() if r not in PUBLIC]
+
+# The permission each clinic area needs (the guards in chalicelib/api/*). A new
+# area fails `test_every_route_is_classified` until it is listed here.
+AREA_PERMISSION = {"patients": "portal_accounts.manage", "portal-accounts": "portal_accounts.manage",
+                   "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view"}
+FRONT_DESK_HOLDS = {"portal_accounts.manage"}
+
+# A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
+SAMPLE_BODIES = {
+    "CreatePortalAccountBody": rep_body(username="matrix.new@example.com"),
+    "ChangePortalAccountBody": {"first_name": "Mallory"},
+    "CreateFormRequestBody": {"form_name": "Matrix form"},
+    "CompleteFormRequestBody": {"answers": {"q1": "yes"}},
+    "CreateStaffBody": {"username": "MatrixX", "first_name": "Max", "last_name": "Trix", "roles": ["admin"]},
+    "ChangeStaffBody": {"roles": ["admin"]},
+    "ChangeSettingsBody": {"lockout_threshold": 3},
+    "PasswordChangeBody": {"current_password": "not-the-current-password", "new_password": STRONG_PW},
+}
+
+
+def body_class(method: str, path: str):
+    from chalicelib.api.http import BODIES
+
+    return BODIES.get((method, path))
+
+
+def area(path: str) -> str:
+    if path.startswith("/api/clinics/{clinic_id}/"):
+        return "clinic"
+    if path.startswith("/api/portal/"):
+        return "portal"
+    return "self"  # /api/me, /api/me/password: the caller's own record
+
+
+def permission(path: str) -> str | None:
+    return AREA_PERMISSION.get(path.split("/")[4])
+
+
+OWN = "own"  # the identity may call it for itself; the reply must carry none of the others' data
+
+
+def expected(identity: str, method: str, path: str):
+    """(status, error code) the identity must get, OWN, or None (not a refusal case)."""
+    kind = area(path)
+    if identity == "no_session":
+        return 401, "not_authenticated"
+    if identity == "expired_session":
+        return 401, "session_expired"
+    if kind == "self":
+        # Signed in, these act on the caller's own record; only the other clinic's
+        # /api/me is looked at (it must not name SUNRISE).
+        return OWN if (identity, method) == ("other_clinic", "GET") else None
+    if kind == "portal":
+        if identity == "patient":
+            # Ann holds the forms section: her own list; another account's request is not found.
+            return OWN if method == "GET" else (404, "form_request_not_found")
+        return 403, "forbidden"
+    if identity == "other_clinic":
+        return 403, "wrong_clinic"
+    if identity == "front_desk" and permission(path) in FRONT_DESK_HOLDS:
+        return None  # allowed: not part of the refusal matrix
+    return 403, "forbidden"
+
+
+IDENTITIES = ("no_session", "expired_session", "other_clinic", "patient", "rep_no_section", "clinician",
+              "front_desk")
+CASES = [(identity, method, path) for identity in IDENTITIES for method, path in ROUTES
+         if expected(identity, method, path) is not None]
+
+# Cases that expose a real bug in chalicelib: (identity, METHOD, path) -> reason.
+KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
+
+
+def case_params():
+    out = []
+    for case in CASES:
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case])] if case in KNOWN_BUGS else []
+        out.append(pytest.param(*case, id=f"{case[0]}:{case[1]} {case[2]}", marks=marks))
+    return out
+
+
+# ---------------------------------------------------------------- the world
+
+@dataclass
+class World:
+    gateway: object
+    clock: object
+    ids: dict
+    browsers: dict
+    sunrise_markers: list[str]          # strings that name SUNRISE's data
+    not_ann: list[str] = field(default_factory=list)  # data of SUNRISE accounts other than Ann's
+
+    def url(self, path: str) -> str:
+        return path.format(**self.ids)
+
+
+def patch_clock(mp: pytest.MonkeyPatch):
+    """Module-wide version of conftest's `clock`: every chalicelib `now` reads one Clock."""
+    import importlib
+    import pkgutil
+    import sys
+    import time
+
+    import chalicelib
+    from chalicelib.core import ids
+    from tests.conftest import Clock
+
+    for mod in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+        importlib.import_module(mod.name)
+    c = Clock(int(time.time()))
+    real_now = ids.now
+    for name, module in list(sys.modules.items()):
+        if name.startswith("chalicelib") and getattr(module, "now", None) is real_now:
+            mp.setattr(module, "now", c)
+    return c
+
+
+def signed_in(gateway, username, password, *, clinic="SUNRISE", login_type="staff"):
+    b = gateway.browser()
+    r = login(b, username, password, clinic=clinic, login_type=login_type)
+    assert r.status == 200, r.text
+    return b
+
+
+@pytest.fixture(scope="module")
+def world():
+    """One moto world for the whole matrix (module-scoped: ~200 cases, one setup)."""
+    import copy
+
+    from moto import mock_aws
+
+    from app import app
+    from chalicelib.core.settings import get_settings
+    from infra.gateway import InProcessGateway
+    from infra.seed import load
+    from infra.tables import create_tables
+
+    mp = pytest.MonkeyPatch()
+    with mock_aws():
+        create_tables(aws_client("dynamodb"), get_settings().table_prefix)
+        aws_client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
+        clock = patch_clock(mp)
+        load(copy.deepcopy(SEED))
+        gateway = InProcessGateway(app)
+        admin = signed_in(gateway, "DoeJ", ADMIN_PW)
+        base = "/api/clinics/SUNRISE/portal-accounts"
+
+        # A representative with the forms section (the target account, with a form request) ...
+        r = admin.post(base, json=rep_body(username="rita.rep@example.com", permissions=["forms"]))
+        assert r.status == 201, r.text
+        target = r.json()["account"]["account_id"]
+        r = admin.post(f"{base}/{target}/form-requests", json={"form_name": "Intake history"})
+        assert r.status == 201, r.text
+        request_id = r.json()["form_request"]["request_id"]
+        # ... one without it, who signs in ...
+        r = admin.post(base, json=rep_body(username="nosection.rep@example.com", permissions=["appointments"]))
+        assert r.status == 201, r.text
+        anon = gateway.browser()
+        assert anon.post("/api/invitations/accept",
+                         json={"token": token_in(sent_messages()[-1]), "password": STRONG_PW}).status == 204
+        # ... and Ann, the patient, gets the forms section too.
+        r = admin.get(f"{base}?patient_id=P100&q=ann@")
+        (ann,) = [i for i in r.json()["items"] if i["username"] == "ann@example.com"]
+        assert admin.patch(f"{base}/{ann['account_id']}",
+                           json={"permissions": ["appointments", "messages", "forms"]}).status == 200
+
+        browsers = {
+            "no_session": gateway.browser(),
+            "expired_session": signed_in(gateway, "DoeJ", ADMIN_PW),
+            "other_clinic": signed_in(gateway, "KimS", LAKE_PW, clinic="Lakeside"),
+            "patient": signed_in(gateway, "ann@example.com", PATIENT_PW, login_type="patient"),
+            "rep_no_section": signed_in(gateway, "nosection.rep@example.com", STRONG_PW, login_type="patient"),
+            "clinician": signed_in(gateway, "PatelR", CLINICIAN_PW),
+            "front_desk": signed_in(gateway, "SmithF", DESK_PW),
+        }
+        ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
+               "request_id": request_id}
+        sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
+        markers = {"SUNRISE", sunrise["name"], target, request_id, ann["account_id"], "rita.rep@example.com",
+                   "nosection.rep@example.com", "Intake history"}
+        for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
+            if person["clinic_id"] == "SUNRISE":
+                markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
+        markers.discard(None)
+        yield World(gateway, clock, ids, browsers, sorted(markers),
+                    not_ann=[target, request_id, "rita.rep@example.com", "Intake history"])
+    mp.undo()
+
+
+# ---------------------------------------------------------------- the tests
+
+def test_every_route_is_classified():
+    """The route table is read from the app: every non-public /api/ route is in the
+    matrix, its clinic area has a known permission, its body a sample."""
+    from chalicelib.api.requests import Body
+
+    assert len(ROUTES) >= 30, ROUTES
+    problems = []
+    for method, path in ROUTES:
+        if area(path) == "clinic" and permission(path) is None:
+            problems.append(f"{method} {path}: unknown area; add it to AREA_PERMISSION")
+        cls = body_class(method, path)
+        if cls is not None:
+            sample = SAMPLE_BODIES.get(cls.__name__)
+            if sample is None:
+                problems.append(f"{method} {path}: no sample body for {cls.__name__}")
+            else:
+                assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
+        for name in PARAM.findall(path):
+            if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id"):
+                problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
+        covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
+        if not {"no_session", "expired_session"} <= covered:
+            problems.append(f"{method} {path}: not in the matrix")
+    assert not problems, "\n".join(problems)
+    # What the document calls public is what the guards let through.
+    assert {p for _, p in PUBLIC} == {"/api/health", "/api/clinics/{clinic_id}",
+                                      "/api/clinics/{clinic_id}/captcha/local-token",
+                                      "/api/clinics/{clinic_id}/login", "/api/logout",
+                                      "/api/invitations/lookup", "/api/invitations/accept"}
+    print(f"\nisolation matrix: {len(ROUTES)} routes x {len(IDENTITIES)} identities -> {len(CASES)} cases")
+
+
+@pytest.mark.parametrize("identity,method,path", case_params())
+def test_isolation(world, identity, method, path):
+    browser = world.browsers[identity]
+    want = expected(identity, method, path)
+    cls = body_class(method, path)
+    body = SAMPLE_BODIES[cls.__name__] if cls is not None else None
+    before = all_tables()
+    shift = 13 * 3600 if identity == "expired_session" else 0  # past the 12-hour absolute timeout
+    world.clock.advance(shift)
+    try:
+        r = browser.request(method, world.url(path), json=body)
+    finally:
+        world.clock.advance(-shift)
+    after = all_tables()
+
+    wire = Wire()
+    if want == OWN:
+        assert r.status == 200, r.text
+        wire.check(r, method, path)
+        leaks = world.sunrise_markers if identity == "other_clinic" else world.not_ann
+    else:
+        status, code = want
+        assert (r.status, (r.json() if r.body else {}).get("error")) == (status, code), r.text
+        wire.check(r, method, path, code=code)
+        leaks = world.sunrise_markers
+    wire.assert_ok()
+    text = r.text.lower()
+    leaked = [m for m in leaks if m.lower() in text]
+    assert not leaked, f"the reply names {leaked}: {r.text[:300]}"
+    changed = [t for t in before if before[t] != after.get(t)]
+    assert not changed, f"tables changed by a refused/own request: {changed}"

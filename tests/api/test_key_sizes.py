@@ -1,0 +1,38 @@
+"""Usernames become DynamoDB keys once normalized, and NFKC can expand one
+character eighteen-fold ("\ufdfa" is one character, 18 after NFKC). A username
+that fits the length limit but not a key after normalization is a 400, never a
+DynamoDB error dressed as an outage (503), and nothing is counted or stored."""
+import pytest
+
+from tests.conftest import login, table_items
+from tests.portal_helpers import ACCOUNTS, desk
+
+EXPANDING = "\ufdfa"
+
+
+def _keys():
+    return {name: len(table_items(name)) for name in ("login_counters", "audit_events", "portal_accounts")}
+
+
+@pytest.mark.parametrize("login_type", ["staff", "patient"])
+def test_a_username_that_expands_past_a_key_is_a_400_and_counts_nothing(browser, seeded, login_type):
+    before = _keys()
+    r = login(browser, EXPANDING * 100, "whatever-password", login_type=login_type)
+    assert r.status == 400 and r.json()["error"] == "invalid_request", r.text
+    assert "Retry-After" not in r.headers
+    assert _keys() == before
+
+
+def test_an_account_username_that_expands_past_a_key_is_a_400(gateway, seeded):
+    staff = desk(gateway)
+    before = _keys()
+    body = {"patient_id": "P100", "username": EXPANDING * 60 + "@example.com", "first_name": "A",
+            "last_name": "B", "access_type": "authorized_rep"}
+    r = staff.post(ACCOUNTS, json=body)
+    assert r.status == 400, r.text
+    assert _keys() == before
+
+
+def test_ordinary_long_usernames_still_work(browser, seeded):
+    r = login(browser, "x" * 254, "whatever-password")
+    assert r.status == 401
