@@ -13,7 +13,8 @@ from chalicelib.core.ids import now
 
 def change_password(session, current_password: str, new_password: str, info: RequestInfo) -> None:
     """Check the current password, apply the clinic's policy, store the new hash,
-    clear any forced change, and end every other session of this person (one
+    clear any forced change, and end every other session of this person: the
+    person's session epoch is bumped and this session moves to the new one (one
     transaction)."""
     from chalicelib.models import LoginCounterModel
 
@@ -63,16 +64,20 @@ def _change(session, clinic, record, current_password, new_password, attempt, in
         raise InvalidRequest("Choose a password different from your current one.", code="password_policy")
 
     model = type(record.item)
+    bump, epoch_condition, epoch = sessions.bump_epoch(model, record.item)
     item, actions, condition = principals.credential_update(record, [
         model.password_hash.set(hash_password(new_password)),
         model.force_password_change.set(False),
         model.password_changed_at.set(at),
+        bump,
     ])
+    condition &= epoch_condition
     ending = sessions.EndSessions(session.principal_key, keep_hash=session.token_hash)
 
     def build(tx):
         tx.update("record", item, actions=actions, condition=condition)
-        tx.update("session", session, actions=[SessionModel.password_change_required.set(False)],
+        tx.update("session", session, actions=[SessionModel.password_change_required.set(False),
+                                               SessionModel.session_epoch.set(epoch)],
                   condition=SessionModel.token_hash.exists())
         tx.audit(audit.event(clinic.clinic_key, "password_change", info=info, outcome="succeeded",
                              actor=actor, subject={"kind": record.kind, "id": record.subject_id},

@@ -84,12 +84,13 @@ def resolve(login_type: str, clinic_key: str, fetched) -> LoginRecord | None:
 
 
 def load(kind: str, clinic_key: str, subject_id: str) -> LoginRecord | None:
-    """The current record behind a session."""
+    """The current record behind a session (read consistently: a change of it is
+    conditional on what was read)."""
     from chalicelib.models import PortalAccountModel, StaffModel
 
     model, build = (StaffModel, from_staff) if kind == "staff" else (PortalAccountModel, from_account)
     try:
-        return build(model.get(clinic_key, subject_id))
+        return build(model.get(clinic_key, subject_id, consistent_read=True))
     except model.DoesNotExist:
         return None
 

@@ -1,22 +1,97 @@
 """Server-side sessions: opaque token, idle and absolute timeouts, revocable.
 
-The token goes to the client; only its SHA-256 is stored. Reading a session is
-one GetItem. `last_seen_at` is refreshed at most once per TOUCH_INTERVAL_S, so an
-active user does not cost a write on every request.
+The token is `<principal ref>.<secret>`: the base64url of the session's principal
+key ("<clinic_key>#<kind>#<subject_id>", the person's own record key) and a 256-bit
+random secret. The client gets the token; only the SHA-256 of the whole token is
+stored (as the session's key), so the reference cannot be changed without
+missing the session, and the secret alone decides who holds it.
+
+Revocation is a read, not a sweep: each person carries a `session_epoch`, the
+session records it at login, and every request reads the session and the person's
+record together in one TransactGetItems (strongly consistent). A session is live
+only while the person exists, may still sign in, and has the same epoch; anything
+that must end a person's sessions bumps the epoch in its own transaction
+(`bump_epoch`). A forced password change is read from the person's record too, so
+it reaches sessions already open. Ending sessions through the `by_principal`
+index (`EndSessions`) is clean-up only.
+
+`last_seen_at` is refreshed at most once per TOUCH_INTERVAL_S, so an active user
+does not cost a write on every request.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import secrets
 from datetime import datetime, timezone
 
 from chalicelib.core.errors import NotAuthenticated
-from chalicelib.core.ids import hash_token, new_token, now
+from chalicelib.core.ids import hash_token, now
 
 TOUCH_INTERVAL_S = 60
-MAX_TOKEN_LENGTH = 128
+MAX_TOKEN_LENGTH = 1024  # the reference to any principal key (<= ~300 bytes) and the secret fit
+KINDS = ("staff", "patient")
 
 
 def principal_key(clinic_key: str, kind: str, subject_id: str) -> str:
     return f"{clinic_key}#{kind}#{subject_id}"
+
+
+def new_session_token(principal: str) -> tuple[str, str]:
+    """(token, SHA-256 to store) for a session of `principal`."""
+    ref = base64.urlsafe_b64encode(principal.encode("utf-8")).decode("ascii").rstrip("=")
+    token = f"{ref}.{secrets.token_urlsafe(32)}"
+    return token, hash_token(token)
+
+
+def token_principal(token: str) -> tuple[str, str, str] | None:
+    """(clinic_key, kind, subject_id) named by a token's reference, or None if it
+    names none. Only a hint of which record to read with the session: the session
+    found by the hash of the whole token must carry the same principal."""
+    ref, dot, secret = token.partition(".")
+    if not dot or not ref or not secret:
+        return None
+    try:
+        principal = base64.urlsafe_b64decode(ref + "=" * (-len(ref) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    parts = principal.split("#")
+    if len(parts) != 3 or not all(parts) or parts[1] not in KINDS:
+        return None
+    return parts[0], parts[1], parts[2]
+
+
+def person_model(kind: str):
+    from chalicelib.models import PortalAccountModel, StaffModel
+
+    return StaffModel if kind == "staff" else PortalAccountModel
+
+
+# ---------------------------------------------------------------- the session epoch
+
+def epoch_of(item) -> int:
+    return int(getattr(item, "session_epoch", None) or 0)
+
+
+def bump_epoch(model, item) -> tuple[object, object, int]:
+    """(update action, condition, new epoch) that end every session of the person
+    behind `item` (as read): conditional on the epoch read, so two bumps racing each
+    other cannot both set the same value."""
+    current = getattr(item, "session_epoch", None)
+    condition = (model.session_epoch.does_not_exist() if current is None
+                 else model.session_epoch == current)
+    new = epoch_of(item) + 1
+    return model.session_epoch.set(new), condition, new
+
+
+def session_live(session, person) -> bool:
+    """The person behind a session still exists, may sign in, and has not ended
+    their sessions since this one started."""
+    if person is None or not person.is_active:
+        return False
+    if session.kind == "staff" and not person.portal_access:
+        return False
+    return epoch_of(person) == int(session.session_epoch or 0)
 
 
 def _ttl(ts: int) -> datetime:
@@ -27,18 +102,20 @@ def new_session(record, clinic, at: int):
     """(token, unsaved SessionModel) for a principal that just proved who it is."""
     from chalicelib.models import SessionModel
 
-    token, token_hash = new_token()
+    principal = principal_key(clinic.clinic_key, record.kind, record.subject_id)
+    token, token_hash = new_session_token(principal)
     idle = clinic.settings.idle_timeout_minutes * 60
     absolute = at + clinic.settings.absolute_timeout_hours * 3600
     session = SessionModel(
         token_hash,
-        principal_key=principal_key(clinic.clinic_key, record.kind, record.subject_id),
+        principal_key=principal,
         clinic_key=clinic.clinic_key, clinic_id=clinic.clinic_id,
         kind=record.kind, subject_id=record.subject_id, username=record.username,
         display_name=record.display_name, roles=list(record.roles),
         permissions=list(record.permissions), patient_id=record.patient_id,
         access_type=record.access_type,
         password_change_required=bool(record.force_password_change),
+        session_epoch=epoch_of(record.item),
         created_at=at, last_seen_at=at, idle_timeout_s=idle,
         absolute_expires_at=absolute, expires_at=_ttl(min(absolute, at + idle)),
     )
@@ -50,19 +127,28 @@ def session_expired(session, at: int) -> bool:
 
 
 def load_session(token: str | None):
-    """The live session for a token, or NotAuthenticated. Expiry is checked on
-    every read (DynamoDB's TTL deletes late)."""
+    """The live session for a token, or NotAuthenticated: one TransactGetItems
+    reads the session and the person's record (see the module doc). Expiry is
+    checked on every read (DynamoDB's TTL deletes late). The session's
+    `password_change_required` also follows a change forced since it started."""
     from pynamodb.exceptions import UpdateError
 
+    from chalicelib.core.db import transact_get
     from chalicelib.models import SessionModel
 
     unauthenticated = NotAuthenticated("Please log in.")
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise unauthenticated
-    try:
-        session = SessionModel.get(hash_token(token))
-    except SessionModel.DoesNotExist:
-        raise unauthenticated from None
+    named = token_principal(token)
+    if named is None:
+        raise unauthenticated
+    clinic_key, kind, subject_id = named
+    session, person = transact_get((SessionModel, hash_token(token)),
+                                   (person_model(kind), clinic_key, subject_id))
+    if session is None or session.principal_key != principal_key(clinic_key, kind, subject_id):
+        raise unauthenticated
+    if not session_live(session, person):
+        raise unauthenticated  # disabled, deleted, reset, access changed: ended
     at = now()
     if session_expired(session, at):
         raise NotAuthenticated("Your session has ended. Please log in again.", code="session_expired")
@@ -73,6 +159,8 @@ def load_session(token: str | None):
                            condition=SessionModel.token_hash.exists())
         except UpdateError:
             raise unauthenticated from None  # ended concurrently (logout, revocation)
+    if person.force_password_change:
+        session.password_change_required = True
     return session
 
 

@@ -81,6 +81,9 @@ class PortalAccountModel(PortalModel):
     updated_at = NumberAttribute()
     # Bumped by every staff-side change; changes are conditional on the revision they read.
     revision = NumberAttribute(null=True)
+    # A session is live only while its recorded epoch is this one: every change that
+    # must end the person's sessions bumps it (`auth.sessions.bump_epoch`).
+    session_epoch = NumberAttribute(null=True)
     by_status = AccountStatusIndex()
     by_clinic = AccountClinicIndex()
     by_patient = AccountPatientIndex()

@@ -18,7 +18,9 @@ class SessionPrincipalIndex(GlobalSecondaryIndex):
 class SessionModel(PortalModel):
     """A signed-in session. Keyed by SHA-256 of the token; the token itself is never stored.
 
-    It carries everything `/api/me` answers with, so reading it is one GetItem.
+    It carries everything `/api/me` answers with and the person's `session_epoch`
+    at login; each request reads it together with the person's record in one
+    TransactGetItems (`auth.sessions.load_session`).
     """
 
     class Meta:
@@ -37,6 +39,7 @@ class SessionModel(PortalModel):
     patient_id = UnicodeAttribute(null=True)
     access_type = UnicodeAttribute(null=True)
     password_change_required = BooleanAttribute(default=False)
+    session_epoch = NumberAttribute(default=0)  # the person's session_epoch when it started
     created_at = NumberAttribute()
     last_seen_at = NumberAttribute()
     idle_timeout_s = NumberAttribute()

@@ -42,6 +42,9 @@ class StaffModel(PortalModel):
     invitation_expires_at = NumberAttribute(null=True)
     # Bumped by every change made through staff management; changes are conditional on it.
     revision = NumberAttribute(null=True)
+    # A session is live only while its recorded epoch is this one: every change that
+    # must end the person's sessions bumps it (`auth.sessions.bump_epoch`).
+    session_epoch = NumberAttribute(null=True)
 
     # ---------------------------------------------------------------- status
 

@@ -28,11 +28,14 @@ __all__ = ["Kind", "load", "commit", "change_fields", "set_enabled", "reset_pass
 # ---------------------------------------------------------------- flows
 
 def change_fields(kind: Kind, session, clinic, item, changes: dict, info: RequestInfo, *,
-                  extra: Callable | None = None):
+                  own_session: Callable[[dict], list] | None = None):
     """Change the fields that differ; one audit event with before/after. A change of
-    a field sessions carry ends the person's sessions (but the actor's own current
-    one, which `extra` may update in the same transaction). Returns the item."""
-    from chalicelib.auth.sessions import EndSessions
+    a field sessions carry ends the person's sessions (bumps their session epoch),
+    but the actor's own current one, which moves to the new epoch in the same
+    transaction with whatever `own_session(diff)` adds (update actions). A forced
+    password change needs no bump: sessions read it from the record. Returns the item."""
+    from chalicelib.auth.sessions import EndSessions, bump_epoch
+    from chalicelib.models import SessionModel
 
     model = kind.model()
     diff = {}
@@ -45,17 +48,23 @@ def change_fields(kind: Kind, session, clinic, item, changes: dict, info: Reques
         return item
     actions = [getattr(model, name).set(change["after"]) if change["after"] is not None
                else getattr(model, name).remove() for name, change in diff.items()]
-    ending = None
+    ending = condition = None
+    own = kind.is_own(session, item)
+    session_actions = list(own_session(diff)) if own and own_session else []
+    values = {name: change["after"] for name, change in diff.items()}
     if any(name in diff for name in kind.session_fields):
-        ending = EndSessions(kind.principal(item),
-                             keep_hash=session.token_hash if kind.is_own(session, item) else None)
+        ending = EndSessions(kind.principal(item), keep_hash=session.token_hash if own else None)
+        bump, condition, values["session_epoch"] = bump_epoch(model, item)
+        actions.append(bump)
+        if own:
+            session_actions.append(SessionModel.session_epoch.set(values["session_epoch"]))
 
     def build(tx):
-        update_record(tx, kind, session, item, actions)
+        update_record(tx, kind, session, item, actions, condition=condition)
         if ending:
             ending.add_to(tx)
-        if extra:
-            extra(tx, diff)
+        if session_actions:
+            tx.update("session", session, actions=session_actions, condition=SessionModel.token_hash.exists())
         tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_updated", info=info, outcome="succeeded",
                              actor=actor(session), subject=kind.subject(item),
                              details={"changes": diff, "sessions_ended": ending.count if ending else 0}))
@@ -63,23 +72,27 @@ def change_fields(kind: Kind, session, clinic, item, changes: dict, info: Reques
     commit(kind, session, item, build)
     if ending:
         ending.finish()
-    applied(item, {name: change["after"] for name, change in diff.items()})
+    applied(item, values)
     return item
 
 
 def set_enabled(kind: Kind, session, clinic, item, enabled: bool, info: RequestInfo):
     """Disable (no more logins; sessions end) or enable again. Doing it twice changes nothing."""
-    from chalicelib.auth.sessions import EndSessions
+    from chalicelib.auth.sessions import EndSessions, bump_epoch
 
     if item.is_disabled != enabled:
         return item
     before = _status(item)
     after = item.status_when_enabled().value if enabled else "disabled"
     actions, values = item.enabled_change(enabled)
-    ending = None if enabled else EndSessions(kind.principal(item))
+    ending = condition = None
+    if not enabled:
+        ending = EndSessions(kind.principal(item))
+        bump, condition, values["session_epoch"] = bump_epoch(kind.model(), item)
+        actions = actions + [bump]
 
     def build(tx):
-        update_record(tx, kind, session, item, actions)
+        update_record(tx, kind, session, item, actions, condition=condition)
         if ending:
             ending.add_to(tx)
         tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_{'enabled' if enabled else 'disabled'}",
@@ -126,7 +139,7 @@ def reset_password(kind: Kind, session, clinic, item, info: RequestInfo) -> dict
     and every session end; a change is forced at the next login; a lockout on the
     username is lifted. Returns the credentials."""
     from chalicelib.auth import lockout
-    from chalicelib.auth.sessions import EndSessions
+    from chalicelib.auth.sessions import EndSessions, bump_epoch
     from chalicelib.models import LoginCounterModel
     from chalicelib.people import invitations
 
@@ -139,10 +152,12 @@ def reset_password(kind: Kind, session, clinic, item, info: RequestInfo) -> dict
         actions += [model.invitation_token_hash.remove(), model.invitation_expires_at.remove(),
                     model.invitation_status.remove()]
     ending = EndSessions(kind.principal(item))
+    bump, condition, epoch = bump_epoch(model, item)
+    actions.append(bump)
     counter = LoginCounterModel(lockout.user_counter_key(clinic.clinic_key, kind.name, item.username_key))
 
     def build(tx):
-        update_record(tx, kind, session, item, actions)
+        update_record(tx, kind, session, item, actions, condition=condition)
         invitations.kill_token(tx, item.invitation_token_hash)
         tx.delete("lockout", counter)
         ending.add_to(tx)
@@ -152,7 +167,8 @@ def reset_password(kind: Kind, session, clinic, item, info: RequestInfo) -> dict
 
     commit(kind, session, item, build)
     ending.finish()
-    values = {"password_hash": new.password_hash, "force_password_change": True, "password_changed_at": at}
+    values = {"password_hash": new.password_hash, "force_password_change": True, "password_changed_at": at,
+              "session_epoch": epoch}
     if item.invitation_token_hash:
         values.update(invitation_token_hash=None, invitation_expires_at=None, invitation_status=None)
     applied(item, values)

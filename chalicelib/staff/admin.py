@@ -5,8 +5,9 @@ The flows shared with portal accounts live in `chalicelib.people.admin`; this
 module says what is particular to staff.
 
 Sessions carry roles and permissions, so a change of roles or portal access, a
-disable and a password reset end that person's sessions (in the same transaction
-as the change, for up to TRANSACTION_ROOM sessions).
+disable and a password reset end that person's sessions: the change bumps the
+person's session epoch in its transaction, and each request checks it
+(`auth.sessions`); the `by_principal` sweep only cleans up.
 
 Nobody can lock themself out: an administrator cannot remove their own
 administrator role, turn off their own portal access or disable themself. Every
@@ -156,14 +157,13 @@ def update_staff(session, clinic, username: str, changes: dict, info: RequestInf
     item = get_staff(clinic.clinic_key, username, revision=revision)
     _refuse_self_lockout(session, item, roles=changes.get("roles"), portal_access=changes.get("portal_access"))
 
-    def own_session(tx, diff):
+    def own_session(diff) -> list:
         new_roles = diff.get("roles", {}).get("after")
-        if KIND.is_own(session, item) and new_roles is not None:
-            tx.update("session", session, actions=[SessionModel.roles.set(new_roles),
-                                                   SessionModel.permissions.set(permissions_for(new_roles))],
-                      condition=SessionModel.token_hash.exists())
+        if new_roles is None:
+            return []
+        return [SessionModel.roles.set(new_roles), SessionModel.permissions.set(permissions_for(new_roles))]
 
-    return people.change_fields(KIND, session, clinic, item, changes, info, extra=own_session)
+    return people.change_fields(KIND, session, clinic, item, changes, info, own_session=own_session)
 
 
 def set_enabled(session, clinic, username: str, enabled: bool, info: RequestInfo, *,

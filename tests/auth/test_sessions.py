@@ -64,7 +64,8 @@ def test_me_is_one_read_and_does_not_write_on_every_request(browser, seeded, clo
     for _ in range(5):
         clock.advance(5)
         assert browser.get("/api/me").status == 200
-    assert aws_calls.count() == 5 and aws_calls.count(operation="GetItem") == 5
+    # one TransactGetItems each: the session and the person's record (revocation is a read)
+    assert aws_calls.count() == 5 and aws_calls.count(operation="TransactGetItems") == 5
     aws_calls.reset()
     clock.advance(120)
     browser.get("/api/me")
