@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 STAGE ?= dev
 
-.PHONY: run test bench package deploy browser clean
+.PHONY: run test fuzz bench package deploy browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (Python 3.11)"; exit 1; }
@@ -30,6 +30,11 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(PY) -m pytest
+
+# More fuzzing than CI's ~2,000 cases: FUZZ_EXAMPLES cases per operation, fresh random seeds.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PY) -m pytest -q tests/api/test_fuzz.py
 
 bench: $(STAMP)
 	$(PY) -m infra.bench
