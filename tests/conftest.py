@@ -155,10 +155,11 @@ class Clock:
         self.t += seconds
 
 
-@pytest.fixture
-def clock(monkeypatch):
+def install_clock(monkeypatch) -> "Clock":
+    """Point every chalicelib module's `now` at one test Clock (set with `monkeypatch`)."""
     import importlib
     import pkgutil
+    import sys
     import time
 
     import chalicelib
@@ -167,14 +168,17 @@ def clock(monkeypatch):
     # Import every module first, so each one that took `now` by name gets patched.
     for mod in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
         importlib.import_module(mod.name)
-    import sys
-
     c = Clock(int(time.time()))
     real_now = ids.now
     for name, module in list(sys.modules.items()):
         if name.startswith("chalicelib") and getattr(module, "now", None) is real_now:
             monkeypatch.setattr(module, "now", c)
     return c
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return install_clock(monkeypatch)
 
 
 def table_items(short_name: str) -> list[dict]:

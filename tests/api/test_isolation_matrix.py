@@ -148,23 +148,9 @@ class World:
 
 def patch_clock(mp: pytest.MonkeyPatch):
     """Module-wide version of conftest's `clock`: every chalicelib `now` reads one Clock."""
-    import importlib
-    import pkgutil
-    import sys
-    import time
+    from tests.conftest import install_clock
 
-    import chalicelib
-    from chalicelib.core import ids
-    from tests.conftest import Clock
-
-    for mod in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
-        importlib.import_module(mod.name)
-    c = Clock(int(time.time()))
-    real_now = ids.now
-    for name, module in list(sys.modules.items()):
-        if name.startswith("chalicelib") and getattr(module, "now", None) is real_now:
-            mp.setattr(module, "now", c)
-    return c
+    return install_clock(mp)
 
 
 def signed_in(gateway, username, password, *, clinic="SUNRISE", login_type="staff"):
