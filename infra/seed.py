@@ -10,10 +10,10 @@ import json
 from chalicelib.clinics.records import CLINIC_ID_RE, clinic_key, validate_settings
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key
-from chalicelib.patients.records import PATIENT_ID_RE
+from chalicelib.core.limits import PATIENT_ID_RE
 from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLES
-from chalicelib.staff.records import STAFF_USERNAME_RE
+from chalicelib.core.limits import STAFF_USERNAME_RE
 
 
 class SeedError(ValueError):

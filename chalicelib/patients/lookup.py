@@ -24,7 +24,7 @@ def name_prefix(q: str) -> str:
 
 def _by_id(clinic_key: str, q: str):
     from chalicelib.models import PatientModel
-    from chalicelib.patients.records import PATIENT_ID_RE
+    from chalicelib.core.limits import PATIENT_ID_RE
 
     if not PATIENT_ID_RE.fullmatch(q):
         return None
@@ -59,7 +59,7 @@ def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) ->
 
 def get_patient(clinic, patient_id: str):
     from chalicelib.models import PatientModel
-    from chalicelib.patients.records import PATIENT_ID_RE
+    from chalicelib.core.limits import PATIENT_ID_RE
 
     if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
         raise NotFound("No patient with that id at this clinic.", code="patient_not_found")

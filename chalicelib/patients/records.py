@@ -1,15 +1,7 @@
 """Patients' demographics as the clinic's record holds them."""
 from __future__ import annotations
 
-from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key, now
-from chalicelib.core.limits import PATIENT_ID_RE
-
-
-def check_patient_id(patient_id: object) -> str:
-    if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
-        raise InvalidRequest("A patient id is 1 to 64 letters, digits, '-' or '_'.")
-    return patient_id
 
 
 def name_key(last_name: str, first_name: str, patient_id: str) -> str:

@@ -27,7 +27,7 @@ def list_accounts(clinic, *, status: str = "all", patient_id: str | None = None,
                   cursor: str | None = None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
     """One page: (account items, next cursor or None)."""
     from chalicelib.models import PortalAccountModel as M
-    from chalicelib.patients.records import PATIENT_ID_RE
+    from chalicelib.core.limits import PATIENT_ID_RE
 
     if status not in STATUS_FILTERS:
         raise InvalidRequest(f"status must be one of: {', '.join(STATUS_FILTERS)}.")

@@ -16,16 +16,6 @@ def check_email(value: object, field: str = "username") -> str:
     return value.strip()
 
 
-def check_permissions(value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        raise InvalidRequest(f"permissions must be a list of: {', '.join(PORTAL_SECTIONS)}.")
-    unknown = [p for p in value if p not in PORTAL_SECTIONS]
-    if unknown:
-        raise InvalidRequest(f"Unknown portal section {unknown[0]!r}; sections are: {', '.join(PORTAL_SECTIONS)}.",
-                             code="invalid_permission")
-    return [p for p in PORTAL_SECTIONS if p in value]
-
-
 def new_account_items(clinic_key: str, *, patient_id: str, username: str, first_name: str,
                       last_name: str, access_type: str, permissions: list[str], status,
                       force_password_change: bool = False, password_hash: str | None = None,

@@ -5,22 +5,12 @@ from chalicelib.core.db import is_conditional_failure
 from chalicelib.core.errors import Conflict, InvalidRequest
 from chalicelib.core.ids import normalize_key, now
 from chalicelib.core.limits import STAFF_USERNAME_RE
-from chalicelib.staff.roles import ROLES
 
 
 def check_staff_username(username: object) -> str:
     if not isinstance(username, str) or not STAFF_USERNAME_RE.fullmatch(username):
         raise InvalidRequest("A staff username is 2 to 64 letters, digits, '.', '-' or '_' (e.g. DoeJ).")
     return username
-
-
-def check_roles(roles: object) -> list[str]:
-    if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
-        raise InvalidRequest(f"roles must be a non-empty list of: {', '.join(ROLES)}.")
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise InvalidRequest(f"Unknown role {unknown[0]!r}; roles are: {', '.join(ROLES)}.")
-    return sorted(set(roles))
 
 
 def new_staff_item(clinic_key: str, *, username: str, first_name: str, last_name: str,
