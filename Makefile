@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 STAGE ?= dev
 
-.PHONY: run test fuzz bench package deploy browser clean
+.PHONY: run test lint fuzz bench package deploy browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (Python 3.11)"; exit 1; }
@@ -28,8 +28,13 @@ browser:
 run: $(STAMP)
 	$(PY) -m infra.local
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(PY) -m pytest
+
+# Static checks (ruff.toml; bandit at medium severity and above). Exceptions are inline, with a reason.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r app.py chalicelib infra --severity-level medium
 
 # More fuzzing than CI's ~2,000 cases: FUZZ_EXAMPLES cases per operation, fresh random seeds.
 FUZZ_EXAMPLES ?= 500

@@ -155,7 +155,10 @@ def main(argv=None) -> int:
     stale = []
     for stage in args.stages:
         path, text = policy_path(stage), render(stage)
-        current = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+        current = None
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as file:
+                current = file.read()
         if current == text:
             continue
         if args.check:

@@ -168,7 +168,7 @@ def main(argv=None) -> int:
     if args.check_deployable:
         left = placeholders(args.stage)
         if left:
-            print(f"stage {args.stage}: replace the example values of {', '.join(left)} in "
+            print(f"stage {args.stage}: replace the example values of {', '.join(left)} in "  # noqa: S608 - not SQL
                   ".chalice/config.json before deploying (docs/deploying.md)", file=sys.stderr)
             return 1
         return 0

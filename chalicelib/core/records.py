@@ -110,7 +110,8 @@ def reason_codes(exc: Exception) -> list[str | None]:
 
 def failed_names(tx, exc: Exception) -> list[str]:
     """The names of the items whose condition failed in a cancelled transaction."""
-    return [name for name, code in zip(tx.wire_order(), reason_codes(exc)) if code == "ConditionalCheckFailed"]
+    pairs = zip(tx.wire_order(), reason_codes(exc), strict=False)
+    return [name for name, code in pairs if code == "ConditionalCheckFailed"]
 
 
 def write(build: Callable, *, failed: Mapping[str, Callable[[], Exception]] | None = None,
@@ -140,7 +141,7 @@ def write(build: Callable, *, failed: Mapping[str, Callable[[], Exception]] | No
                 "TransactionConflictException", "TransactionInProgressException")
             if not retry or attempt == attempts - 1:
                 raise
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 - retry jitter
 
 
 # ---------------------------------------------------------------- revisions

@@ -11,7 +11,8 @@ from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
 __all__ = [
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel", "PatientModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel",
+    "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",
 ]

@@ -4,6 +4,7 @@ so `re.match(r"^...$", "SUNRISE\\n")` succeeds; every pattern is used with
 import pytest
 
 from chalicelib.core import limits
+from chalicelib.core.errors import InvalidRequest
 
 
 @pytest.mark.parametrize("name,good", [("CLINIC_ID_RE", "SUNRISE"), ("PATIENT_ID_RE", "P100"),
@@ -14,7 +15,7 @@ def test_no_pattern_accepts_a_trailing_newline(name, good):
 
     rx = getattr(limits, name)
     assert rx.fullmatch(good) and not rx.fullmatch(good + "\n")
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidRequest):
         Pattern(rx, "bad").parse("x", good + "\n")
 
 

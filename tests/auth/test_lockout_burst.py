@@ -75,7 +75,7 @@ def test_a_burst_verifies_at_most_threshold_passwords(gateway, seeded, atomic_dy
     passwords = [WRONG] * size
     passwords[9] = ADMIN_PW
     browsers = [gateway.browser() for _ in passwords]
-    replies = burst([lambda b=b, pw=pw: login(b, "DoeJ", pw) for b, pw in zip(browsers, passwords)])
+    replies = burst([lambda b=b, pw=pw: login(b, "DoeJ", pw) for b, pw in zip(browsers, passwords, strict=True)])
     statuses = [r.status for r in replies]
     wrong = [not ok for _, ok in verified]
 

@@ -205,7 +205,8 @@ def test_a_password_changed_elsewhere_mid_change_is_a_409_and_changes_nothing(br
 
     def change_elsewhere(*args, **kwargs):
         # another device changes the password between our read and our write
-        StaffModel.get("sunrise", "doej").update(actions=[StaffModel.password_hash.set(pw.hash_password("other-device-pw"))])
+        other = pw.hash_password("other-device-pw")
+        StaffModel.get("sunrise", "doej").update(actions=[StaffModel.password_hash.set(other)])
         return original(*args, **kwargs)
 
     monkeypatch.setattr(pw, "check_policy", change_elsewhere)

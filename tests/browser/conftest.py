@@ -113,7 +113,7 @@ def portal(chromium_path, tmp_path_factory) -> str:
     work = tmp_path_factory.mktemp("portal")
     outbox = str(work / "outbox")
     log_path = work / "local.log"
-    log = open(log_path, "w+", encoding="utf-8")
+    log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - open while the stack runs, closed below
     proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=_stack_env(port, outbox),
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -131,7 +131,7 @@ def portal(chromium_path, tmp_path_factory) -> str:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the local stack did not answer /api/health within {STARTUP_TIMEOUT_S}s")
             time.sleep(0.2)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any start-up failure: stop the stack, show its log
         _stop(proc)
         log.seek(0)
         pytest.fail(f"{exc}\n--- infra.local output ---\n{log.read()[-4000:]}")

@@ -19,7 +19,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import EXPECT_TIMEOUT_MS, SCREENSHOT_DIR, assert_accessible, audit_before_close, seed_password
+from tests.browser.conftest import (
+    EXPECT_TIMEOUT_MS,
+    SCREENSHOT_DIR,
+    assert_accessible,
+    audit_before_close,
+    seed_password,
+)
 
 CLINIC = "LAKESIDE"
 CLINIC_NAME = "Lakeside Family Practice"

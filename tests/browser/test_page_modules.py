@@ -27,7 +27,7 @@ def test_config_patterns_match_in_the_browser(page, portal):
     for name, inputs in SAMPLES.items():
         rx = getattr(limits, name)
         expected = [bool(rx.fullmatch(s)) for s in inputs]
-        assert answers[name] == expected, (name, list(zip(inputs, answers[name], expected)))
+        assert answers[name] == expected, (name, list(zip(inputs, answers[name], expected, strict=True)))
         assert any(expected) and not all(expected), f"{name}: the samples must hold both answers"
 
 

@@ -25,7 +25,7 @@ def test_the_failed_item_is_found_by_name_whatever_its_kind_and_order(aws, seede
 
     names = ["put", "update", "check", "delete"]
     for failing in names:
-        def build(tx):
+        def build(tx, failing=failing):
             ok, bad = C.clinic_key.exists(), C.clinic_key.does_not_exist()  # on existing clinics
             new_ok, new_bad = C.clinic_key.does_not_exist(), C.clinic_key.exists()  # on a new one
             tx.save("put", _clinic("newclinic"), condition=new_bad if failing == "put" else new_ok)

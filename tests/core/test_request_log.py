@@ -160,7 +160,7 @@ def test_each_request_logs_exactly_one_json_line_with_the_required_fields(gatewa
     lines = json_lines(out)
     requests = [line for line in lines if line.get("event") == "request"]
     assert len(requests) == len(STEPS), [line.get("route") for line in requests]
-    for step, line in zip(STEPS, requests):
+    for step, line in zip(STEPS, requests, strict=True):
         assert REQUEST_FIELDS <= set(line) <= REQUEST_FIELDS | OPTIONAL_REQUEST_FIELDS, (step.name, line)
         assert line["route"] == step.route, step.name
         assert line["method"] == step.method, step.name

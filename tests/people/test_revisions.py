@@ -127,7 +127,7 @@ def test_concurrent_changes_from_one_revision_give_one_success(gateway, seeded, 
         seen = staff[0].get(url).json()["account"]["revision"]
         statuses, barrier = [], threading.Barrier(len(staff))
 
-        def save(i, browser):
+        def save(i, browser, seen=seen, use_if_match=use_if_match, barrier=barrier, statuses=statuses):
             headers = {"If-Match": f'"{seen}"'} if use_if_match else {}
             barrier.wait()
             statuses.append(browser.patch(url, json={"first_name": f"Name{i}{use_if_match}"}, headers=headers).status)
