@@ -41,9 +41,13 @@ class Person:
 
     # ------------------------------------------------------------ the loop
     def next_flow(self) -> str:
-        if self.c.flows.total() + sum(self.c.aborted.values()) == 0:
+        done = self.c.flows.total() + self.c.aborted.total()
+        if done == 0:
             return "staff_session"  # a fresh start on the own username's counter
-        flow = self.rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+        if done == 1:               # then each kind of flow from some clients, even in a short run
+            flow = list(WEIGHTS)[self.index % len(WEIGHTS)]
+        else:
+            flow = self.rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
         if flow == "wrong_password" and self.streak >= MAX_STREAK:
             flow = "staff_session"
         return flow

@@ -98,6 +98,19 @@ def summary(run: Run, seconds: float) -> dict:
         "unexpected_replies": len(unexpected),
         "flows": dict(sorted(flows.items())),
         "flows_aborted": dict(sorted(aborted.items())),
+        "did": _did(run.ledger()),
         "requests_by_kind": {label: {"count": len(v), **ms(v)} for label, v in sorted(by_request.items())},
         "first_problems": (errors + unexpected)[:20],
+    }
+
+
+def _did(ledger) -> dict:
+    """What the clients did, in the numbers the reconciliation compares."""
+    return {
+        "logins": {f"{kind} {outcome}": n for (kind, outcome), n in sorted(ledger.logins.items())},
+        "hammered_username": dict(sorted(ledger.hammer.items())),
+        "logouts": ledger.logouts,
+        "sessions_left_open": len(ledger.live),
+        "accounts_created": len(ledger.accounts),
+        "captcha_tokens": ledger.captcha_tokens,
     }
