@@ -17,6 +17,7 @@ import sys
 import tempfile
 
 from infra.soak import reconcile, seed
+from infra.soak.client import Aborted
 from infra.soak.run import drive, summary
 
 
@@ -25,10 +26,14 @@ def soak(url: str, clients: int, seconds: float, *, dynamodb_endpoint: str | Non
     """Drive, then reconcile; the summary with `reconciliation` and `ok`."""
     run = drive(url, clients, seconds, seed=rng_seed)
     result = summary(run, seconds)
-    observed = reconcile.read_api(url, run.tag, run.started)
-    if dynamodb_endpoint:
-        reconcile.read_tables(observed, dynamodb_endpoint, table_prefix, run.started)
-    checks = reconcile.compare(run.ledger(), observed)
+    try:
+        observed = reconcile.read_api(url, run.tag, run.started)
+    except Aborted as exc:
+        checks = [reconcile.check("the stack answers the reconciliation's reads", "answers", str(exc))]
+    else:
+        if dynamodb_endpoint:
+            reconcile.read_tables(observed, dynamodb_endpoint, table_prefix, run.started)
+        checks = reconcile.compare(run.ledger(), observed)
     result["run_tag"] = run.tag
     result["reconciliation"] = reconcile.brief(checks)
     result["sessions_checked"] = dynamodb_endpoint is not None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from infra.soak import seed
-from infra.soak.client import Client, Ledger
+from infra.soak.client import Aborted, Client, Ledger
 
 AUDITOR_KEY = seed.AUDITOR.casefold()
 
@@ -29,13 +29,26 @@ class Observed:
 
 
 def read_api(url: str, tag: str, started: float) -> Observed:
-    """The audit log from `started` on and the run's accounts, as the auditor sees them."""
-    from infra.soak.flows import CLINIC, Person
-
+    """The audit log from `started` on and the run's accounts, as the auditor sees them.
+    Raises client.Aborted, saying what came back, when the stack does not answer."""
     client = Client(url, -1)
-    auditor = Person(client, tag, None)
-    auditor.username, auditor.password = seed.AUDITOR, seed.AUDITOR_PASSWORD
-    _, token = auditor.login(seed.AUDITOR, seed.AUDITOR_PASSWORD, bearer=True, label="reconcile login")
+    try:
+        return _read_api(client, tag, started)
+    except Aborted as exc:
+        raise Aborted(f"{exc}: {(client.errors + client.unexpected)[:1]}") from None
+    finally:
+        client.close()
+
+
+def _read_api(client: Client, tag: str, started: float) -> Observed:
+    from infra.soak.flows import CLINIC
+
+    client.flow = "reconcile"
+    _, captcha = client.call("POST", f"{CLINIC}/captcha/local-token", "reconcile captcha", expect=(201,))
+    _, reply = client.call("POST", f"{CLINIC}/login", "reconcile login", body={
+        "login_type": "staff", "username": seed.AUDITOR, "password": seed.AUDITOR_PASSWORD,
+        "captcha_token": captcha["token"], "session_delivery": "bearer"})
+    token = reply["session_token"]
     observed = Observed()
     started_us = int(started * 1_000_000)
     try:
@@ -45,11 +58,10 @@ def read_api(url: str, tag: str, started: float) -> Observed:
             if len(fresh) < len(items):
                 break  # newest first: the rest is older than the run
         for items in _pages(client, token, f"{CLINIC}/portal-accounts?status=all&q=soak-{tag}-",
-                                   "reconcile accounts"):
+                            "reconcile accounts"):
             observed.accounts += items
     finally:
         client.call("POST", "/api/logout", "reconcile logout", bearer=token, expect=(204,))
-        client.close()
     return observed
 
 
