@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 STAGE ?= dev
 
-.PHONY: run test lint fuzz bench package deploy browser clean
+.PHONY: run test lint fuzz bench soak package deploy browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (Python 3.11)"; exit 1; }
@@ -43,6 +43,13 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m infra.bench
+
+# The bounded soak: its own local stack, SOAK_CLIENTS clients for SOAK_SECONDS of mixed flows,
+# then the reconciliation; the JSON summary also goes to build/soak.json (docs/architecture.md).
+SOAK_CLIENTS ?= 50
+SOAK_SECONDS ?= 60
+soak: $(STAMP)
+	$(PY) -m infra.soak --clients $(SOAK_CLIENTS) --seconds $(SOAK_SECONDS) --out build/soak.json
 
 clean:
 	rm -rf $(VENV) build .local .pytest_cache

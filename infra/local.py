@@ -9,6 +9,9 @@ Environment:
   PORT               port of the portal (default 8000)
   PORTAL_SEED        a seed file to load instead of the demo clinic
   PORTAL_OUTBOX_DIR  where every outgoing email is also written (default .local/outbox)
+  PORTAL_MOTO_PORT   port of the embedded moto server (default: a free one); the
+                     banner prints it, so the tables can be inspected (the soak reads
+                     the sessions table there to reconcile, see infra/soak/)
 """
 from __future__ import annotations
 
@@ -79,7 +82,7 @@ def is_demo_seed(seed_path: str) -> bool:
     return os.path.realpath(seed_path) == os.path.realpath(DEMO_SEED)
 
 
-def banner(port: int, seed_path: str) -> str:
+def banner(port: int, seed_path: str, moto_port: int | None = None) -> str:
     """Where to open the portal and the seed's logins. Passwords are printed only
     for the built-in demo seed (they are in the repository anyway); a seed file of
     your own may hold real ones, which must not land in a terminal or a CI log."""
@@ -103,6 +106,9 @@ def banner(port: int, seed_path: str) -> str:
             if a["clinic_id"] == cid and a.get("password"):
                 lines.append(f"    patient {a['username']:<24} {password(a)}")
     lines.append(f"Emails are written to {os.environ['PORTAL_OUTBOX_DIR']}")
+    if moto_port is not None:
+        prefix = os.environ.get("PORTAL_TABLE_PREFIX", LOCAL_PREFIX)
+        lines.append(f"AWS services (moto) at http://127.0.0.1:{moto_port}, tables {prefix}*")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
 
@@ -175,7 +181,7 @@ def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
 
     port = int(os.environ.get("PORT", "8000"))
-    moto_port = _free_port()
+    moto_port = int(os.environ.get("PORTAL_MOTO_PORT") or 0) or _free_port()
     make_dynamodb_atomic()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
@@ -197,7 +203,7 @@ def main() -> int:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
-        print(banner(port, seed_path), flush=True)
+        print(banner(port, seed_path, moto_port), flush=True)
         try:
             server.server.serve_forever()
         except KeyboardInterrupt:

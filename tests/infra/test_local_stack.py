@@ -22,10 +22,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(tmp_path, seed=None):
+def start(tmp_path, seed=None, **extra_env):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
-    env.update(FAST_ARGON2, PORT=str(port), PORTAL_OUTBOX_DIR=str(tmp_path / "outbox"))
+    env.update(FAST_ARGON2, PORT=str(port), PORTAL_OUTBOX_DIR=str(tmp_path / "outbox"), **extra_env)
     if seed is not None:
         path = tmp_path / "seed.json"
         path.write_text(json.dumps(seed))
@@ -109,8 +109,10 @@ class RunningStack:
 def stack(tmp_path_factory):
     from tests.conftest import SEED
 
-    proc, port = start(tmp_path_factory.mktemp("stack"), SEED)
+    moto_port = free_port()
+    proc, port = start(tmp_path_factory.mktemp("stack"), SEED, PORTAL_MOTO_PORT=str(moto_port))
     running = RunningStack(proc, port)
+    running.moto_port = moto_port
     try:
         deadline = time.time() + 60
         while True:
@@ -148,6 +150,16 @@ def test_a_custom_seed_files_passwords_are_not_printed(stack):
     for entry in SEED["staff"] + SEED["portal_accounts"]:
         if entry.get("password"):
             assert entry["password"] not in out, entry["username"]
+
+
+def test_the_banner_names_the_moto_server_on_the_port_asked_for(stack):
+    import boto3
+
+    endpoint = f"http://127.0.0.1:{stack.moto_port}"
+    assert f"AWS services (moto) at {endpoint}, tables clinic-portal-local-*" in stack.wait_for_output("Press Ctrl-C")
+    db = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
+                      aws_access_key_id="local", aws_secret_access_key="local")
+    assert "clinic-portal-local-sessions" in db.list_tables()["TableNames"]
 
 
 def test_the_demo_seeds_passwords_are_printed(monkeypatch, tmp_path):
