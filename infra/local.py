@@ -162,8 +162,13 @@ def make_server(app, port: int, gate=None, changed=None):
     from contextlib import nullcontext
 
     from chalice.config import Config
-    from chalice.local import (ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer,
-                               ThreadedHTTPServer)
+    from chalice.local import (
+        ChaliceRequestHandler,
+        CustomLocalChalice,
+        LocalChalice,
+        LocalDevServer,
+        ThreadedHTTPServer,
+    )
 
     class Server(ThreadedHTTPServer):
         request_queue_size = LISTEN_BACKLOG

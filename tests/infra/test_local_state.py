@@ -127,7 +127,8 @@ def test_what_was_done_survives_a_stop_and_a_crash_and_fresh_starts_clean(tmp_pa
         assert not stack.signed_in(cookie) and not stack.signed_in(second)
     finally:
         stack.stop()
-    assert sessions(json.load(open(state_file(tmp_path), encoding="utf-8"))) == 0
+    with open(state_file(tmp_path), encoding="utf-8") as f:
+        assert sessions(json.load(f)) == 0
 
 
 def test_each_seed_has_its_own_state_and_an_edited_seed_starts_clean(tmp_path):
