@@ -12,6 +12,10 @@ Environment:
   PORTAL_MOTO_PORT   port of the embedded moto server (default: a free one); the
                      banner prints it, so the tables can be inspected (the soak reads
                      the sessions table there to reconcile, see infra/soak/)
+  PORTAL_STATE_DIR   where the tables are kept across restarts (default .local/state)
+  PORTAL_FRESH=1     start clean from the seed, replacing the kept state
+
+What was done while trying the portal survives a restart: see infra/local_state.py.
 """
 from __future__ import annotations
 
@@ -78,6 +82,39 @@ def seed(path: str) -> dict:
     return load_file(path)
 
 
+def _shown(path: str) -> str:
+    return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+
+
+def restore_or_seed(seed_path: str):
+    """Load the state kept for this seed, or (PORTAL_FRESH=1, none kept, tables
+    changed) load the seed and keep that. Returns (saver, what happened)."""
+    import boto3
+
+    from chalicelib.core.settings import get_settings
+    from infra import local_state
+
+    prefix = get_settings().table_prefix
+    state_dir = os.environ.get("PORTAL_STATE_DIR") or os.path.join(ROOT, ".local", "state")
+    path = os.path.join(state_dir, f"{local_state.seed_digest(seed_path)}.json")
+    client = boto3.client("dynamodb")
+    saver = local_state.Saver(path, prefix, local_state.Gate(), client=client)
+    shown = _shown(path)
+    if os.environ.get("PORTAL_FRESH") == "1":
+        why = "PORTAL_FRESH=1"
+    else:
+        state, why = local_state.read(path, prefix)
+        if state is not None:
+            count = local_state.load(client, prefix, state)
+            return saver, (f"Restored {count} items saved in {shown} (PORTAL_FRESH=1 make run starts clean "
+                           "from the seed).")
+        if os.path.exists(path):
+            why += f"; kept it as {os.path.basename(local_state.set_aside(path))}"
+    seed(seed_path)
+    saver.save()  # from now on this seed's state is the fresh one
+    return saver, f"Started from the seed ({why}). Data is kept in {shown} across restarts."
+
+
 def is_demo_seed(seed_path: str) -> bool:
     return os.path.realpath(seed_path) == os.path.realpath(DEMO_SEED)
 
@@ -119,13 +156,25 @@ LISTEN_BACKLOG = 256  # socketserver's default of 5 reset connections beyond a h
 _QUERY = re.compile(r"\?[^\s\"']*")
 
 
-def make_server(app, port: int):
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def make_server(app, port: int, gate=None, changed=None):
     """Chalice's local server (a thread per connection), with a listen backlog that
     holds a burst of clients and an access log of paths without query strings
-    (they carry invitation tokens and patient search terms)."""
+    (they carry invitation tokens and patient search terms). Each request passes
+    `gate` (so the state saver sees whole requests only) and a request that can
+    change data calls `changed()` afterwards."""
+    from contextlib import nullcontext
+
     from chalice.config import Config
-    from chalice.local import (ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer,
-                               ThreadedHTTPServer)
+    from chalice.local import (
+        ChaliceRequestHandler,
+        CustomLocalChalice,
+        LocalChalice,
+        LocalDevServer,
+        ThreadedHTTPServer,
+    )
 
     class Server(ThreadedHTTPServer):
         request_queue_size = LISTEN_BACKLOG
@@ -140,6 +189,16 @@ def make_server(app, port: int):
         def log_message(self, format, *args):
             # Also covers error lines that quote the raw request line.
             super().log_message("%s", _QUERY.sub("", format % args))
+
+        def _generic_handle(self):
+            try:
+                with gate.request() if gate is not None else nullcontext():
+                    super()._generic_handle()
+            finally:
+                if changed is not None and self.command not in READ_ONLY_METHODS:
+                    changed()
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
     # What chalice.local.create_local_server does, with our server and handler classes.
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
@@ -190,26 +249,35 @@ def main() -> int:
         prepare_aws()
         seed_path = os.environ.get("PORTAL_SEED") or DEMO_SEED
         try:
-            seed(seed_path)
+            saver, note = restore_or_seed(seed_path)
         except ValueError as exc:  # SeedError
             print(f"error: seed {seed_path}: {exc}", file=sys.stderr)
             return 2
 
         from app import app
 
-        server = make_server(app, port)
+        server = make_server(app, port, gate=saver.gate, changed=saver.changed)
 
         def stop(signum, frame):
+            # Once: a second Ctrl-C or a SIGTERM to the whole process group must not
+            # interrupt the save and moto's shutdown half-way (nor print their traceback).
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         print(banner(port, seed_path, moto_port), flush=True)
+        print(note, flush=True)
+        saver.start()
         try:
             server.server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             server.server.server_close()
+            if saver.stop():
+                print(f"saved the data to {_shown(saver.path)}", flush=True)
     finally:
         moto.stop()
     print("stopped", flush=True)

@@ -60,7 +60,8 @@ class LocalStack:
             env.update(CHEAP_ARGON2)
         else:
             env.update({k: v for k, v in os.environ.items() if k.startswith("PORTAL_ARGON2_")})
-        env.update(PORT=str(self.port), PORTAL_SEED=seed_path, PORTAL_OUTBOX_DIR=os.path.join(self.workdir, "outbox"))
+        env.update(PORT=str(self.port), PORTAL_SEED=seed_path, PORTAL_OUTBOX_DIR=os.path.join(self.workdir, "outbox"),
+                   PORTAL_STATE_DIR=os.path.join(self.workdir, "state"))
         self.proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()

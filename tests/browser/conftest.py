@@ -77,6 +77,7 @@ def _stack_env(port: int, outbox: str) -> dict:
         "PORT": str(port),
         "PORTAL_SEED": SEED_PATH,
         "PORTAL_OUTBOX_DIR": outbox,
+        "PORTAL_STATE_DIR": os.path.join(os.path.dirname(outbox), "state"),  # never the developer's .local/
         "PORTAL_ARGON2_TIME_COST": "1",
         "PORTAL_ARGON2_MEMORY_KIB": "256",
         "PORTAL_ARGON2_PARALLELISM": "1",

@@ -25,7 +25,8 @@ def free_port():
 def start(tmp_path, seed=None, **extra_env):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
-    env.update(FAST_ARGON2, PORT=str(port), PORTAL_OUTBOX_DIR=str(tmp_path / "outbox"), **extra_env)
+    env.update(FAST_ARGON2, PORT=str(port), PORTAL_OUTBOX_DIR=str(tmp_path / "outbox"),
+               PORTAL_STATE_DIR=str(tmp_path / "state"), **extra_env)
     if seed is not None:
         path = tmp_path / "seed.json"
         path.write_text(json.dumps(seed))
