@@ -132,6 +132,15 @@ class PortalAccountModel(PortalModel):
         """What accepting an invitation changes besides the password."""
         return self.status_actions(AccountStatus.ACTIVE)
 
+    @property
+    def invitation_address(self) -> str | None:
+        """Where an invitation goes: the username (an email address)."""
+        return self.username
+
+    @classmethod
+    def invitation_address_attribute(cls):
+        return cls.username
+
     @classmethod
     def active_condition(cls):
         return cls.status == AccountStatus.ACTIVE.value

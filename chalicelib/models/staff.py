@@ -78,6 +78,15 @@ class StaffModel(PortalModel):
         """What accepting an invitation changes besides the password (nothing: status is derived)."""
         return []
 
+    @property
+    def invitation_address(self) -> str | None:
+        """Where an invitation goes: the staff member's email."""
+        return self.email
+
+    @classmethod
+    def invitation_address_attribute(cls):
+        return cls.email
+
     @classmethod
     def active_condition(cls):
         """Condition: may still sign in to the Staff Portal."""

@@ -15,3 +15,7 @@ class TokenModel(PortalModel):
     subject_id = UnicodeAttribute(null=True)
     created_at = NumberAttribute()
     expires_at = TTLAttribute()
+    # Invitations only: what the link was sent for, the address (normalised) and the
+    # person's session epoch then; the link works only while the record still has both.
+    sent_to = UnicodeAttribute(null=True)
+    session_epoch = NumberAttribute(null=True)

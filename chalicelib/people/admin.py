@@ -33,9 +33,12 @@ def change_fields(kind: Kind, session, clinic, item, changes: dict, info: Reques
     a field sessions carry ends the person's sessions (bumps their session epoch),
     but the actor's own current one, which moves to the new epoch in the same
     transaction with whatever `own_session(diff)` adds (update actions). A forced
-    password change needs no bump: sessions read it from the record. Returns the item."""
+    password change needs no bump: sessions read it from the record. A change that
+    ends sessions, or of the address invitations go to (staff: email), also ends an
+    outstanding invitation in the same transaction (resend it). Returns the item."""
     from chalicelib.auth.sessions import EndSessions, bump_epoch
     from chalicelib.models import SessionModel
+    from chalicelib.people import invitations
 
     model = kind.model()
     diff = {}
@@ -58,16 +61,22 @@ def change_fields(kind: Kind, session, clinic, item, changes: dict, info: Reques
         actions.append(bump)
         if own:
             session_actions.append(SessionModel.session_epoch.set(values["session_epoch"]))
+    cancelling = invitations.Cancelling(item, when=any(name in diff for name in
+                                                       kind.session_fields + kind.address_fields))
+    actions += cancelling.actions
+    values.update(cancelling.values)
 
     def build(tx):
         update_record(tx, kind, session, item, actions, condition=condition)
+        cancelling.add_to(tx)
         if ending:
             ending.add_to(tx)
         if session_actions:
             tx.update("session", session, actions=session_actions, condition=SessionModel.token_hash.exists())
         tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_updated", info=info, outcome="succeeded",
                              actor=actor(session), subject=kind.subject(item),
-                             details={"changes": diff, "sessions_ended": ending.count if ending else 0}))
+                             details=cancelling.note({"changes": diff,
+                                                      "sessions_ended": ending.count if ending else 0})))
 
     commit(kind, session, item, build)
     if ending:
@@ -77,8 +86,11 @@ def change_fields(kind: Kind, session, clinic, item, changes: dict, info: Reques
 
 
 def set_enabled(kind: Kind, session, clinic, item, enabled: bool, info: RequestInfo):
-    """Disable (no more logins; sessions end) or enable again. Doing it twice changes nothing."""
+    """Disable (no more logins; sessions and any outstanding invitation end) or
+    enable again (an invitation is never revived: resend it). Doing it twice
+    changes nothing."""
     from chalicelib.auth.sessions import EndSessions, bump_epoch
+    from chalicelib.people import invitations
 
     if item.is_disabled != enabled:
         return item
@@ -90,15 +102,20 @@ def set_enabled(kind: Kind, session, clinic, item, enabled: bool, info: RequestI
         ending = EndSessions(kind.principal(item))
         bump, condition, values["session_epoch"] = bump_epoch(kind.model(), item)
         actions = actions + [bump]
+    # Either way: a link left over from before (disabled before links were bound) dies too.
+    cancelling = invitations.Cancelling(item)
+    actions = actions + cancelling.actions
+    values.update(cancelling.values)
 
     def build(tx):
         update_record(tx, kind, session, item, actions, condition=condition)
+        cancelling.add_to(tx)
         if ending:
             ending.add_to(tx)
         tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_{'enabled' if enabled else 'disabled'}",
                              info=info, outcome="succeeded", actor=actor(session), subject=kind.subject(item),
-                             details={"status": {"before": before, "after": after},
-                                      "sessions_ended": ending.count if ending else 0}))
+                             details=cancelling.note({"status": {"before": before, "after": after},
+                                                      "sessions_ended": ending.count if ending else 0})))
 
     commit(kind, session, item, build)
     if ending:
@@ -201,7 +218,7 @@ def resend_invitation(kind: Kind, session, clinic, item, *, to: str, info: Reque
     from chalicelib.people import invitations
 
     model = kind.model()
-    invite = invitations.new_invite(clinic, kind.invitation_kind, kind.record_id(item), now())
+    invite = invitations.new_invite(clinic, kind.invitation_kind, kind.record_id(item), now(), record=item)
 
     def build(tx):
         invitations.kill_token(tx, item.invitation_token_hash)
@@ -239,7 +256,7 @@ def first_credentials(kind: Kind, clinic, item, *, send_invitation: bool, force_
     from chalicelib.people import invitations
 
     if send_invitation:
-        invite = invitations.new_invite(clinic, kind.invitation_kind, kind.record_id(item), at)
+        invite = invitations.new_invite(clinic, kind.invitation_kind, kind.record_id(item), at, record=item)
         item.invitation_token_hash, item.invitation_status = invite.token_hash, "pending"
         item.invitation_expires_at = invite.expires_at
         item.password_hash, item.force_password_change = None, False

@@ -7,6 +7,15 @@ username key), and the record it invites keeps the same hash in
 once (its delete is conditional) and expires after the clinic's
 `invitation_hours`; TTL removes it later, and every read checks expiry itself.
 
+An invitation is bound to what it was sent for: the token stores the address
+(normalised) and the person's session epoch at that moment, and it works only
+while the record still has both. So correcting the email, and anything that ends
+the person's sessions (disable, even if enabled again; a password reset; a change
+of roles or Staff Portal access, or of access type or sections), kills the link
+even if some flow forgot to. The flows also end it themselves, in the change's
+own transaction (`Cancelling`): the token is deleted and the record shows
+`invitation_status` "cancelled" until someone resends.
+
 An invitation is created in the same transaction as the record it belongs to;
 the email is sent after that commits, and whether SES took it is recorded
 afterwards (`invitation_status` "sent" or "failed"), so a failed email never
@@ -20,7 +29,7 @@ from datetime import datetime, timezone
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
 from chalicelib.core.errors import InvalidRequest
-from chalicelib.core.ids import hash_token, new_token, now
+from chalicelib.core.ids import hash_token, new_token, normalize_key, now
 
 PATIENT_KIND = "invitation"
 STAFF_KIND = "staff_invitation"
@@ -43,13 +52,26 @@ class Invite:
     item: object        # unsaved TokenModel
 
 
-def new_invite(clinic, kind: str, subject_id: str, at: int) -> Invite:
+def bound_to(record) -> tuple[str | None, int]:
+    """What an invitation for `record` (staff or portal account, as it is now) is
+    bound to: its address, normalised, and its session epoch."""
+    from chalicelib.auth.sessions import epoch_of
+
+    address = record.invitation_address
+    return (normalize_key(address) if address else None), epoch_of(record)
+
+
+def new_invite(clinic, kind: str, subject_id: str, at: int, *, record) -> Invite:
+    """A new invitation for `record`, bound to its address and session epoch as they
+    are now (the record's change must be conditional on them: its revision)."""
     from chalicelib.models import TokenModel
 
     token, token_hash = new_token()
     expires = at + clinic.settings.invitation_hours * 3600
+    sent_to, epoch = bound_to(record)
     item = TokenModel(token_hash, kind=kind, clinic_key=clinic.clinic_key, subject_id=subject_id,
-                      created_at=at, expires_at=datetime.fromtimestamp(expires, tz=timezone.utc))
+                      created_at=at, expires_at=datetime.fromtimestamp(expires, tz=timezone.utc),
+                      sent_to=sent_to, session_epoch=epoch)
     return Invite(token, token_hash, expires, item)
 
 
@@ -71,6 +93,32 @@ def kill_token(tw, token_hash: str | None) -> None:
 
     if token_hash:
         tw.delete(TokenModel(token_hash))
+
+
+CANCELLED = "cancelled"
+
+
+class Cancelling:
+    """Ending a record's outstanding invitation (if it has one, and `when`) inside a
+    change's transaction: `actions` and `values` for the record, `add_to(tx)` deletes
+    the token, `note(details)` says so in the audit event. The record stays invited
+    with `invitation_status` "cancelled", so the staff see it must be resent."""
+
+    def __init__(self, record, when: bool = True):
+        self.token_hash = record.invitation_token_hash if when else None
+        model = type(record)
+        self.actions = [model.invitation_token_hash.remove(), model.invitation_expires_at.remove(),
+                        model.invitation_status.set(CANCELLED)] if self.token_hash else []
+        self.values = {"invitation_token_hash": None, "invitation_expires_at": None,
+                       "invitation_status": CANCELLED} if self.token_hash else {}
+
+    def add_to(self, tx) -> None:
+        kill_token(tx, self.token_hash)
+
+    def note(self, details: dict) -> dict:
+        if self.token_hash:
+            details["invitation"] = CANCELLED
+        return details
 
 
 def invite_link(token: str) -> str:
@@ -132,8 +180,22 @@ def deliver(clinic, kind: str, invite: Invite, *, record_key, to: str, first_nam
 
 # ---------------------------------------------------------------- the invited person
 
-def _awaiting_condition(model, token_hash: str):
-    return (model.invitation_token_hash == token_hash) & model.invited_condition()
+def _still_bound(item, record_item) -> bool:
+    """The record still has the address and session epoch the token was sent for.
+    (A token without them predates the binding: refused, resend it.)"""
+    if item.sent_to is None or item.session_epoch is None:
+        return False
+    return bound_to(record_item) == (item.sent_to, int(item.session_epoch))
+
+
+def _awaiting_condition(model, token_hash: str, record_item):
+    """The record as `_resolve` read it: still invited, by this token, at the same
+    address and session epoch (a change committed meanwhile wins)."""
+    epoch, address = record_item.session_epoch, record_item.invitation_address
+    attribute = model.invitation_address_attribute()
+    return ((model.invitation_token_hash == token_hash) & model.invited_condition()
+            & (model.session_epoch.does_not_exist() if epoch is None else model.session_epoch == epoch)
+            & (attribute.does_not_exist() if address is None else attribute == address))
 
 
 def _resolve(token: object):
@@ -158,7 +220,8 @@ def _resolve(token: object):
         record_item = model.get(item.clinic_key, item.subject_id, consistent_read=True)
     except (ClinicModel.DoesNotExist, model.DoesNotExist):
         raise token_invalid() from None
-    if record_item.invitation_token_hash != token_hash or not record_item.awaiting_invitation:
+    if (record_item.invitation_token_hash != token_hash or not record_item.awaiting_invitation
+            or not _still_bound(item, record_item)):
         raise token_invalid()
     return item, clinic, build(record_item)
 
@@ -194,7 +257,8 @@ def accept(token: object, password: object, info: RequestInfo) -> None:
 
     def build(tx):
         tx.delete("token", TokenModel(item.token_hash), condition=TokenModel.token_hash.exists())
-        tx.update("record", record.item, actions=actions, condition=_awaiting_condition(model, item.token_hash))
+        tx.update("record", record.item, actions=actions,
+                  condition=_awaiting_condition(model, item.token_hash, record.item))
         tx.audit(audit.event(clinic.clinic_key, "invitation_accepted", info=info, outcome="succeeded",
                              actor={"kind": record.kind, "username": record.username},
                              subject={"kind": record.kind, "id": record.subject_id}))

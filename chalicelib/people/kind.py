@@ -20,6 +20,7 @@ class Kind:
     invitation_kind: str
     not_found: Callable[[], Exception]
     session_fields: tuple          # fields sessions carry: changing one ends the person's sessions
+    address_fields: tuple = ()     # where invitations go (staff: email); changing one ends the invitation
     normalize: dict = field(default_factory=dict)   # field -> how a stored value compares
     # Staff only: a condition check that the acting administrator still manages
     # staff (added as the item "actor"), and the same condition on their own record.

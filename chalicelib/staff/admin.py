@@ -78,6 +78,7 @@ KIND = people.Kind(
     name="staff", event="staff", model=_model, key_name="username_key",
     invitation_kind="staff_invitation", not_found=staff_not_found,
     session_fields=("roles", "portal_access"),  # sessions carry roles and permissions
+    address_fields=("email",),                  # invitations go there
     normalize={"roles": lambda roles: sorted(roles or [])},
     actor_guard=actor_guard, own_condition=still_manager, actor_refused=not_permitted,
 )

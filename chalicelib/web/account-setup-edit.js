@@ -99,6 +99,9 @@ export function showAccount(account) {
   if (account.status === "invited" && account.invitation_status === "failed") {
     say(el.invitationFailed, "The invitation email to " + account.username + " could not be sent. " +
       "The account is saved. Select Resend invitation to try again.");
+  } else if (account.status === "invited" && account.invitation_status === "cancelled") {
+    say(el.invitationFailed, "The invitation link sent to " + account.username + " no longer works: the " +
+      "account was changed or disabled after it was sent. Select Resend invitation to send a new one.");
   } else {
     say(el.invitationFailed, "");
   }

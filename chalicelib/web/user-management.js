@@ -77,7 +77,7 @@ function renderAccount(a, message, problem) {
   const post = (busyText, suffix, done) => (b) => row.change(b, busyText, "POST", suffix, undefined, done);
   if (a.status === "disabled") {
     row.button("Enable", "button--secondary", post("Enabling…", "/enable", (acc) => (acc.status === "invited"
-      ? "Enabled. They can use their invitation link until it expires."
+      ? "Enabled. Their earlier invitation link no longer works: select Resend invitation to send a new one."
       : "Enabled. They can log in again.")));
   } else {
     row.button("Disable", "button--outline-danger", post("Disabling…", "/disable",

@@ -7,6 +7,7 @@ export const INVITATION = {
   sent: "Email sent",
   failed: "Email not sent",
   expired: "Link expired",
+  cancelled: "Link cancelled by a change; resend it",
   accepted: "Accepted"
 };
 

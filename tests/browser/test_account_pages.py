@@ -392,6 +392,46 @@ def test_failed_invitation_email_offers_resend(page, portal, viewport, outbox):
     wait_for_emails(outbox, rep, count=2)
 
 
+def test_a_change_that_ends_an_invitation_says_to_resend(page, portal, viewport, chromium, console, outbox):
+    """Changing an invited representative's sections ends their link: the setup page
+    and User Management say so, the old link shows "no longer works", and Resend
+    sends one that works."""
+    rep = f"june.{viewport.name}@example.com"
+    staff_home(page, portal, DESK)
+    page.goto("/portal-accounts/setup?patient_id=L201")
+    expect(page.get_by_text("Lily Chen (patient ID L201)")).to_be_visible()
+    page.get_by_label("Authorized representative").check()
+    page.get_by_label("Username (email)").fill(rep)
+    page.get_by_label("First name").fill("June")
+    page.get_by_label("Last name").fill("Chen")
+    page.get_by_role("checkbox", name="Messages", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#form-status")).to_contain_text(f"An invitation email was sent to {rep}")
+    old_link = invite_link(wait_for_emails(outbox, rep)[0])
+    setup_url = page.url
+
+    page.get_by_role("checkbox", name="Forms", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    ended = page.get_by_role("alert").filter(has_text="no longer works")
+    expect(ended).to_contain_text(f"The invitation link sent to {rep} no longer works")
+    expect(ended).to_contain_text("Resend invitation")
+    assert_accessible(page)
+
+    page.goto("/portal-accounts?status=invited")
+    expect(row(page, rep)).to_contain_text("Link cancelled by a change; resend it")
+
+    with other_page(chromium, portal, viewport, console) as person:
+        person.goto(old_link)
+        expect(person.get_by_role("heading", name="This link no longer works")).to_be_visible()
+        page.goto(setup_url)
+        expect(ended).to_be_visible()
+        page.get_by_role("button", name="Resend invitation").click()
+        expect(page.locator("#form-status")).to_contain_text(f"A new invitation email was sent to {rep}")
+        expect(ended).to_have_count(0)
+        person.goto(invite_link(wait_for_emails(outbox, rep, count=2)[-1]))
+        expect(person.get_by_label("New password", exact=True)).to_be_visible()
+
+
 def test_invitation_page_without_a_usable_token(page, portal, viewport):
     page.goto("/invite?token=not-a-real-token")
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()

@@ -1,6 +1,6 @@
 """A disabled invitee's link shows nothing and sets nothing: lookup and accept both
-answer 400 token_invalid (no name, no clinic), and enabling the person again makes
-the same link work (it was the disabling that refused it, not a dead token)."""
+answer 400 token_invalid (no name, no clinic). Enabling the person again does not
+bring that link back (disabling ended it); a resend sends one that works."""
 import pytest
 
 from tests.portal_helpers import ACCOUNTS, STRONG_PW, accept, desk, invite_rep, sent_messages, token_in
@@ -41,6 +41,11 @@ def test_a_disabled_invitees_link_is_token_invalid(gateway, admin, kind):
         assert first_name not in r.text and username not in r.text and "Sunrise" not in r.text
 
     assert manager.post(f"{path}/enable").status == 200
-    r = lookup(gateway, token)
+    for r in (lookup(gateway, token), accept(gateway.browser(), token, STRONG_PW)):
+        assert r.status == 400 and r.json()["error"] == "token_invalid", r.text  # still dead
+
+    assert manager.post(f"{path}/resend-invitation").status == 200
+    fresh = token_in(sent_messages()[-1])
+    r = lookup(gateway, fresh)
     assert r.status == 200 and r.json()["invitation"]["username"] == username
-    assert accept(gateway.browser(), token, STRONG_PW).status == 204
+    assert accept(gateway.browser(), fresh, STRONG_PW).status == 204

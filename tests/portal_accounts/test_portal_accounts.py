@@ -335,7 +335,7 @@ def test_force_password_change(gateway, seeded):
     assert r.json()["password_change_required"] is True
 
 
-def test_a_disabled_invitee_cannot_accept_until_enabled(gateway, seeded):
+def test_a_disabled_invitee_cannot_accept_until_enabled_and_sent_a_new_link(gateway, seeded):
     staff = desk(gateway)
     account, token = invite_rep(staff)
     path = f"{ACCOUNTS}/{account['account_id']}"
@@ -344,7 +344,10 @@ def test_a_disabled_invitee_cannot_accept_until_enabled(gateway, seeded):
     assert staff.post(path + "/resend-invitation").status == 409
     r = staff.post(path + "/enable")
     assert r.json()["account"]["status"] == "invited"
-    assert accept(gateway.browser(), token).status == 204
+    assert r.json()["account"]["invitation_status"] == "cancelled"  # the staff see it must be resent
+    assert accept(gateway.browser(), token).json()["error"] == "token_invalid"  # the old link stays dead
+    assert staff.post(path + "/resend-invitation").status == 200
+    assert accept(gateway.browser(), token_in(sent_messages()[-1])).status == 204
 
 
 # ---------------------------------------------------------------- secrets at rest
