@@ -12,8 +12,9 @@ import time
 from chalicelib.core import audit
 from chalicelib.core.audit_search import Filters, search
 from chalicelib.core.audit_words import describe, outcome_words
+from chalicelib.core.limits import AUDIT_EXPORT_MAX_ROWS
 
-MAX_ROWS = 5000
+MAX_ROWS = AUDIT_EXPORT_MAX_ROWS
 COLUMNS = ("time_utc", "event", "outcome", "description", "actor_kind", "actor_username", "actor_name",
            "subject_kind", "subject_username", "subject_id", "source_ip", "user_agent", "details", "event_id")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
