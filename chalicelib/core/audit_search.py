@@ -89,10 +89,8 @@ def _bounds(filters: Filters) -> tuple[str, str]:
         return calendar.timegm(datetime.date.fromisoformat(day).timetuple()) * 1_000_000
 
     low = f"{micros(filters.date_from):016d}" if filters.date_from else "0"
-    if filters.date_to:
-        high = f"{micros(filters.date_to) + 86_400 * 1_000_000:016d}"   # "<micros>" sorts before "<micros>#..."
-    else:
-        high = "9" * 17
+    # "<micros>" sorts before "<micros>#...": the day after `to` is left out.
+    high = f"{micros(filters.date_to) + 86_400 * 1_000_000:016d}" if filters.date_to else "9" * 17
     return low, high
 
 
