@@ -165,6 +165,38 @@ def test_filtered_pages_are_newest_first_complete_and_bounded(gateway, seeded, a
     assert len(by_kind.events) == 50 and by_kind.items_read == 51 and by_kind.queries == 1
 
 
+@pytest.mark.parametrize("kind", [None, "staff_updated"])
+def test_merged_pages_of_what_a_person_did_and_what_was_done_to_them(gateway, seeded, kind):
+    """Small pages over the actor and subject streams, interleaved in time, with and
+    without the kind filter: each event once, newest first, none missing."""
+    from chalicelib.core.audit_search import Filters, search
+
+    expected = []
+    for i in range(40):
+        if i % 3 == 0:    # done by Pat
+            ev = plant("staff_updated" if i % 2 else "login", "2026-08-01", second=i,
+                       actor={"kind": "staff", "username": "PatelR"})
+        elif i % 3 == 1:  # done to Pat
+            ev = plant("staff_updated", "2026-08-01", second=i, actor={"kind": "staff", "username": "DoeJ"},
+                       subject={"kind": "staff", "id": "patelr", "username": "PatelR"})
+        else:             # Pat to themself: in both streams
+            ev = plant("staff_updated" if i % 4 else "logout", "2026-08-01", second=i,
+                       actor={"kind": "staff", "username": "patelr"}, subject={"kind": "staff", "id": "patelr"})
+        plant("login", "2026-08-01", second=i, actor={"kind": "staff", "username": "SomeoneElse"})
+        if kind is None or ev.kind == kind:
+            expected.append(ev.event_key)
+    for limit in (1, 3, 7):
+        keys, cursor = [], None
+        for _ in range(200):
+            page = search("sunrise", Filters(person="PATELR", kind=kind), cursor, limit=limit)
+            assert len(page.events) <= limit
+            keys += [e.event_key for e in page.events]
+            cursor = page.cursor
+            if not cursor:
+                break
+        assert keys == list(reversed(expected)), limit
+
+
 def test_a_cursor_keeps_working_for_the_whole_clinic(gateway, seeded, admin):
     for i in range(60):
         login(gateway.browser(), f"user{i:02d}", "wrong-password-x")
