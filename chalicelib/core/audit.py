@@ -1,13 +1,11 @@
-"""Audit events: who did what, when, from where. Never a secret."""
+"""Audit events: who did what, when, from where. Never a secret. (Reading them:
+`core.audit_search`; in words: `core.audit_words`.)"""
 from __future__ import annotations
 
 import secrets
 import time
 from dataclasses import dataclass
 
-from chalicelib.core.db import encode_cursor, page_start, query_page
-
-PAGE_SIZE = 50
 MAX_USER_AGENT = 256
 
 
@@ -70,14 +68,3 @@ def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcom
 
 def record(clinic_key: str, kind: str, **kwargs) -> None:
     event(clinic_key, kind, **kwargs).save()
-
-
-def list_events(clinic_key: str, cursor: str | None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
-    """One page of a clinic's events, newest first: one DynamoDB Query. (events, next cursor)"""
-    from chalicelib.models import AuditEventModel
-
-    keys = ("clinic_key", "event_key")
-    start = page_start(cursor, hash_name="clinic_key", hash_value=clinic_key, key_names=keys)
-    events, last_key = query_page(AuditEventModel, AuditEventModel.query, clinic_key, limit=limit,
-                                  start=start, key_names=keys, scan_index_forward=False)
-    return events, encode_cursor(last_key)
