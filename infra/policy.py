@@ -48,7 +48,8 @@ TABLE_ACTIONS = {
 # TransactWriteItems/TransactGetItems against PutItem/UpdateItem/DeleteItem/GetItem,
 # and a ConditionCheck item against dynamodb:ConditionCheckItem.
 INDEX_ACTIONS = {
-    "dynamodb:Query": "Index.query (sessions by principal, accounts by clinic/status/patient, patients by name)",
+    "dynamodb:Query": "Index.query (sessions by principal, accounts by clinic/status/patient, patients by name, "
+                      "audit events by kind/actor/subject)",
 }
 SES_ACTIONS = {"ses:SendEmail": "boto3 SES client send_email (invitations, password resets)"}
 SSM_ACTIONS = {"ssm:GetParameter": "chalicelib.auth.captcha reads the reCAPTCHA secret once per container"}

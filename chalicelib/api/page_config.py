@@ -1,6 +1,6 @@
 """The lists the server owns, as one JSON document for the pages
 (`/static/portal-config.json`): portal sections and access types, staff roles
-and the permissions they grant, the input limits and identifier patterns.
+and the permissions they grant, the audit log's event kinds, the input limits and identifier patterns.
 
 Generated from the Python definitions, so the pages never retype a list. The
 words shown for each id (labels, help) are page text and live here, next to
@@ -30,7 +30,7 @@ ROLE_ORDER = ("admin", "front_desk", "clinician")
 LIMIT_NAMES = ("NAME_MAX", "CLINIC_ID_MAX", "KEY_MAX_BYTES", "EMAIL_MAX", "LOGIN_USERNAME_MAX", "PASSWORD_MAX",
                "NEW_PASSWORD_MAX", "SEARCH_MAX", "ACCOUNT_SEARCH_MAX", "FORM_NAME_MAX", "NOTE_MAX", "ANSWERS_MAX_CHARS",
                "ANSWERS_MAX_DEPTH",
-               "STAFF_USERNAME_MAX", "REVISION_MAX", "DUE_DATE_YEARS", "SETTINGS_RANGES")
+               "STAFF_USERNAME_MAX", "REVISION_MAX", "DUE_DATE_YEARS", "SETTINGS_RANGES", "AUDIT_EXPORT_MAX_ROWS")
 PATTERN_NAMES = ("CLINIC_ID_RE", "PATIENT_ID_RE", "STAFF_USERNAME_RE", "RECORD_ID_RE", "EMAIL_RE", "DATE_RE")
 
 # Python-only regex syntax a JavaScript RegExp would read differently (or not at all).
@@ -60,6 +60,7 @@ def jsonable(value):
 
 def portal_config() -> dict:
     from chalicelib.core import limits
+    from chalicelib.core.audit_words import KINDS
     from chalicelib.portal_accounts.records import ACCESS_TYPES, PORTAL_SECTIONS
     from chalicelib.staff.roles import ROLE_PERMISSIONS, ROLES
 
@@ -71,6 +72,7 @@ def portal_config() -> dict:
         "roles": [{"id": r, "label": ROLE_WORDS[r][0], "help": ROLE_WORDS[r][1],
                    "permissions": sorted(ROLE_PERMISSIONS[r])} for r in roles],
         "permissions": permissions,
+        "audit_kinds": [{"id": k, "label": label} for k, label in KINDS.items()],
         "limits": {name: jsonable(getattr(limits, name)) for name in LIMIT_NAMES},
         "patterns": {name: js_pattern(getattr(limits, name)) for name in PATTERN_NAMES},
     }

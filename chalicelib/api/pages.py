@@ -24,7 +24,8 @@ bp = Blueprint(__name__)
 WEB_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "web")
 PAGES = {"/": "index.html", "/home": "home.html",
          "/portal-accounts/setup": "account-setup.html", "/portal-accounts": "user-management.html",
-         "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html"}
+         "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html",
+         "/audit": "audit.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 CONFIG_NAME = "portal-config.json"

@@ -96,6 +96,8 @@ def _as_dict(value) -> dict | None:
 def audit_event(event, clinic_id: str) -> dict:
     import time
 
+    from chalicelib.core.audit_words import describe
+
     return {
         "event_id": event.event_key,
         "clinic_id": clinic_id,
@@ -107,6 +109,7 @@ def audit_event(event, clinic_id: str) -> dict:
         "source_ip": event.source_ip,
         "user_agent": event.user_agent,
         "details": _as_dict(event.details),
+        "description": describe(event.kind, event.outcome, event.actor, event.subject, event.details),
     }
 
 

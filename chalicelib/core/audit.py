@@ -1,13 +1,11 @@
-"""Audit events: who did what, when, from where. Never a secret."""
+"""Audit events: who did what, when, from where. Never a secret. (Reading them:
+`core.audit_search`; in words: `core.audit_words`.)"""
 from __future__ import annotations
 
 import secrets
 import time
 from dataclasses import dataclass
 
-from chalicelib.core.db import encode_cursor, page_start, query_page
-
-PAGE_SIZE = 50
 MAX_USER_AGENT = 256
 
 
@@ -19,8 +17,34 @@ class RequestInfo:
 
 
 def actor(session) -> dict:
-    """The audit `actor` of a signed-in person."""
-    return {"kind": session.kind, "username": session.username}
+    """The audit `actor` of a signed-in person (with the name they had then, for the audit page)."""
+    out = {"kind": session.kind, "username": session.username}
+    if getattr(session, "display_name", None):
+        out["name"] = session.display_name
+    return out
+
+
+def person_ref(clinic_key: str, username) -> str | None:
+    """The key the audit indexes file a person under: their username, normalized. Staff
+    usernames never hold "@" and portal usernames are emails, so the two never meet."""
+    from chalicelib.core.ids import normalize_key
+    from chalicelib.core.limits import KEY_MAX_BYTES
+
+    if not isinstance(username, str) or not username.strip():
+        return None
+    key = normalize_key(username)
+    if len(key.encode("utf-8")) > KEY_MAX_BYTES:
+        return None   # no one's username (a typed one that long is not indexed)
+    return f"{clinic_key}#{key}"
+
+
+def _subject_username(subject: dict | None):
+    """A subject's username: given, or (staff) its id, which is the normalized username."""
+    if not subject:
+        return None
+    if subject.get("username"):
+        return subject["username"]
+    return subject.get("id") if subject.get("kind") == "staff" else None
 
 
 def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcome: str | None = None,
@@ -30,24 +54,17 @@ def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcom
 
     at_us = time.time_ns() // 1000
     info = info or RequestInfo()
+    actor = actor or {}
     return AuditEventModel(
         clinic_key, f"{at_us:016d}#{secrets.token_hex(6)}",
-        at=at_us / 1_000_000, kind=kind, outcome=outcome, actor=actor or {},
+        at=at_us / 1_000_000, kind=kind, outcome=outcome, actor=actor,
         subject=subject, details=details, source_ip=info.source_ip,
         user_agent=(info.user_agent or "")[:MAX_USER_AGENT] or None,
+        # The index keys of the audit page's filters (chalicelib.core.audit_search).
+        kind_ref=f"{clinic_key}#{kind}", actor_ref=person_ref(clinic_key, actor.get("username")),
+        subject_ref=person_ref(clinic_key, _subject_username(subject)),
     )
 
 
 def record(clinic_key: str, kind: str, **kwargs) -> None:
     event(clinic_key, kind, **kwargs).save()
-
-
-def list_events(clinic_key: str, cursor: str | None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
-    """One page of a clinic's events, newest first: one DynamoDB Query. (events, next cursor)"""
-    from chalicelib.models import AuditEventModel
-
-    keys = ("clinic_key", "event_key")
-    start = page_start(cursor, hash_name="clinic_key", hash_value=clinic_key, key_names=keys)
-    events, last_key = query_page(AuditEventModel, AuditEventModel.query, clinic_key, limit=limit,
-                                  start=start, key_names=keys, scan_index_forward=False)
-    return events, encode_cursor(last_key)

@@ -35,6 +35,7 @@ DUE_DATE_YEARS = (2000, 2100)  # a form request's due date, first and last year
 NEW_PASSWORD_MAX = 2 * PASSWORD_MAX
 STAFF_USERNAME_MAX = 64
 REVISION_MAX = 2**53 - 1       # a record's optimistic-concurrency revision (a JSON-safe integer)
+AUDIT_EXPORT_MAX_ROWS = 5000   # events in one CSV export of the audit log (a longer range is cut)
 
 # A clinic setting: name -> (type, lowest, highest).
 SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {

@@ -9,8 +9,20 @@ export const LINKS = [
   { href: "/portal-accounts", text: "User Management", short: "User Management",
     permission: "portal_accounts.manage" },
   { href: "/staff", text: "Staff", short: "Staff", permission: "staff.manage" },
-  { href: "/settings", text: "Clinic settings", short: "Settings", permission: "clinic.settings" }
+  { href: "/settings", text: "Clinic settings", short: "Settings", permission: "clinic.settings" },
+  { href: "/audit", text: "Audit log", short: "Audit log", permission: "audit.view" }
 ];
+
+/* May this principal open the audit log? (The "Sign-in activity" links.) */
+export function canAudit(principal) {
+  return Boolean(principal && principal.kind === "staff" &&
+                 (principal.permissions || []).indexOf("audit.view") >= 0);
+}
+
+/* The audit log filtered to one person's sign-ins. */
+export function signInActivityHref(username) {
+  return "/audit?" + new URLSearchParams({ person: username, kind: "login" }).toString();
+}
 
 /* The links this principal may use (none for patients). */
 export function allowed(principal) {

@@ -7,6 +7,7 @@ import { showCredentials } from "./credentials.js";
 import { $, busy, checkboxes, checkedValues, clear, h, invalid, newId, say, sayProblem } from "./dom.js";
 import { recordRow } from "./record-actions.js";
 import { clinicPath, leaving, start, state as session } from "./session.js";
+import { canAudit, signInActivityHref } from "./staff-links.js";
 import { STATUS, badge, fullName, when } from "./words.js";
 
 const el = {
@@ -98,6 +99,10 @@ function renderStaff(s, message, problem) {
         undefined, "Disabled. They can't log in until enabled again."));
     }
     row.resetPasswordButton(s.username, name);
+  }
+  if (canAudit(session.me && session.me.principal)) {
+    row.actions.appendChild(h("a", { className: "button button--secondary", text: "Sign-in activity",
+      href: signInActivityHref(s.username), "aria-describedby": headingId }));
   }
   return row.item;
 }

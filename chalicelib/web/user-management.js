@@ -4,7 +4,8 @@ import { api, problemText, queryParams } from "./api.js";
 import { accessLabel, sectionList } from "./config.js";
 import { $, busy, clear, h, say, setUrl } from "./dom.js";
 import { recordRow } from "./record-actions.js";
-import { clinicPath, leaving, start } from "./session.js";
+import { clinicPath, leaving, start, state as session } from "./session.js";
+import { canAudit, signInActivityHref } from "./staff-links.js";
 import { INVITATION, fullName, statusBadge, when } from "./words.js";
 
 const PAGE = "/portal-accounts";
@@ -95,6 +96,10 @@ function renderAccount(a, message, problem) {
       (acc.invitation_status === "failed"
         ? "The email could not be sent this time either. Try again later."
         : "A new invitation email was sent to " + acc.username + ". The earlier link no longer works.")));
+  }
+  if (canAudit(session.me && session.me.principal)) {
+    row.actions.appendChild(h("a", { className: "button button--secondary", text: "Sign-in activity",
+      href: signInActivityHref(a.username), "aria-describedby": headingId }));
   }
   return row.item;
 }

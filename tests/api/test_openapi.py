@@ -330,6 +330,12 @@ class Wire:
             if resolve(self.doc, spec, "")[0].get("required") and reply.header(name) is None:
                 self.problems.append(f"{where}: documented header {name} is missing")
         content, content_pointer = json_content(response, pointer)
+        other = [t for t in (response.get("content") or {}) if t != "application/json"]
+        if content is None and other:
+            # A documented non-JSON body (the audit CSV): the media type must match.
+            if not any((reply.header("content-type") or "").startswith(t) for t in other):
+                self.problems.append(f"{where}: Content-Type {reply.header('content-type')!r}, not {other}")
+            return reply
         if content is None:
             if reply.body:
                 self.problems.append(f"{where}: documented without a body, got {reply.text[:200]}")
@@ -414,6 +420,7 @@ def test_wire_matches_document(gateway, seeded):
     w.check(desk.get("/api/me"), "GET", "/api/me")
     w.check(desk.get("/api/clinics/SUNRISE/audit"), "GET", AUDIT, code="forbidden")
     w.check(desk.get("/api/clinics/Lakeside/audit"), "GET", AUDIT, code="wrong_clinic")
+    w.check(desk.get("/api/clinics/SUNRISE/audit/export.csv"), "GET", AUDIT + "/export.csv", code="forbidden")
     w.check(desk.post("/api/me/password", json={"current_password": "wrong", "new_password": "x"}),
             "POST", "/api/me/password", code="wrong_current_password")
     w.check(desk.post("/api/me/password", json={"current_password": DESK_PW, "new_password": "short"}),
@@ -432,6 +439,13 @@ def test_wire_matches_document(gateway, seeded):
     w.check(admin.get("/api/me"), "GET", "/api/me")
     w.check(admin.get("/api/clinics/SUNRISE/audit"), "GET", AUDIT)
     w.check(admin.get("/api/clinics/SUNRISE/audit?cursor=not-a-cursor"), "GET", AUDIT, code="invalid_cursor")
+    w.check(admin.get("/api/clinics/SUNRISE/audit?person=DoeJ&kind=login&from=2026-01-01"), "GET", AUDIT)
+    w.check(admin.get("/api/clinics/SUNRISE/audit?from=2026-02-02&to=2026-02-01"), "GET", AUDIT,
+            code="invalid_date_range")
+    w.check(admin.get("/api/clinics/SUNRISE/audit?kind=nope"), "GET", AUDIT, code="invalid_kind")
+    w.check(admin.get("/api/clinics/SUNRISE/audit/export.csv?kind=login"), "GET", AUDIT + "/export.csv")
+    w.check(admin.get("/api/clinics/SUNRISE/audit/export.csv?to=2026-02-30"), "GET", AUDIT + "/export.csv",
+            code="invalid_date")
 
     # Bearer delivery, and a patient principal.
     patient = gateway.browser()

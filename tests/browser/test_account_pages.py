@@ -33,8 +33,8 @@ ADMIN, DESK, CLINICIAN = "HaleJ", "PrattK", "IbarraL"
 STRONG_PASSWORD = "violet-harbor-lantern-97"
 ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "Prescription refills",
                 "Billing", "Forms"]
-STAFF_LINKS = ["Set up a patient portal account", "User Management", "Staff", "Clinic settings"]
-MANAGEMENT_PAGES = ["/portal-accounts/setup", "/portal-accounts", "/staff", "/settings"]
+STAFF_LINKS = ["Set up a patient portal account", "User Management", "Staff", "Clinic settings", "Audit log"]
+MANAGEMENT_PAGES = ["/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -692,7 +692,7 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     # Front desk: portal accounts yes, staff and settings no.
     with other_page(chromium, portal, viewport, console) as desk:
         staff_home(desk, portal, DESK)
-        for path in ["/staff", "/settings"]:
+        for path in ["/staff", "/settings", "/audit"]:
             desk.goto(path)
             expect(desk.get_by_role("heading", name="You can't use this page")).to_be_visible()
         desk.goto("/portal-accounts")

@@ -1,0 +1,162 @@
+"""The audit log in plain words: the event kinds the code writes (the audit page's
+kind filter) and one sentence per event ("Jane Doe reset the password of
+ann@example.com"). The one place events become words: the JSON list carries the
+sentence as `description`, the CSV export uses the same.
+
+A sentence says only what the event holds: who (the name recorded with the actor,
+else the username), what, and to whom (the subject's username). Never a password,
+a token or a detail the event does not carry. An unknown kind still reads sensibly.
+"""
+from __future__ import annotations
+
+# Every event kind the code writes, with its label for the page's filter.
+KINDS: dict[str, str] = {
+    "login": "Sign-in",
+    "logout": "Sign-out",
+    "password_change": "Password change (own)",
+    "invitation_email": "Invitation email",
+    "invitation_resent": "Invitation resent",
+    "invitation_accepted": "Invitation accepted",
+    "staff_created": "Staff member added",
+    "staff_updated": "Staff member changed",
+    "staff_enabled": "Staff member enabled",
+    "staff_disabled": "Staff member disabled",
+    "staff_password_reset": "Staff password reset",
+    "portal_account_created": "Portal account set up",
+    "portal_account_updated": "Portal account changed",
+    "portal_account_enabled": "Portal account enabled",
+    "portal_account_disabled": "Portal account disabled",
+    "portal_account_password_reset": "Portal account password reset",
+    "portal_account_deleted": "Portal account deleted",
+    "form_request_created": "Form requested",
+    "form_request_cancelled": "Form request cancelled",
+    "form_request_completed": "Form completed",
+    "clinic_settings_updated": "Clinic settings changed",
+    "audit_exported": "Audit log exported",
+}
+
+OUTCOMES = {
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "locked": "Refused (locked)",
+    "portal_access_disabled": "Refused (Staff Portal access off)",
+    "sent": "Sent",
+}
+
+REASONS = {
+    "wrong_password": "wrong password",
+    "unknown_user": "unknown username",
+    "account_disabled": "account disabled",
+    "wrong_current_password": "wrong current password",
+}
+
+FIELDS = {
+    "first_name": "first name", "last_name": "last name", "email": "email", "roles": "roles",
+    "portal_access": "Staff Portal access", "access_type": "access type", "permissions": "permissions",
+    "force_password_change": "required password change",
+}
+
+_SENTENCES = {
+    "staff_created": "{who} added staff member {subject}",
+    "staff_enabled": "{who} enabled staff member {subject}",
+    "staff_disabled": "{who} disabled staff member {subject}",
+    "staff_password_reset": "{who} reset the password of {subject}",
+    "portal_account_enabled": "{who} enabled the portal account of {subject}",
+    "portal_account_disabled": "{who} disabled the portal account of {subject}",
+    "portal_account_password_reset": "{who} reset the password of {subject}",
+    "portal_account_deleted": "{who} deleted the portal account of {subject}",
+    "invitation_resent": "{who} sent {subject} a new invitation",
+    "invitation_accepted": "{who} accepted their invitation and chose a password",
+    "logout": "{who} signed out",
+}
+
+
+def _text(value, limit: int = 120) -> str:
+    """A value from the event as text: one line, bounded."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _map(value) -> dict:
+    if value is None:
+        return {}
+    return value.as_dict() if hasattr(value, "as_dict") else dict(value)
+
+
+def who(actor: dict) -> str:
+    if actor.get("name"):
+        return _text(actor["name"])
+    return _text(actor.get("username") or "Someone")
+
+
+def whom(subject: dict) -> str:
+    return _text(subject.get("username") or subject.get("id") or "someone")
+
+
+def _changed(details: dict) -> str:
+    names = [FIELDS.get(name, name.replace("_", " ")) for name in _map(details.get("changes"))]
+    if not names:
+        return "details"
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _login(actor: dict, outcome, details: dict) -> str:
+    name = _text(actor.get("username") or "someone")
+    portal = " to the patient portal" if actor.get("kind") == "patient" else ""
+    if outcome == "succeeded":
+        return f"{who(actor)} signed in{portal}"
+    if outcome == "locked":
+        return f"Sign-in refused for {name}{portal} (too many failed attempts)"
+    if outcome == "portal_access_disabled":
+        return f"Sign-in refused for {name} (Staff Portal access is off)"
+    reason = REASONS.get(details.get("reason"))
+    return f"Failed sign-in for {name}{portal}" + (f" ({reason})" if reason else "")
+
+
+def describe(kind: str, outcome, actor, subject, details) -> str:
+    """One sentence for an event."""
+    actor, subject, details = _map(actor), _map(subject), _map(details)
+    by, to = who(actor), whom(subject)
+    if kind == "login":
+        return _login(actor, outcome, details)
+    if kind == "password_change":
+        if outcome == "failed":
+            reason = REASONS.get(details.get("reason"))
+            return f"{by} tried to change their password" + (f" ({reason})" if reason else "")
+        return f"{by} changed their password"
+    if kind == "invitation_email":
+        address = _text(details.get("to") or to)
+        return (f"The invitation email to {address} could not be sent" if outcome == "failed"
+                else f"Invitation email sent to {address}")
+    if kind in ("staff_updated", "portal_account_updated"):
+        what = "staff member" if kind == "staff_updated" else "the portal account of"
+        return f"{by} changed the {_changed(details)} of {what} {to}"
+    if kind == "portal_account_created":
+        patient = details.get("patient_id")
+        return f"{by} set up a portal account for {to}" + (f" (patient {_text(patient)})" if patient else "")
+    if kind.startswith("form_request_"):
+        form = details.get("form_name")
+        form = f"“{_text(form)}”" if form else "a form"
+        if kind == "form_request_created":
+            return f"{by} asked {to} to fill in {form}"
+        if kind == "form_request_cancelled":
+            return f"{by} cancelled the request for {form}"
+        if kind == "form_request_completed":
+            return f"{by} completed {form}"
+    if kind == "clinic_settings_updated":
+        names = [name.replace("_", " ") for name in _map(details.get("changes"))]
+        return f"{by} changed the clinic settings" + (f" ({', '.join(names)})" if names else "")
+    if kind == "audit_exported":
+        rows = details.get("rows")
+        return f"{by} exported the audit log" + (f" ({_text(rows)} events)" if rows is not None else "")
+    if kind in _SENTENCES:
+        return _SENTENCES[kind].format(who=by, subject=to)
+    # An event this page does not know yet: its kind in words, who and to whom.
+    text = f"{_text(kind, 60).replace('_', ' ').capitalize()} by {by}"
+    return text + (f" for {to}" if subject else "")
+
+
+def outcome_words(outcome) -> str:
+    if outcome is None:
+        return ""
+    return OUTCOMES.get(outcome, _text(str(outcome).replace("_", " "), 60))
