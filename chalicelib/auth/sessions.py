@@ -133,7 +133,7 @@ def load_session(token: str | None):
     `password_change_required` also follows a change forced since it started."""
     from pynamodb.exceptions import UpdateError
 
-    from chalicelib.core.db import transact_get
+    from chalicelib.core.db import is_conditional_failure, transact_get
     from chalicelib.models import SessionModel
 
     unauthenticated = NotAuthenticated("Please log in.")
@@ -157,7 +157,9 @@ def load_session(token: str | None):
         try:
             session.update(actions=[SessionModel.last_seen_at.set(at), SessionModel.expires_at.set(expires)],
                            condition=SessionModel.token_hash.exists())
-        except UpdateError:
+        except UpdateError as exc:
+            if not is_conditional_failure(exc):
+                raise  # DynamoDB unavailable: a 503, never "logged out"
             raise unauthenticated from None  # ended concurrently (logout, revocation)
     if person.force_password_change:
         session.password_change_required = True
