@@ -19,6 +19,15 @@ def error_code(exc: Exception) -> str | None:
     return (response.get("Error") or {}).get("Code")
 
 
+def is_dependency_failure(exc: Exception) -> bool:
+    """DynamoDB (or another AWS service) failed or could not be reached: throttling,
+    a 500, a timeout. The edge answers these with a 503 (`api.http.map_exception`)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pynamodb.exceptions import PynamoDBException
+
+    return isinstance(exc, (PynamoDBException, BotoCoreError, ClientError))
+
+
 def is_conditional_failure(exc: Exception) -> bool:
     return error_code(exc) == "ConditionalCheckFailedException"
 
