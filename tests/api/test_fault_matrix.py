@@ -1,6 +1,6 @@
 """The fault matrix: every write route of the app (every POST/PUT/PATCH/DELETE
 under /api/, read from `app.routes`, so a new route is covered without editing
-this file; a route without a recipe below fails) is run once clean to count its
+this file; a route without a recipe in tests/api/fault_recipes.py fails) is run once clean to count its
 AWS calls, then again with each call made to fail in turn, as botocore reports a
 call whose retries are all spent (tests/faults.py): throttling, a 500, a read
 timeout, a transaction cancelled for throttling.
@@ -72,9 +72,6 @@ def cases(calls: list[tuple[str, str]], offset: int) -> list[tuple[int, str]]:
                 out.append((i, kind))
                 break
     return out
-
-
-MATRIX: dict[str, int] = {}
 
 
 def _minute(w) -> None:
@@ -214,6 +211,5 @@ def test_fault_matrix(world, flow):
     problems = []
     for position, kind in matrix:
         problems += run_case(w, prepare, reply.status, clean_effect, calls, position, kind)
-    MATRIX[flow_id(flow)] = len(matrix)
     print(f"\n{flow_id(flow)}: {len(calls)} calls {[op for _, op in calls]}, {len(matrix)} cases")
     assert not problems, "\n".join(problems)
