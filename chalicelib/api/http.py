@@ -34,18 +34,13 @@ def error_response(exc: PortalError) -> Response:
     return json_response({"error": exc.code, "message": exc.message}, exc.status, headers)
 
 
-def _is_dependency_failure(exc: Exception) -> bool:
-    from botocore.exceptions import BotoCoreError, ClientError
-    from pynamodb.exceptions import PynamoDBException
-
-    return isinstance(exc, (PynamoDBException, BotoCoreError, ClientError))
-
-
 def map_exception(exc: Exception) -> Response:
     """The one place an exception becomes an HTTP response."""
     if isinstance(exc, PortalError):
         return error_response(exc)
-    if _is_dependency_failure(exc):
+    from chalicelib.core.db import is_dependency_failure
+
+    if is_dependency_failure(exc):
         log.error("dependency failure: %s", type(exc).__name__, exc_info=False)
         return error_response(ServiceUnavailable(
             "The service is briefly unavailable. Please try again in a moment.", retry_after=5))

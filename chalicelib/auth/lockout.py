@@ -120,7 +120,7 @@ class Attempt:
         """Take the slots in one transaction. 0 when taken; else seconds to wait."""
         from pynamodb.exceptions import TransactWriteError
 
-        from chalicelib.core.records import reason_codes, write
+        from chalicelib.core.records import contended, write
 
         def user_full():
             return _NoSlot(self.settings.lockout_minutes * 60)
@@ -133,9 +133,7 @@ class Attempt:
         except _NoSlot as refused:
             return refused.seconds
         except TransactWriteError as exc:
-            conflict = "TransactionConflict" in reason_codes(exc) or exc.cause_response_code in (
-                "TransactionConflictException", "TransactionInProgressException")
-            if not conflict:
+            if not contended(exc):
                 raise                  # an outage is a 503, not a lockout
             return BUSY_RETRY_S        # still contended after retries: refuse, never check
         return 0

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import secrets
 from datetime import datetime, timezone
 
 from chalicelib.core.errors import NotAuthenticated
 from chalicelib.core.ids import hash_token, now
+
+log = logging.getLogger("portal")
 
 TOUCH_INTERVAL_S = 60
 MAX_TOKEN_LENGTH = 1024  # the reference to any principal key (<= ~300 bytes) and the secret fit
@@ -133,7 +136,7 @@ def load_session(token: str | None):
     `password_change_required` also follows a change forced since it started."""
     from pynamodb.exceptions import UpdateError
 
-    from chalicelib.core.db import transact_get
+    from chalicelib.core.db import is_conditional_failure, transact_get
     from chalicelib.models import SessionModel
 
     unauthenticated = NotAuthenticated("Please log in.")
@@ -157,7 +160,9 @@ def load_session(token: str | None):
         try:
             session.update(actions=[SessionModel.last_seen_at.set(at), SessionModel.expires_at.set(expires)],
                            condition=SessionModel.token_hash.exists())
-        except UpdateError:
+        except UpdateError as exc:
+            if not is_conditional_failure(exc):
+                raise  # DynamoDB unavailable: a 503, never "logged out"
             raise unauthenticated from None  # ended concurrently (logout, revocation)
     if person.force_password_change:
         session.password_change_required = True
@@ -210,8 +215,18 @@ class EndSessions:
         delete_sessions(tw, self._in_tx)
 
     def finish(self) -> None:
+        """Best effort, after the change committed: the sessions are already refused
+        (the epoch, or the deleted record, decides), so a DynamoDB failure here only
+        leaves items for TTL; it must not turn a committed change into an error."""
+        from chalicelib.core.db import is_dependency_failure
+
         done = {s.token_hash for s in self._in_tx}
-        rest = [s for s in other_sessions(self.principal, keep_hash=self.keep_hash)
-                if s.token_hash not in done]
-        if rest:
-            end_sessions(rest)
+        try:
+            rest = [s for s in other_sessions(self.principal, keep_hash=self.keep_hash)
+                    if s.token_hash not in done]
+            if rest:
+                end_sessions(rest)
+        except Exception as exc:  # noqa: BLE001 - narrowed just below
+            if not is_dependency_failure(exc):
+                raise
+            log.warning("sessions not swept after a change: %s", type(exc).__name__)

@@ -8,8 +8,28 @@ import json
 from chalicelib.core.errors import InvalidRequest
 
 
+def error_code(exc: Exception) -> str | None:
+    """The DynamoDB error code behind a PynamoDB exception (`ConditionalCheckFailedException`,
+    `ThrottlingException`...); None when DynamoDB never answered (a timeout, a refused
+    connection: botocore's error then has no response, and PynamoDB's own
+    `cause_response_code` raises AttributeError instead of returning None)."""
+    response = getattr(getattr(exc, "cause", None), "response", None)
+    if not isinstance(response, dict):
+        return None
+    return (response.get("Error") or {}).get("Code")
+
+
+def is_dependency_failure(exc: Exception) -> bool:
+    """DynamoDB (or another AWS service) failed or could not be reached: throttling,
+    a 500, a timeout. The edge answers these with a 503 (`api.http.map_exception`)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pynamodb.exceptions import PynamoDBException
+
+    return isinstance(exc, (PynamoDBException, BotoCoreError, ClientError))
+
+
 def is_conditional_failure(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+    return error_code(exc) == "ConditionalCheckFailedException"
 
 
 def transact_get(*requests):

@@ -108,6 +108,14 @@ def reason_codes(exc: Exception) -> list[str | None]:
     return [getattr(r, "code", None) if r is not None else None for r in reasons]
 
 
+def contended(exc: Exception) -> bool:
+    """A transaction lost to another writer (worth retrying), as opposed to an outage."""
+    from chalicelib.core.db import error_code
+
+    return "TransactionConflict" in reason_codes(exc) or error_code(exc) in (
+        "TransactionConflictException", "TransactionInProgressException")
+
+
 def failed_names(tx, exc: Exception) -> list[str]:
     """The names of the items whose condition failed in a cancelled transaction."""
     pairs = zip(tx.wire_order(), reason_codes(exc), strict=False)
@@ -136,10 +144,7 @@ def write(build: Callable, *, failed: Mapping[str, Callable[[], Exception]] | No
                     if name in names:
                         raise error() from None
                 raise
-            codes = reason_codes(exc)
-            retry = "TransactionConflict" in codes or exc.cause_response_code in (
-                "TransactionConflictException", "TransactionInProgressException")
-            if not retry or attempt == attempts - 1:
+            if not contended(exc) or attempt == attempts - 1:
                 raise
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 - retry jitter
 

@@ -18,7 +18,7 @@ from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo, actor
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import now
-from chalicelib.people.kind import Kind, applied, commit, load, reloader, update_record
+from chalicelib.people.kind import Kind, applied, commit, load, update_record
 
 # The domain modules use the adapter and the reading helpers through this module.
 __all__ = ["Kind", "load", "commit", "change_fields", "set_enabled", "reset_password", "force_password_change",
@@ -214,7 +214,7 @@ def force_password_change(kind: Kind, session, clinic, item, info: RequestInfo):
 
 def resend_invitation(kind: Kind, session, clinic, item, *, to: str, info: RequestInfo):
     """A new invitation link by email; the previous link stops working. Returns the
-    record as it now is (with the email's recorded status, "sent" or "failed")."""
+    record as changed (with the email's status, "sent" or "failed")."""
     from chalicelib.people import invitations
 
     model = kind.model()
@@ -229,13 +229,15 @@ def resend_invitation(kind: Kind, session, clinic, item, *, to: str, info: Reque
                              actor=actor(session), subject=kind.subject(item)))
 
     commit(kind, session, item, build)
-    invitations.deliver(clinic, kind.invitation_kind, invite, record_key=model(item.clinic_key, kind.record_id(item)),
-                        to=to, first_name=item.first_name, username=item.username, info=info,
-                        actor=actor(session), subject=kind.subject(item))
-    fresh = reloader(kind, item)()
-    if fresh is None:
-        raise kind.not_found()
-    return fresh
+    status = invitations.deliver(clinic, kind.invitation_kind, invite,
+                                 record_key=model(item.clinic_key, kind.record_id(item)), to=to,
+                                 first_name=item.first_name, username=item.username, info=info,
+                                 actor=actor(session), subject=kind.subject(item))
+    # No read after the commit: the change is made and the email gone, so a failed
+    # read must not answer 503 (and invite a second resend).
+    applied(item, {"invitation_token_hash": invite.token_hash, "invitation_expires_at": invite.expires_at,
+                   "invitation_status": status})
+    return item
 
 
 # ---------------------------------------------------------------- a new person's first credentials

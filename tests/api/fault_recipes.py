@@ -1,0 +1,220 @@
+"""The fault matrix's recipes (tests/api/test_fault_matrix.py): for each write
+route of the app, how to prepare one valid request of it in a fresh world, with
+fresh records of its own, so the same flow can run again and again."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from collections.abc import Callable
+
+from tests.conftest import ADMIN_PW, PATIENT_PW, login
+from tests.portal_helpers import STRONG_PW, rep_body, self_body, sent_messages, token_in
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+CLINIC = "/api/clinics/SUNRISE"
+ACCOUNTS = CLINIC + "/portal-accounts"
+STAFF = CLINIC + "/staff"
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
+
+
+def write_routes() -> list[tuple[str, str]]:
+    from app import app
+
+    return sorted((method, path) for path, methods in app.routes.items() if path.startswith("/api/")
+                  for method in methods if method in WRITE_METHODS)
+
+
+# ---------------------------------------------------------------- the world
+
+class World:
+    """One moto world per flow; each case prepares its own fresh records in it."""
+
+    def __init__(self, gateway, clock):
+        self.gateway = gateway
+        self.clock = clock
+        self._seq = itertools.count(1)
+
+    def n(self) -> int:
+        return next(self._seq)
+
+    def signed_in(self, username, password, login_type="staff"):
+        b = self.gateway.browser()
+        r = login(b, username, password, login_type=login_type)
+        assert r.status == 200, r.text
+        return b
+
+    def admin(self):
+        return self.signed_in("DoeJ", ADMIN_PW)
+
+    def ok(self, reply, status=200):
+        assert reply.status == status, reply.text
+        return reply.json() if reply.body else None
+
+    # Portal accounts
+    def self_account(self, *, sign_in=True) -> dict:
+        """A Self account with a password (no forced change), signed in if asked."""
+        username = f"self{self.n()}@example.org"
+        out = self.ok(self.admin().post(ACCOUNTS, json=self_body(username=username, force_password_change=False)),
+                      201)
+        acct = {"id": out["account"]["account_id"], "username": username,
+                "password": out["credentials"]["temporary_password"]}
+        if sign_in:
+            acct["browser"] = self.signed_in(username, acct["password"], "patient")
+        return acct
+
+    def rep_account(self) -> dict:
+        """An invited representative and the token of its invitation email."""
+        out = self.ok(self.admin().post(ACCOUNTS, json=rep_body(username=f"rep{self.n()}@example.org")), 201)
+        return {"id": out["account"]["account_id"], "token": token_in(sent_messages()[-1])}
+
+    def form_request(self, account_id: str) -> str:
+        out = self.ok(self.admin().post(f"{ACCOUNTS}/{account_id}/form-requests", json={"form_name": "Fault"}), 201)
+        return out["form_request"]["request_id"]
+
+    # Staff
+    def staff_member(self, *, sign_in=True) -> dict:
+        username = f"Fault{self.n()}"
+        out = self.ok(self.admin().post(STAFF, json={
+            "username": username, "first_name": "Fay", "last_name": "Ult", "roles": ["clinician"],
+            "force_password_change": False}), 201)
+        member = {"username": username, "password": out["credentials"]["temporary_password"]}
+        if sign_in:
+            member["browser"] = self.signed_in(username, member["password"])
+        return member
+
+    def invited_staff(self) -> dict:
+        username = f"Invited{self.n()}"
+        self.ok(self.admin().post(STAFF, json={
+            "username": username, "first_name": "Ivy", "last_name": "Ted", "roles": ["front_desk"],
+            "email": f"{username.lower()}@sunrise.example", "send_invitation": True}), 201)
+        return {"username": username, "token": token_in(sent_messages()[-1])}
+
+
+@dataclass
+class Call:
+    """One valid request of a flow, and how to resend the invitation it sent (if any)."""
+    browser: object
+    method: str
+    path: str
+    json: dict | None = None
+    resend: Callable | None = None   # (world, reply) -> path of the resend-invitation action
+
+    def send(self):
+        return self.browser.request(self.method, self.path, json=self.json)
+
+
+def _account_resend(w, reply):
+    return f"{ACCOUNTS}/{reply.json()['account']['account_id']}/resend-invitation"
+
+
+def _staff_resend(w, reply):
+    return f"{STAFF}/{reply.json()['staff']['username']}/resend-invitation"
+
+
+def _settings_change(w):
+    admin = w.admin()
+    hours = w.ok(admin.get(CLINIC + "/settings"))["settings"]["invitation_hours"]
+    return Call(admin, "PATCH", CLINIC + "/settings", {"invitation_hours": 73 if hours == 72 else 72})
+
+
+def _enable_account(w):
+    a = w.self_account(sign_in=False)
+    admin = w.admin()
+    w.ok(admin.post(f"{ACCOUNTS}/{a['id']}/disable"))
+    return Call(admin, "POST", f"{ACCOUNTS}/{a['id']}/enable")
+
+
+def _enable_staff(w):
+    m = w.staff_member(sign_in=False)
+    admin = w.admin()
+    w.ok(admin.post(f"{STAFF}/{m['username']}/disable"))
+    return Call(admin, "POST", f"{STAFF}/{m['username']}/enable")
+
+
+def _cancel_form(w):
+    a = w.self_account(sign_in=False)
+    return Call(w.admin(), "POST", f"{ACCOUNTS}/{a['id']}/form-requests/{w.form_request(a['id'])}/cancel")
+
+
+def _complete_form(w):
+    a = w.self_account()
+    rid = w.form_request(a["id"])
+    return Call(a["browser"], "POST", f"/api/portal/form-requests/{rid}/complete", {"answers": {"q1": "yes"}})
+
+
+def _change_password(w):
+    m = w.staff_member()
+    return Call(m["browser"], "POST", "/api/me/password",
+                {"current_password": m["password"], "new_password": STRONG_PW})
+
+
+def _new_staff(invite: bool):
+    def prepare(w):
+        username = f"New{w.n()}"
+        body = {"username": username, "first_name": "Nia", "last_name": "Ewe", "roles": ["clinician"]}
+        if invite:
+            body.update(email=f"{username.lower()}@sunrise.example", send_invitation=True)
+        return Call(w.admin(), "POST", STAFF, body, resend=_staff_resend if invite else None)
+    return prepare
+
+
+# (METHOD, route) -> {variant: prepare(world) -> Call}. A write route without one fails
+# `test_every_write_route_has_a_recipe`: add a recipe here that builds one valid request.
+RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
+    ("POST", "/api/clinics/{clinic_id}/captcha/local-token"): {
+        "": lambda w: Call(w.gateway.browser(), "POST", CLINIC + "/captcha/local-token")},
+    ("POST", "/api/clinics/{clinic_id}/login"): {
+        "staff": lambda w: Call(w.gateway.browser(), "POST", CLINIC + "/login",
+                                {"login_type": "staff", "username": "DoeJ", "password": ADMIN_PW}),
+        "patient": lambda w: Call(w.gateway.browser(), "POST", CLINIC + "/login",
+                                  {"login_type": "patient", "username": "ann@example.com", "password": PATIENT_PW})},
+    ("POST", "/api/logout"): {
+        "": lambda w: Call(w.admin(), "POST", "/api/logout")},
+    ("POST", "/api/me/password"): {"": _change_password},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts"): {
+        "invited": lambda w: Call(w.admin(), "POST", ACCOUNTS, rep_body(username=f"new{w.n()}@example.org"),
+                                  resend=_account_resend),
+        "password": lambda w: Call(w.admin(), "POST", ACCOUNTS, self_body(username=f"new{w.n()}@example.org"))},
+    ("PATCH", "/api/clinics/{clinic_id}/portal-accounts/{account_id}"): {
+        "": lambda w: Call(w.admin(), "PATCH", f"{ACCOUNTS}/{w.self_account()['id']}",
+                           {"permissions": ["appointments", "messages"], "first_name": "Anne"})},
+    ("DELETE", "/api/clinics/{clinic_id}/portal-accounts/{account_id}"): {
+        "": lambda w: Call(w.admin(), "DELETE", f"{ACCOUNTS}/{w.self_account()['id']}")},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/disable"): {
+        "": lambda w: Call(w.admin(), "POST", f"{ACCOUNTS}/{w.self_account()['id']}/disable")},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/enable"): {"": _enable_account},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/force-password-change"): {
+        "": lambda w: Call(w.admin(), "POST", f"{ACCOUNTS}/{w.self_account()['id']}/force-password-change")},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/reset-password"): {
+        "": lambda w: Call(w.admin(), "POST", f"{ACCOUNTS}/{w.self_account()['id']}/reset-password")},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/resend-invitation"): {
+        "": lambda w: Call(w.admin(), "POST", f"{ACCOUNTS}/{w.rep_account()['id']}/resend-invitation",
+                           resend=lambda w, reply: f"{ACCOUNTS}/{reply.json()['account']['account_id']}"
+                                                   "/resend-invitation")},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests"): {
+        "": lambda w: Call(w.admin(), "POST", f"{ACCOUNTS}/{w.self_account(sign_in=False)['id']}/form-requests",
+                           {"form_name": "Medication history", "note": "Before your visit"})},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests/{request_id}/cancel"): {
+        "": _cancel_form},
+    ("POST", "/api/portal/form-requests/{request_id}/complete"): {"": _complete_form},
+    ("PATCH", "/api/clinics/{clinic_id}/settings"): {"": _settings_change},
+    ("POST", "/api/clinics/{clinic_id}/staff"): {"invited": _new_staff(True), "password": _new_staff(False)},
+    ("PATCH", "/api/clinics/{clinic_id}/staff/{username}"): {
+        "": lambda w: Call(w.admin(), "PATCH", f"{STAFF}/{w.staff_member()['username']}",
+                           {"roles": ["front_desk"], "last_name": "Ulta"})},
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/disable"): {
+        "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{w.staff_member()['username']}/disable")},
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/enable"): {"": _enable_staff},
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/reset-password"): {
+        "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{w.staff_member()['username']}/reset-password")},
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/resend-invitation"): {
+        "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{w.invited_staff()['username']}/resend-invitation",
+                           resend=lambda w, reply: f"{STAFF}/{reply.json()['staff']['username']}"
+                                                   "/resend-invitation")},
+    ("POST", "/api/invitations/accept"): {
+        "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/accept",
+                           {"token": w.rep_account()["token"], "password": STRONG_PW})},
+    ("POST", "/api/invitations/lookup"): {
+        "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/lookup",
+                           {"token": w.rep_account()["token"]})},
+}
