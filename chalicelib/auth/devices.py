@@ -22,9 +22,10 @@ stored, as the key of the device's counter item in the login_counters table
 username counter key it vouches for and the person (`kind#subject#created_at#
 session_epoch`). Unforgeable without a signing key: a token is trusted only if
 its hash is found with the right binding. Anything that ends the person's
-sessions (a password reset or change, disable, a change of roles) bumps the
-session epoch and so stops trusting every device cookie of theirs, and so does
-deleting the person (a re-created username has a new created_at). The item
+sessions (a password reset or change, disable, a change of roles or
+permissions) bumps the session epoch and so stops trusting every device cookie
+of theirs, and so does deleting the person (a re-created staff username has a
+new created_at, a re-created portal account a new id). The item
 expires with the cookie (DEVICE_LIFETIME_S, DynamoDB TTL; each read checks it).
 
 One cookie per person (`portal_device_<16 hex of SHA-256(clinic#type#username)>`),

@@ -232,3 +232,17 @@ def test_a_burst_with_one_device_cookie_verifies_at_most_threshold_passwords(
     assert statuses.count(401) == 5 and statuses.count(429) == size - 5
     assert login(desk, "DoeJ", ADMIN_PW).status == 429                   # that device is locked
     assert login(gateway.browser(), "DoeJ", ADMIN_PW).status == 200      # the username is not
+
+
+def test_a_deleted_and_re_created_account_does_not_inherit_the_old_device_cookie(gateway, seeded):
+    from tests.portal_helpers import ACCOUNTS, STRONG_PW, accept, desk, invite_rep
+
+    staff = desk(gateway)
+    account, token = invite_rep(staff, username="rep.device@example.com")
+    assert accept(gateway.browser(), token).status == 204
+    own = signed_in_before(gateway, "rep.device@example.com", STRONG_PW, login_type="patient")
+    assert staff.delete(f"{ACCOUNTS}/{account['account_id']}").status == 204
+    _, token = invite_rep(staff, username="rep.device@example.com")
+    assert accept(gateway.browser(), token).status == 204
+    lock_out(gateway, "rep.device@example.com", login_type="patient")
+    assert login(own, "rep.device@example.com", STRONG_PW, login_type="patient").status == 429
