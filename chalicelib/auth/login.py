@@ -70,7 +70,7 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
              (LoginCounterModel, user_key), (LoginCounterModel, lockout.ip_counter_key(ckey, ip, at))]
     if devices.well_formed(token):
         reads.append((LoginCounterModel, devices.device_key(ckey, token)))
-    clinic_item, fetched, user_counter, ip_counter, *device = transact_get(*reads)
+    clinic_item, fetched, user_counter, ip_counter, *device_read = transact_get(*reads)
     if clinic_item is None:
         raise clinic_not_found()
     clinic = Clinic.from_model(clinic_item)
@@ -79,7 +79,7 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
     require_captcha(clinic, captcha_token, info.source_ip)
 
     # Trusted: the cookie names this username and was issued to this person as they are now.
-    device = device[0] if device and devices.names(device[0], user_key, at) else None
+    device = device_read[0] if device_read and devices.names(device_read[0], user_key, at) else None
     record = unresolved = object()
     if device is not None:
         record = principals.resolve(login_type, ckey, fetched)   # a patient's account: read now, not later
