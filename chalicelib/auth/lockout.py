@@ -183,9 +183,12 @@ class Attempt:
         window = self.settings.lockout_minutes * 60
         last = int(seen.last_failure_at or 0)
         if self.device is not None and failures and last + COUNTER_RETENTION_S <= self.now:
-            # A device's failures are forgotten COUNTER_RETENTION_S after the last one.
-            return ([C.failures.set(0), C.attempts.set(1), C.pending.set(1), C.last_failure_at.remove()] + keep,
-                    _same(C.last_failure_at, seen.last_failure_at) & _same(C.generation, seen.generation))
+            # A device's failures are forgotten COUNTER_RETENTION_S after the last one
+            # (slots still pending stay counted; only if nothing changed since we read it).
+            return ([C.failures.set(0), C.attempts.set(pending + 1), C.pending.set(pending + 1),
+                     C.last_failure_at.remove()] + keep,
+                    _same(C.last_failure_at, seen.last_failure_at) & _same(C.attempts, seen.attempts)
+                    & _same(C.pending, seen.pending) & _same(C.generation, seen.generation))
         if seen.attempts is None or (pending > 0 and int(seen.pending_at or 0) + window <= self.now):
             # Pending slots older than a lock window belong to requests that died:
             # drop them (only if nothing changed since we read the counter).
