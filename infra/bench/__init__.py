@@ -8,7 +8,7 @@ stage's argon2 parameters. Prints a table and writes build/bench.json:
     {"argon2_verify_ms": f, "scans": n, "lambda_memory_mb": n,
      "cold_start_ms": {"app": f, "floor": f, "app_eager": f},
      "import_ms": {"app": f, "floor": f, "app_eager": f},        # a detail of the above
-     "operations": {name: {"dynamodb_requests": n, "median_ms": f, "app_ms": f,
+     "operations": {name: {"dynamodb_requests": n, "median_ms": f, "app_ms": f, "billed_ms": n,
                            "items_read": n,                     # list pages only
                            "read_units": f, "write_units": f, "cost_usd_per_million": f}},
      "cost_usd_per_10k_mau": {"auth"|"portal": {"usd": f, "by": {bucket: f}, ...}}}

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from infra.bench.coldstart import measure_cold_start
-from infra.bench.cost import lambda_memory_mb, per_10k_mau, per_million
+from infra.bench.cost import billed_ms, lambda_memory_mb, per_10k_mau, per_million
 from infra.bench.environment import (CHEAP_ARGON2, COLD_RUNS, LOGIN_PW, QUICK_COLD_RUNS, QUICK_RUNS,
                                      QUICK_WARMUPS, REQUEST_LOG, RUNS, SEED, WARMUPS, BenchError,
                                      bench_environment, prod_argon2_env)
@@ -193,6 +193,7 @@ def _operation(op: Operation, smp: Samples, memory_mb: int) -> dict:
            "app_ms": round(statistics.median(smp.app_ms), 2)}
     if op.queries is not None:  # a list page: what DynamoDB read for it
         out["items_read"] = max(smp.items_read)
+    out["billed_ms"] = billed_ms(out["app_ms"], out["dynamodb_requests"])
     out["read_units"] = round(statistics.fmean(smp.read_units), 2)
     out["write_units"] = round(statistics.fmean(smp.write_units), 2)
     emails = statistics.fmean(_emails(c) for c in smp.calls)

@@ -6,7 +6,7 @@ import os
 
 from infra.bench.environment import CLINIC_ID, CLINIC_SETTINGS, FAIL_USERS, OUTPUT
 from infra.bench.measure import BenchRun
-from infra.bench.cost import PROFILES
+from infra.bench.cost import DYNAMODB_MS_PER_REQUEST, PROFILES
 from infra.bench.operations import LIST_CLINICS, LIST_OPERATIONS, LIST_PAGE, list_clinic_id
 from infra.bench.prices import DATE as PRICE_DATE, REGION as PRICE_REGION
 
@@ -100,10 +100,11 @@ def _list_lines(r: BenchRun) -> list[str]:
 def _cost_lines(r: BenchRun) -> list[str]:
     res = r.results
     lines = [f"price per operation (USD per million requests; {PRICE_REGION} list prices of {PRICE_DATE}, "
-             f"Lambda at the prod stage's {res['lambda_memory_mb']} MB, compute from median ms):",
-             f"{'operation':<16} {'read units':>10} {'write units':>11} {'USD / million':>14}"]
-    lines += [f"{n:<16} {op['read_units']:>10.2f} {op['write_units']:>11.2f} {op['cost_usd_per_million']:>14.2f}"
-              for n, op in res["operations"].items()]
+             f"Lambda at the prod stage's {res['lambda_memory_mb']} MB billed for app ms + {DYNAMODB_MS_PER_REQUEST} ms "
+             "per DynamoDB request):",
+             f"{'operation':<16} {'billed ms':>10} {'read units':>10} {'write units':>11} {'USD / million':>14}"]
+    lines += [f"{n:<16} {op['billed_ms']:>10} {op['read_units']:>10.2f} {op['write_units']:>11.2f} "
+              f"{op['cost_usd_per_million']:>14.2f}" for n, op in res["operations"].items()]
     for name, p in res.get("cost_usd_per_10k_mau", {}).items():
         mix = ", ".join(f"{v:g} {k}" for k, v in PROFILES[name].items())
         by = ", ".join(f"{k} {v:.2f} ({v / p['usd']:.0%})" for k, v in p["by"].items() if p["usd"])
