@@ -12,7 +12,7 @@ OUTPUT = os.path.join(ROOT, "build", "bench.json")
 QUICK_OUTPUT = os.path.join(ROOT, "build", "bench-quick.json")
 REQUEST_LOG = os.path.join(ROOT, "build", "bench-requests.log")  # the app's JSON log lines
 
-RUNS, WARMUPS, COLD_RUNS = 15, 2, 9
+RUNS, WARMUPS, COLD_RUNS = 15, 2, 11
 QUICK_RUNS, QUICK_WARMUPS, QUICK_COLD_RUNS = 3, 1, 1
 
 ARGON2_KEYS = {"time_cost": "PORTAL_ARGON2_TIME_COST", "memory_kib": "PORTAL_ARGON2_MEMORY_KIB",

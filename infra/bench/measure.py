@@ -4,6 +4,10 @@ medians of the measured rounds after the warm-ups, DynamoDB requests counted by
 the shared botocore-level counter (infra.calls) around each measured request;
 `scans` counts Scan calls over the whole run, setup included.
 
+Garbage collection is paused during each timed request (as timeit does) and the
+seeded data frozen out of collections: against moto, moto's allocations would
+otherwise trigger collections of its own heap inside our code's time.
+
 Per request the counter also gives the time spent inside botocore calls (`db_ms`:
 botocore and moto's emulation) and so the time outside them (`app_ms`: what the
 request costs us wherever DynamoDB runs), each Query's ScannedCount (`items_read`)
@@ -15,6 +19,7 @@ runs); its timings mean nothing, its request counts and items read are exact."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import statistics
@@ -78,10 +83,16 @@ class BenchRun:
 
 def _sample(bench: Bench, counter: CallCounter, op: Operation, into: Samples | None, tables: dict) -> None:
     state = op.setup(bench)
-    with counter.window() as calls:
-        t0 = time.perf_counter()
-        reply = op.measure(bench, state)
-        elapsed = (time.perf_counter() - t0) * 1000 - calls.peek_ms  # the peeks are the bench's, not the request's
+    collecting = gc.isenabled()
+    gc.disable()  # as timeit does: moto's garbage would otherwise be collected inside our code's time
+    try:
+        with counter.window() as calls:
+            t0 = time.perf_counter()
+            reply = op.measure(bench, state)
+            elapsed = (time.perf_counter() - t0) * 1000 - calls.peek_ms  # the peeks are the bench's
+    finally:
+        if collecting:
+            gc.enable()
     if reply.status != op.expect_status:
         raise BenchError(f"{op.name}: expected {op.expect_status}, got {reply.status} {reply.text[:300]}")
     if op.check:
@@ -147,6 +158,8 @@ def run(*, quick: bool = False, runs: int | None = None, warmups: int | None = N
                     op.prepare(bench)
                     prepare_s[op.name] = round(time.perf_counter() - t0, 2)
 
+            gc.collect()
+            gc.freeze()  # the seeded tables (moto's heap) out of every later collection; undone below
             argon2_ms: list[float] = []
             samples = {op.name: Samples() for op in operations}
             for round_no in range(warmups + runs):
@@ -158,6 +171,7 @@ def run(*, quick: bool = False, runs: int | None = None, warmups: int | None = N
                 for op in operations:
                     _sample(bench, counter, op, samples[op.name] if measured else None, tables)
             scans = counter.count("dynamodb", "Scan")
+            gc.unfreeze()
 
     memory_mb = lambda_memory_mb("prod")
     results = {
