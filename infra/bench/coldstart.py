@@ -7,8 +7,8 @@ against the same server. `app_eager` is `app` after importing every chalicelib
 module first (what the first request would pay if routes imported their
 dependencies at module import, without a snapshot).
 
-Medians of interleaved runs (app, floor, app_eager, app, ...) after one unmeasured
-run of each; each child reports its import time too (`import_ms`, a detail)."""
+Medians of interleaved runs (app, floor, app_eager; then floor, app_eager, app;
+...: rotated each round) after one unmeasured run of each; each child reports its import time too (`import_ms`, a detail)."""
 from __future__ import annotations
 
 import contextlib
@@ -68,6 +68,9 @@ from infra.tables import create_tables
 create_tables(boto3.client("dynamodb"), get_settings().table_prefix)
 load(json.loads({seed!r}))
 """
+
+
+SAMPLES: dict[str, list[float]] = {}  # the last measurement's cold-start samples, for a closer look
 
 
 def _free_port() -> int:
@@ -133,10 +136,14 @@ def measure_cold_start(runs: int) -> tuple[dict[str, float], dict[str, float]]:
             _child(code, env)
         cold: dict[str, list[float]] = {name: [] for name in codes}
         imports: dict[str, list[float]] = {name: [] for name in codes}
-        for _ in range(runs):
-            for name, code in codes.items():  # interleaved
-                imported, total = _child(code, env)
+        names = list(codes)
+        for round_no in range(runs):
+            # Interleaved, and rotated so that no variant always runs first in a round.
+            for name in names[round_no % len(names):] + names[:round_no % len(names)]:
+                imported, total = _child(codes[name], env)
                 imports[name].append(imported)
                 cold[name].append(total)
+        SAMPLES.clear()
+        SAMPLES.update(cold)
     med = lambda d: {name: round(statistics.median(v), 2) for name, v in d.items()}  # noqa: E731
     return med(cold), med(imports)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 
 from infra.bench.environment import CLINIC_ID, CLINIC_SETTINGS, FAIL_USERS, OUTPUT
 from infra.bench.measure import BenchRun
@@ -75,16 +76,28 @@ def _list_note(r: BenchRun) -> list[str]:
             "items); app ms: median ms outside them, what the request costs us wherever DynamoDB runs."]
 
 
+def _spread(name: str) -> str:
+    """The middle half of the last cold-start samples: how noisy the median is."""
+    from infra.bench.coldstart import SAMPLES
+
+    samples = sorted(SAMPLES.get(name, []))
+    if len(samples) < 4:
+        return ""
+    q = statistics.quantiles(samples, n=4)
+    return f", middle half {q[0]:.0f}-{q[2]:.0f}"
+
+
 def _cold_lines(r: BenchRun) -> list[str]:
     cold, imp = r.results.get("cold_start_ms"), r.results.get("import_ms")
     if not cold:
         return []
     return [f"{'cold start app':<16} {cold['app']:>10.2f}   (fresh interpreter: import app ({imp['app']:.2f}) + first "
-            f"request through app.app(event, context), moto server in another process; median of {r.cold_runs})",
+            f"request through app.app(event, context), moto server in another process; median of {r.cold_runs}"
+            f"{_spread('app')})",
             f"{'cold start floor':<16} {cold['floor']:>10.2f}   (import chalice, pynamodb.models, argon2, boto3 "
-            f"({imp['floor']:.2f}) + one GetItem)",
+            f"({imp['floor']:.2f}) + one GetItem{_spread('floor')})",
             f"{'cold start eager':<16} {cold['app_eager']:>10.2f}   (app after importing every chalicelib module "
-            f"first ({imp['app_eager']:.2f}): what eager imports would cost without a snapshot)"]
+            f"first ({imp['app_eager']:.2f}): what eager imports would cost without a snapshot{_spread('app_eager')})"]
 
 
 def _list_lines(r: BenchRun) -> list[str]:
