@@ -8,7 +8,8 @@ module first (what the first request would pay if routes imported their
 dependencies at module import, without a snapshot).
 
 Medians of interleaved runs (app, floor, app_eager; then floor, app_eager, app;
-...: rotated each round) after one unmeasured run of each; each child reports its import time too (`import_ms`, a detail)."""
+...: rotated each round) after one unmeasured run of each, all reading bytecode
+from build/pycache (PYCACHE); each child reports its import time too (`import_ms`, a detail)."""
 from __future__ import annotations
 
 import contextlib
@@ -70,6 +71,11 @@ load(json.loads({seed!r}))
 """
 
 
+# Bytecode for the children, written by the unmeasured first run of each and read by
+# the measured ones, for app and floor alike: without it a caller's
+# PYTHONDONTWRITEBYTECODE would make the app compile its own modules on every run
+# while the floor's (site-packages) come precompiled.
+PYCACHE = os.path.join(ROOT, "build", "pycache")
 SAMPLES: dict[str, list[float]] = {}  # the last measurement's cold-start samples, for a closer look
 
 
@@ -121,7 +127,9 @@ def measure_cold_start(runs: int) -> tuple[dict[str, float], dict[str, float]]:
 
     with moto_server() as url:
         # The app reads PORTAL_DYNAMODB_ENDPOINT; the floor's plain boto3 client AWS_ENDPOINT_URL_DYNAMODB.
-        env = {**os.environ, "PORTAL_DYNAMODB_ENDPOINT": url, "AWS_ENDPOINT_URL_DYNAMODB": url}
+        env = {**os.environ, "PORTAL_DYNAMODB_ENDPOINT": url, "AWS_ENDPOINT_URL_DYNAMODB": url,
+               "PYTHONPYCACHEPREFIX": PYCACHE}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the same bytecode state whatever the caller's env
         seed = subprocess.run([sys.executable, "-c", _SEED.format(seed=json.dumps(SEED))], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
         if seed.returncode != 0:
