@@ -67,7 +67,7 @@ class Browser:
     `cookies` is {name: value}; `cookie_paths` the Path each was set with (a cookie
     put in `cookies` by hand goes everywhere). A cookie is sent only with requests
     its Path matches, and each Set-Cookie line of a reply is applied."""
-    gateway: "InProcessGateway"
+    gateway: InProcessGateway
     source_ip: str = "198.51.100.7"
     origin: str | None = DEFAULT_ORIGIN
     user_agent: str = "pytest-browser/1.0"

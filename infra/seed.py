@@ -10,10 +10,9 @@ import json
 from chalicelib.clinics.records import CLINIC_ID_RE, clinic_key, validate_settings
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key
-from chalicelib.core.limits import PATIENT_ID_RE
+from chalicelib.core.limits import PATIENT_ID_RE, STAFF_USERNAME_RE
 from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLES
-from chalicelib.core.limits import STAFF_USERNAME_RE
 
 
 class SeedError(ValueError):
@@ -139,9 +138,9 @@ def _already_there(seed: dict) -> str | None:
 
 def load(data: object) -> dict:
     """Validate, then write. Returns counts per section."""
+    from chalicelib.auth.passwords import hash_password
     from chalicelib.clinics.records import create_clinic
     from chalicelib.core.records import write
-    from chalicelib.auth.passwords import hash_password
     from chalicelib.patients.records import new_patient_item
     from chalicelib.portal_accounts.records import claim_condition, new_account_items
     from chalicelib.staff.records import new_staff_item, save_new_staff

@@ -1,9 +1,8 @@
 """Login, logout, the signed-in principal, and changing one's own password."""
 from chalice import Blueprint
 
+from chalicelib.api.access import authenticate, device_cookie, device_cookies, public_origin, session_cookie, signed_in
 from chalicelib.api.bodies import LoginBody, PasswordChangeBody
-from chalicelib.api.access import (authenticate, device_cookie, device_cookies, public_origin,
-                                    session_cookie, signed_in)
 from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)

@@ -59,8 +59,8 @@ def _includes(content: str) -> str:
 @functools.lru_cache(maxsize=16)
 def assemble(name: str) -> str:
     """The whole HTML of page file `name`: its content inside the shell."""
-    from chalicelib.core import limits
     from chalicelib.api.page_config import LIMIT_NAMES
+    from chalicelib.core import limits
 
     head, content = _read(name).split("---\n", 1)
     meta = dict(line.split(": ", 1) for line in head.splitlines() if line.strip())

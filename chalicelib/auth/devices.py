@@ -40,7 +40,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalicelib.core.ids import hash_token
 
@@ -60,7 +60,7 @@ class Issued:
 
 
 def cookie_name(clinic_key: str, login_type: str, username_key: str) -> str:
-    digest = hashlib.sha256(f"{clinic_key}#{login_type}#{username_key}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{clinic_key}#{login_type}#{username_key}".encode()).hexdigest()
     return COOKIE_PREFIX + digest[:16]
 
 
@@ -111,7 +111,7 @@ def new_device(record, clinic_key: str, login_type: str, username_key: str, at: 
     item = LoginCounterModel(
         device_key(clinic_key, token), failures=0, attempts=0, pending=0,
         device_user=user_counter_key(clinic_key, login_type, username_key), device_person=person(record),
-        issued_at=at, expires_at=datetime.fromtimestamp(at + DEVICE_LIFETIME_S, tz=timezone.utc))
+        issued_at=at, expires_at=datetime.fromtimestamp(at + DEVICE_LIFETIME_S, tz=UTC))
     return Issued(cookie_name(clinic_key, login_type, username_key), token), item
 
 

@@ -41,7 +41,8 @@ the cookie's expiry; its failures are forgotten two days after the last one
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import UTC
 
 IP_WINDOW_S = 15 * 60
 MAX_LOCK_S = 24 * 3600
@@ -111,7 +112,7 @@ class Attempt:
 
     def __init__(self, clinic_key: str, login_type: str, username_key: str, source_ip: str, now: int,
                  settings, user_counter, ip_counter=None, *, ip_slot: bool = True, device=None):
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         self.device = device
         if device is not None:
@@ -119,12 +120,12 @@ class Attempt:
         else:
             self.user_key = user_counter_key(clinic_key, login_type, username_key)
             self.user_counter = user_counter
-            self.expires = datetime.fromtimestamp(now + COUNTER_RETENTION_S, tz=timezone.utc)
+            self.expires = datetime.fromtimestamp(now + COUNTER_RETENTION_S, tz=UTC)
         self.ip_key = ip_counter_key(clinic_key, source_ip, now)
         self.now = now
         self.settings = settings
         self.ip_slot = ip_slot
-        self.ip_expires = datetime.fromtimestamp((now // IP_WINDOW_S + 1) * IP_WINDOW_S + 3600, tz=timezone.utc)
+        self.ip_expires = datetime.fromtimestamp((now // IP_WINDOW_S + 1) * IP_WINDOW_S + 3600, tz=UTC)
         self.settled = False
 
     # ------------------------------------------------------------ taking
@@ -255,8 +256,7 @@ class Attempt:
     def _abandon(self) -> None:
         from chalicelib.core.records import write
 
-        try:
+        # Best effort: an unsettled slot lapses after one lock window.
+        with suppress(Exception):
             write(self.released)
             self.settled = True
-        except Exception:  # noqa: BLE001 - best effort; an unsettled slot lapses after a lock window
-            pass

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.core import audit
-from chalicelib.auth import devices, lockout
-from chalicelib.auth import principals
-from chalicelib.auth import sessions
-from chalicelib.core.audit import RequestInfo
+from chalicelib.auth import devices, lockout, principals, sessions
 from chalicelib.auth.captcha import require_captcha
-from chalicelib.clinics.records import Clinic, clinic_key as make_clinic_key, clinic_not_found, CLINIC_ID_RE
+from chalicelib.clinics.records import CLINIC_ID_RE, Clinic, clinic_not_found
+from chalicelib.clinics.records import clinic_key as make_clinic_key
+from chalicelib.core import audit
+from chalicelib.core.audit import RequestInfo
 from chalicelib.core.errors import Forbidden, InvalidCredentials, TooManyAttempts
 from chalicelib.core.ids import normalize_key, now
 from chalicelib.core.limits import LOGIN_USERNAME_MAX
@@ -149,8 +148,8 @@ def _check(clinic, login_type, ukey, record, password, attempt, info, at, actor,
 
 def _start_session(clinic, record, password, needs_rehash, attempt, info, at, actor, trust,
                    device) -> LoginResult:
-    from chalicelib.core.records import write
     from chalicelib.auth.passwords import hash_password
+    from chalicelib.core.records import write
 
     token, session = sessions.new_session(record, clinic, at)
     model = type(record.item)

@@ -6,8 +6,7 @@ Names are searched by prefix as "Last" or "Last, First" (e.g. "lee", "Lee, A").
 """
 from __future__ import annotations
 
-from chalicelib.core.db import page_start, query_page
-from chalicelib.core.db import encode_cursor
+from chalicelib.core.db import encode_cursor, page_start, query_page
 from chalicelib.core.errors import InvalidRequest, NotFound
 from chalicelib.core.ids import normalize_key
 from chalicelib.core.limits import SEARCH_MAX as MAX_QUERY
@@ -23,8 +22,8 @@ def name_prefix(q: str) -> str:
 
 
 def _by_id(clinic_key: str, q: str):
-    from chalicelib.models import PatientModel
     from chalicelib.core.limits import PATIENT_ID_RE
+    from chalicelib.models import PatientModel
 
     if not PATIENT_ID_RE.fullmatch(q):
         return None
@@ -58,8 +57,8 @@ def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) ->
 
 
 def get_patient(clinic, patient_id: str):
-    from chalicelib.models import PatientModel
     from chalicelib.core.limits import PATIENT_ID_RE
+    from chalicelib.models import PatientModel
 
     if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
         raise NotFound("No patient with that id at this clinic.", code="patient_not_found")

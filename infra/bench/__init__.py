@@ -44,11 +44,17 @@ This module re-exports the names callers (tests/infra/test_bench.py) use.
 """
 from infra.bench.coldstart import measure_cold_start
 from infra.bench.cost import PROFILES, per_10k_mau
-from infra.bench.environment import (CLINIC_ID, OUTPUT, BenchError, bench_environment,
-                                     prod_argon2_env)
+from infra.bench.environment import CLINIC_ID, OUTPUT, BenchError, bench_environment, prod_argon2_env
 from infra.bench.measure import BenchRun, Samples, query_checks, run
-from infra.bench.operations import (LIST_CLINICS, LIST_OPERATIONS, LIST_PAGE, OPERATIONS, Bench,
-                                    Operation, list_page_operation)
+from infra.bench.operations import (
+                                     LIST_CLINICS,
+                                     LIST_OPERATIONS,
+                                     LIST_PAGE,
+                                     OPERATIONS,
+                                     Bench,
+                                     Operation,
+                                     list_page_operation,
+)
 from infra.bench.report import table, write_json
 from infra.bench.targets import TARGETS, Target, evaluate
 from infra.calls import Calls

@@ -12,6 +12,7 @@ Medians of interleaved runs (app, floor, app_eager; then floor, app_eager, app;
 from build/pycache (PYCACHE); each child reports its import time too (`import_ms`, a detail)."""
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -96,7 +97,8 @@ def moto_server():
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(url + "/moto-api/", timeout=1).close()
+                # (the URL is our own loopback moto server)
+                urllib.request.urlopen(url + "/moto-api/", timeout=1).close()  # nosec B310
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -117,7 +119,7 @@ def _child(code: str, env: dict) -> tuple[float, float]:
                           timeout=120)
     if proc.returncode != 0:
         raise BenchError(f"cold start child failed:\n{proc.stderr[-2000:]}")
-    return eval(proc.stdout.strip().splitlines()[-1])  # our own child's repr of two floats
+    return ast.literal_eval(proc.stdout.strip().splitlines()[-1])  # our own child's repr of two floats
 
 
 def measure_cold_start(runs: int) -> tuple[dict[str, float], dict[str, float]]:

@@ -29,9 +29,21 @@ from dataclasses import dataclass, field
 
 from infra.bench.coldstart import measure_cold_start
 from infra.bench.cost import billed_ms, lambda_memory_mb, per_10k_mau, per_million
-from infra.bench.environment import (CHEAP_ARGON2, COLD_RUNS, LOGIN_PW, QUICK_COLD_RUNS, QUICK_RUNS,
-                                     QUICK_WARMUPS, REQUEST_LOG, RUNS, SEED, WARMUPS, BenchError,
-                                     bench_environment, prod_argon2_env)
+from infra.bench.environment import (
+    CHEAP_ARGON2,
+    COLD_RUNS,
+    LOGIN_PW,
+    QUICK_COLD_RUNS,
+    QUICK_RUNS,
+    QUICK_WARMUPS,
+    REQUEST_LOG,
+    RUNS,
+    SEED,
+    WARMUPS,
+    BenchError,
+    bench_environment,
+    prod_argon2_env,
+)
 from infra.bench.operations import OPERATIONS, Bench, Operation
 from infra.bench.targets import Target, evaluate
 from infra.bench.units import request_units
@@ -48,7 +60,7 @@ class Samples:
 
     @property
     def app_ms(self) -> list[float]:
-        return [t - d for t, d in zip(self.ms, self.db_ms)]
+        return [t - d for t, d in zip(self.ms, self.db_ms, strict=True)]
 
     @property
     def items_read(self) -> list[int]:

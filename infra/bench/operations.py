@@ -14,11 +14,20 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from infra.bench.environment import (CLINIC_ID, CLINIC_SETTINGS, FAIL_USERS, LOGIN_PW, LOGIN_USER,
-                                     PASSWORD_PW, PASSWORD_USER, PATIENT_ID, BenchError)
+from infra.bench.environment import (
+    CLINIC_ID,
+    CLINIC_SETTINGS,
+    FAIL_USERS,
+    LOGIN_PW,
+    LOGIN_USER,
+    PASSWORD_PW,
+    PASSWORD_USER,
+    PATIENT_ID,
+    BenchError,
+)
 
 # ---------------------------------------------------------------- the registry
 

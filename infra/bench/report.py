@@ -5,11 +5,12 @@ import json
 import os
 import statistics
 
+from infra.bench.cost import DYNAMODB_MS_PER_REQUEST, PROFILES
 from infra.bench.environment import CLINIC_ID, CLINIC_SETTINGS, FAIL_USERS, OUTPUT
 from infra.bench.measure import BenchRun
-from infra.bench.cost import DYNAMODB_MS_PER_REQUEST, PROFILES
 from infra.bench.operations import LIST_CLINICS, LIST_OPERATIONS, LIST_PAGE, list_clinic_id
-from infra.bench.prices import DATE as PRICE_DATE, REGION as PRICE_REGION
+from infra.bench.prices import DATE as PRICE_DATE
+from infra.bench.prices import REGION as PRICE_REGION
 
 
 def _fmt(value: float | None) -> str:
@@ -69,7 +70,8 @@ def _list_note(r: BenchRun) -> list[str]:
         return []
     sizes = ", ".join(f"{n}: {LIST_CLINICS[n][1 if r.quick else 0]:,} accounts in clinic {list_clinic_id(n)}"
                       + (f" (seeded in {r.prepare_s[n]:.1f} s)" if n in r.prepare_s else "") for n in names)
-    return [f"list pages: audit_page is GET /api/clinics/{CLINIC_ID}/audit as an admin; User Management: GET .../portal-accounts?status=all, first page of {LIST_PAGE}, as a front_desk "
+    return [f"list pages: audit_page is GET /api/clinics/{CLINIC_ID}/audit as an admin; User Management: "
+            f"GET .../portal-accounts?status=all, first page of {LIST_PAGE}, as a front_desk "
             f"user (session reused across samples); {sizes}; 80% active, 10% invited, 10% disabled.",
             "in DynamoDB: median ms of a request spent inside its DynamoDB calls (botocore + moto's "
             "emulation; moto answers a Query by sorting the whole partition, real DynamoDB reads only Limit "
@@ -113,7 +115,8 @@ def _list_lines(r: BenchRun) -> list[str]:
 def _cost_lines(r: BenchRun) -> list[str]:
     res = r.results
     lines = [f"price per operation (USD per million requests; {PRICE_REGION} list prices of {PRICE_DATE}, "
-             f"Lambda at the prod stage's {res['lambda_memory_mb']} MB billed for app ms + {DYNAMODB_MS_PER_REQUEST} ms "
+             f"Lambda at the prod stage's {res['lambda_memory_mb']} MB billed for app ms "
+             f"+ {DYNAMODB_MS_PER_REQUEST} ms "
              "per DynamoDB request):",
              f"{'operation':<16} {'billed ms':>10} {'read units':>10} {'write units':>11} {'USD / million':>14}"]
     lines += [f"{n:<16} {op['billed_ms']:>10} {op['read_units']:>10.2f} {op['write_units']:>11.2f} "

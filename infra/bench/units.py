@@ -75,7 +75,7 @@ class Units:
     read: float = 0.0
     write: float = 0.0
 
-    def __iadd__(self, other: "Units"):
+    def __iadd__(self, other: Units):
         self.read += other.read
         self.write += other.write
         return self

@@ -4,8 +4,8 @@ fresh records of its own, so the same flow can run again and again."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tests.conftest import ADMIN_PW, PATIENT_PW, login
 from tests.portal_helpers import STRONG_PW, rep_body, self_body, sent_messages, token_in

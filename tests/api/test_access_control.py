@@ -3,8 +3,7 @@ management is refused across clinics and without the permission, and changes not
 import pytest
 
 from tests.conftest import table_items
-from tests.portal_helpers import (ann_account_id, clinician, create, desk, lakeside_admin, patient, rep_body,
-                                  signed_in)
+from tests.portal_helpers import ann_account_id, clinician, create, desk, lakeside_admin, patient, rep_body, signed_in
 
 PREFIXES = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
             "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings")

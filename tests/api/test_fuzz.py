@@ -14,12 +14,12 @@ more (FUZZ_EXAMPLES per operation, random seeds: FUZZ_RANDOM=1).
 """
 from __future__ import annotations
 
-from contextlib import suppress
 import copy
 import os
 import pathlib
 import re
 import sys
+from contextlib import suppress
 
 import pytest
 

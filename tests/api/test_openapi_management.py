@@ -3,10 +3,20 @@ invitations, staff, settings) checked against docs/openapi.yaml: a success reply
 of every operation, and the error codes people will meet."""
 import pytest
 
-from tests.conftest import ADMIN_PW, CLINICIAN_PW, login
-from tests.portal_helpers import (STRONG_PW, ann_account_id, desk, lakeside_admin, patient, rep_body, self_body,
-                                  sent_messages, signed_in, token_in)
 from tests.api.test_openapi import Wire, load_doc, operations
+from tests.conftest import ADMIN_PW, CLINICIAN_PW, login
+from tests.portal_helpers import (
+    STRONG_PW,
+    ann_account_id,
+    desk,
+    lakeside_admin,
+    patient,
+    rep_body,
+    self_body,
+    sent_messages,
+    signed_in,
+    token_in,
+)
 
 MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
               "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",

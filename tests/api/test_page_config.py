@@ -1,6 +1,5 @@
 """The config document the pages read (/static/portal-config.json) is the
 server's own lists, limits and patterns, and the pages are assembled whole."""
-import json
 import re
 
 import pytest

@@ -44,13 +44,12 @@ def test_captures_scanned_count_and_the_items_a_write_touches(aws):
         ddb.put_item(TableName=table, Item={"clinic_key": {"S": "c"}, "event_key": {"S": f"{i:03d}"},
                                             "kind": {"S": "keep" if i < 2 else "drop"}})
     key = {"clinic_key": {"S": "c"}, "event_key": {"S": "000"}}
-    with CallCounter(peek=consistent_get) as counter:
-        with counter.window() as calls:
-            ddb.query(TableName=table, KeyConditionExpression="clinic_key = :c", FilterExpression="kind = :k",
-                      ExpressionAttributeValues={":c": {"S": "c"}, ":k": {"S": "keep"}})
-            ddb.update_item(TableName=table, Key=key, UpdateExpression="SET note = :n",
-                            ExpressionAttributeValues={":n": {"S": "x" * 10}})
-            ddb.delete_item(TableName=table, Key={"clinic_key": {"S": "c"}, "event_key": {"S": "004"}})
+    with CallCounter(peek=consistent_get) as counter, counter.window() as calls:
+        ddb.query(TableName=table, KeyConditionExpression="clinic_key = :c", FilterExpression="kind = :k",
+                  ExpressionAttributeValues={":c": {"S": "c"}, ":k": {"S": "keep"}})
+        ddb.update_item(TableName=table, Key=key, UpdateExpression="SET note = :n",
+                        ExpressionAttributeValues={":n": {"S": "x" * 10}})
+        ddb.delete_item(TableName=table, Key={"clinic_key": {"S": "c"}, "event_key": {"S": "004"}})
     assert calls.scanned == [5] and calls.items_read == 5  # 2 returned, 3 read and discarded
     assert calls == {"Query": 1, "UpdateItem": 1, "DeleteItem": 1}  # the peeks are not counted
     assert counter.count("dynamodb", "GetItem") == 0 and calls.peek_ms > 0

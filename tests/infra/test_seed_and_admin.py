@@ -1,11 +1,10 @@
 """Seed files and the admin CLI."""
 import copy
 import io
-import json
 
 import pytest
 
-from tests.conftest import ADMIN_PW, SEED, login, table_items
+from tests.conftest import SEED, login, table_items
 
 
 def bad(mutate):
