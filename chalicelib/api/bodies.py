@@ -214,4 +214,5 @@ ChangeSettingsBody.__doc__ = ("PATCH: any clinic settings (ABSENT when not sent)
 
 __all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "InvitationLookupBody",
            "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody", "CreateFormRequestBody",
-           "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody", "ChangeSettingsBody"]
+           "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody",
+           "ChangeSettingsBody"]

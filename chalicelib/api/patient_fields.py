@@ -5,7 +5,7 @@ become plain ones) and trimmed, then bounded; the bounds and patterns live in
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from chalicelib.api.fields import Parser, bad_character
 from chalicelib.core.errors import InvalidRequest
@@ -49,7 +49,7 @@ def today() -> date:
     """Today's date (UTC), from the same clock as every stored timestamp."""
     from chalicelib.core.ids import now
 
-    return datetime.fromtimestamp(now(), tz=timezone.utc).date()
+    return datetime.fromtimestamp(now(), tz=UTC).date()
 
 
 class BirthDate(Parser):
