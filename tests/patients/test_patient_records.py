@@ -183,3 +183,35 @@ def test_the_roles_that_hold_patients_manage(gateway, seeded):
     assert "patients.manage" not in permissions_for(["clinician"])
     me = desk(gateway).get("/api/me").json()["principal"]
     assert "patients.manage" in me["permissions"]
+
+
+def test_racing_adds_of_one_id_give_one_patient(gateway, seeded, atomic_dynamodb):
+    import threading
+
+    staff = desk(gateway)
+    statuses, barrier = [], threading.Barrier(4)
+
+    def attempt(i):
+        barrier.wait()
+        statuses.append(staff.post(PATIENTS, json=dict(NEW, patient_id="p777" if i % 2 else "P777",
+                                                       first_name=f"Racer{'abcd'[i]}")).status)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [201, 409, 409, 409]
+    assert len([p for p in table_items("patients") if p["patient_id"]["S"] == "P777"]) == 1
+    assert len(audit_kinds("patient_created")) == 1
+
+
+def test_patient_events_in_plain_words():
+    from chalicelib.core.audit_words import KINDS, describe
+
+    assert KINDS["patient_created"] == "Patient added" and KINDS["patient_updated"] == "Patient details changed"
+    actor, subject = {"kind": "staff", "username": "SmithF", "name": "Frank Smith"}, {"kind": "patient", "id": "P1"}
+    assert describe("patient_updated", "succeeded", actor, subject, {"fields": ["date_of_birth", "phone"]}) == (
+        "Frank Smith changed the date of birth and phone of patient P1")
+    assert describe("patient_updated", "succeeded", actor, subject, {"fields": "junk"}) == (
+        "Frank Smith changed the details of patient P1")
