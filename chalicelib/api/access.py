@@ -129,3 +129,13 @@ def clinic_permission(permission: str):
     def guard(request, clinic_id, **_params):
         return authenticate_clinic(request, clinic_id, permission=permission)
     return guard
+
+
+def clinic_any_permission(*permissions: str):
+    """(session, clinic) of a clinic-scoped route for a holder of any of `permissions`."""
+    def guard(request, clinic_id, **_params):
+        session, clinic = authenticate_clinic(request, clinic_id)
+        if session.kind != "staff" or not set(permissions) & set(session.permissions):
+            raise Forbidden("You do not have permission to do that.", code="forbidden")
+        return session, clinic
+    return guard

@@ -27,3 +27,13 @@ def test_old_bookmarks_redirect_to_the_login_page(browser, aws, query, location)
 def test_static_files_are_only_what_ships(browser, aws, name):
     r = browser.get(f"/static/{name}")
     assert r.status in (403, 404)
+
+
+@pytest.mark.parametrize("path", ["/patients", "/patients/P100", "/patients/anything-at-all"])
+def test_the_patient_pages_are_html(browser, aws, path):
+    """The patient page is one page for every id: its script reads the id from the address."""
+    r = browser.get(path)
+    assert r.status == 200 and r.header("content-type").startswith("text/html")
+    script = "patients.js" if path == "/patients" else "patient.js"
+    assert f'<script type="module" src="/static/{script}"></script>' in r.text
+    assert "'unsafe-inline'" not in r.header("content-security-policy")
