@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from tests.conftest import SEED, login, table_items
+from tests.conftest import ADMIN_PW, SEED, login, table_items
 
 
 def bad(mutate):
