@@ -117,6 +117,7 @@ def _check(clinic, login_type, ckey, fetched, password, attempt, info, at, actor
         attempt.settled = True
         raise Forbidden("Your Staff Portal access is turned off. Ask your clinic's administrator "
                         "to turn it on.", code="portal_access_disabled")
+    principals.preselect_patient(record)
     return _start_session(clinic, record, password, needs_rehash, attempt, info, at, actor)
 
 
