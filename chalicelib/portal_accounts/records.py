@@ -28,7 +28,8 @@ def new_account_items(clinic_key: str, *, username: str, first_name: str, last_n
     ukey = normalize_key(username)
     account = PortalAccountModel(
         clinic_key, new_id(), username=username, username_key=ukey, first_name=first_name,
-        last_name=last_name, grant_count=grant_count, password_hash=password_hash, force_password_change=force_password_change,
+        last_name=last_name, grant_count=grant_count, password_hash=password_hash,
+        force_password_change=force_password_change,
         password_changed_at=at if password_hash else None, created_at=at, updated_at=at)
     account.set_status(status)
     claim = PortalUsernameModel(f"{clinic_key}#{ukey}", clinic_key=clinic_key, account_id=account.account_id)
