@@ -41,6 +41,8 @@ TABLE_ACTIONS = {
     "dynamodb:DeleteItem": "Model.delete (single-use tokens); each Delete of a TransactWriteItems",
     "dynamodb:Query": "Model.query (audit events newest first)",
     "dynamodb:BatchWriteItem": "Model.batch_write (ending a user's other sessions, chalicelib.auth.sessions)",
+    "dynamodb:BatchGetItem": "Model.batch_get (the logins of one User Management page, "
+                             "chalicelib.portal_accounts.listing)",
     "dynamodb:ConditionCheckItem": "TransactWrite.condition_check (account/staff/form-request writes that "
                                    "require another item to exist)",
 }
@@ -48,8 +50,8 @@ TABLE_ACTIONS = {
 # TransactWriteItems/TransactGetItems against PutItem/UpdateItem/DeleteItem/GetItem,
 # and a ConditionCheck item against dynamodb:ConditionCheckItem.
 INDEX_ACTIONS = {
-    "dynamodb:Query": "Index.query (sessions by principal, accounts by clinic/status/patient, patients by name, "
-                      "audit events by kind/actor/subject)",
+    "dynamodb:Query": "Index.query (sessions by principal, access grants by clinic/status/patient/login, "
+                      "patients by name, audit events by kind/actor/subject)",
 }
 SES_ACTIONS = {"ses:SendEmail": "boto3 SES client send_email (invitations, password resets)"}
 SSM_ACTIONS = {"ssm:GetParameter": "chalicelib.auth.captcha reads the reCAPTCHA secret once per container"}

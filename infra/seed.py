@@ -1,6 +1,11 @@
 """Seed files: validate everything first, then load it; a bad entry loads nothing.
 
-Format: see README ("Seed files"). Seed passwords are hashed on load and need
+Format: see README ("Seed files"). A `portal_accounts` entry is today's shape (one
+login x one patient): each maps to a login (one per username, per clinic) and an
+access grant for its patient. Entries that share a username become one login with
+several grants (the first entry's names, password and status make the login; a
+later entry's `enabled: false` disables only its grant). An entry may carry
+`expires_on` (YYYY-MM-DD). A patient has at most one `self` entry. Seed passwords are hashed on load and need
 not meet the password policy (they are demo or migration data).
 """
 from __future__ import annotations
@@ -31,7 +36,7 @@ SCHEMA = {
     "portal_accounts": {"required": {"clinic_id": STR, "patient_id": STR, "username": STR,
                                      "first_name": STR, "last_name": STR, "access_type": STR},
                         "optional": {"password": STR, "force_password_change": BOOL,
-                                     "permissions": LIST, "enabled": BOOL}},
+                                     "permissions": LIST, "enabled": BOOL, "expires_on": STR}},
 }
 
 
@@ -62,7 +67,7 @@ def validate(data: object) -> dict:
         if key not in SCHEMA:
             raise SeedError(f"unknown key {key!r} at the top level")
     out = {section: [] for section in SCHEMA}
-    clinics, patients, staff_names, usernames = set(), set(), set(), set()
+    clinics, patients, staff_names, grants, selves = set(), set(), set(), set(), set()
     for section in SCHEMA:
         entries = data.get(section, [])
         if not isinstance(entries, list):
@@ -115,10 +120,18 @@ def validate(data: object) -> dict:
                 bad = [p for p in e.get("permissions", []) if p not in PORTAL_SECTIONS]
                 if bad:
                     raise SeedError(f"{where}: unknown permission {bad[0]!r}")
-                key = (ck, normalize_key(e["username"]))
-                if key in usernames:
-                    raise SeedError(f"{where}: username {e['username']!r} appears twice")
-                usernames.add(key)
+                key = (ck, normalize_key(e["username"]), e["patient_id"])
+                if key in grants:
+                    raise SeedError(f"{where}: username {e['username']!r} appears twice for patient "
+                                    f"{e['patient_id']!r}")
+                grants.add(key)
+                if e["access_type"] == "self":
+                    if (ck, e["patient_id"]) in selves:
+                        raise SeedError(f"{where}: patient {e['patient_id']!r} has two self accounts")
+                    selves.add((ck, e["patient_id"]))
+                if "expires_on" in e and not _is_date(e["expires_on"]):
+                    raise SeedError(f"{where}: expires_on must be a date written YYYY-MM-DD")
+                e.setdefault("expires_on", None)
                 e.setdefault("permissions", list(PORTAL_SECTIONS) if e["access_type"] == "self" else [])
                 e.setdefault("force_password_change", False)
                 e.setdefault("enabled", True)
@@ -146,6 +159,16 @@ def _patient_contact(where: str, entry: dict) -> dict:
     return out
 
 
+def _is_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
 def _already_there(seed: dict) -> str | None:
     from chalicelib.models import ClinicModel
 
@@ -162,10 +185,8 @@ def load(data: object) -> dict:
     """Validate, then write. Returns counts per section."""
     from chalicelib.auth.passwords import hash_password
     from chalicelib.clinics.records import create_clinic
-    from chalicelib.core.records import write
     from chalicelib.patients.records import OPTIONAL as PATIENT_OPTIONAL
     from chalicelib.patients.records import new_patient_item
-    from chalicelib.portal_accounts.records import claim_condition, new_account_items
     from chalicelib.staff.records import new_staff_item, save_new_staff
 
     seed = validate(data)
@@ -185,25 +206,57 @@ def load(data: object) -> dict:
         new_patient_item(clinic_key(p["clinic_id"]), patient_id=p["patient_id"], first_name=p["first_name"],
                          last_name=p["last_name"], email=p["email"], date_of_birth=p["date_of_birth"],
                          **contact).save()
-    patient_names = {(clinic_key(p["clinic_id"]), p["patient_id"]): (p["first_name"], p["last_name"])
-                     for p in seed["patients"]}
+    patients = {(clinic_key(p["clinic_id"]), p["patient_id"]): p for p in seed["patients"]}
+    logins: dict = {}
     for a in seed["portal_accounts"]:
-        password = a.get("password")
-        patient_first, patient_last = patient_names[(clinic_key(a["clinic_id"]), a["patient_id"])]
-        status = ("active" if password else "invited") if a["enabled"] else "disabled"
-        account, claim = new_account_items(
-            clinic_key(a["clinic_id"]), patient_id=a["patient_id"], username=a["username"],
-            first_name=a["first_name"], last_name=a["last_name"], access_type=a["access_type"],
-            permissions=a["permissions"], force_password_change=a["force_password_change"],
-            password_hash=hash_password(password) if password else None, status=status,
-            patient_first_name=patient_first, patient_last_name=patient_last)
-
-        def build(tx, account=account, claim=claim):
-            tx.save("account", account)
-            tx.save("claim", claim, condition=claim_condition())
-
-        write(build)
+        _load_account(a, patients, logins)
     return {section: len(entries) for section, entries in seed.items()}
+
+
+def _load_account(a: dict, patients: dict, logins: dict) -> None:
+    """One `portal_accounts` entry: a login (new, or the one an earlier entry with
+    the same username made) and its grant for the entry's patient."""
+    from types import SimpleNamespace
+
+    from chalicelib.auth.passwords import hash_password
+    from chalicelib.core.records import write
+    from chalicelib.models import PortalAccountModel as M
+    from chalicelib.portal_accounts import grants
+    from chalicelib.portal_accounts.records import claim_condition, new_account_items
+
+    ck = clinic_key(a["clinic_id"])
+    p = patients[(ck, a["patient_id"])]
+    patient = SimpleNamespace(patient_id=p["patient_id"], first_name=p["first_name"], last_name=p["last_name"])
+    key = (ck, normalize_key(a["username"]))
+    login = logins.get(key)
+    new = login is None
+    if new:
+        password = a.get("password")
+        status = ("active" if password else "invited") if a["enabled"] else "disabled"
+        login, claim = new_account_items(
+            ck, username=a["username"], first_name=a["first_name"], last_name=a["last_name"],
+            force_password_change=a["force_password_change"],
+            password_hash=hash_password(password) if password else None, status=status)
+        logins[key] = login
+    grant = grants.new_grant(login, patient, access_type=a["access_type"], permissions=a["permissions"],
+                             expires_on=a["expires_on"], at=login.created_at)
+    if not new and not a["enabled"]:
+        grant.status = "disabled"
+        grant.status_key = grant.status_key_for("disabled", grant.login_status)
+
+    def build(tx):
+        if new:
+            tx.save("account", login)
+            tx.save("claim", claim, condition=claim_condition())
+        else:
+            tx.update("account", login, actions=[M.grant_count.add(1)])
+        tx.save("grant", grant)
+        if a["access_type"] == "self":
+            grants.save_self_claim(tx, grants.self_claim(ck, patient.patient_id, grant.grant_id))
+
+    write(build)
+    if not new:
+        login.grant_count += 1
 
 
 def load_file(path: str) -> dict:

@@ -53,6 +53,10 @@ SEED = {
     "patients": [
         {"clinic_id": "SUNRISE", "patient_id": "P100", "first_name": "Ann", "last_name": "Lee",
          "email": "ann@example.com", "date_of_birth": "1980-02-03"},
+        {"clinic_id": "SUNRISE", "patient_id": "P101", "first_name": "Ben", "last_name": "Lee",
+         "date_of_birth": "2015-06-07"},
+        {"clinic_id": "SUNRISE", "patient_id": "P102", "first_name": "Cara", "last_name": "Lee",
+         "date_of_birth": "2018-09-10"},
         {"clinic_id": "Lakeside", "patient_id": "L200", "first_name": "Leo", "last_name": "Park"},
     ],
     "portal_accounts": [

@@ -53,7 +53,8 @@ def rep_body(**overrides) -> dict:
 
 
 def self_body(**overrides) -> dict:
-    body = {"patient_id": "P100", "username": "ann.lee@example.org", "first_name": "Ann", "last_name": "Lee",
+    # P101: P100 (Ann) already has her Self account in the seed, and a patient has one.
+    body = {"patient_id": "P101", "username": "ann.lee@example.org", "first_name": "Ann", "last_name": "Lee",
             "access_type": "self"}
     body.update(overrides)
     return body

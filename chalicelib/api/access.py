@@ -58,6 +58,32 @@ def authenticate(request, *, allow_pending_change: bool = False):
     return session
 
 
+def authenticate_patient(request, patient_id: object, *, permission: str | None = None):
+    """(session, grant) for a patient-side request about `patient_id`: a portal
+    login's session and its grant for that patient, read in one TransactGetItems;
+    the grant must work (active, not expired, login active) and hold `permission`.
+    Staff are 403 `forbidden`; anything else (another patient, a disabled or expired
+    grant) is 403 `no_patient_access`, the same whether or not the patient exists."""
+    from chalicelib.auth.sessions import load_patient_session
+    from chalicelib.core.limits import PATIENT_ID_RE
+    from chalicelib.portal_accounts.grants import no_access, works
+
+    token, from_cookie = session_token(request)
+    if from_cookie and request.method not in SAFE_METHODS:
+        check_origin(request, required=True)
+    valid = isinstance(patient_id, str) and PATIENT_ID_RE.fullmatch(patient_id)
+    session, login, grant = load_patient_session(token, patient_id if valid else "-")
+    if session.password_change_required:
+        raise Forbidden("Change your password before you continue.", code="password_change_required")
+    if session.kind != "patient":
+        raise Forbidden("You do not have permission to do that.", code="forbidden")
+    if not valid or not works(grant, login):
+        raise no_access()
+    if permission is not None and permission not in (grant.permissions or []):
+        raise Forbidden("You do not have access to that section for this patient.", code="forbidden")
+    return session, grant
+
+
 def authenticate_clinic(request, clinic_id: str, *, permission: str | None = None):
     """(session, clinic) for a clinic-scoped route: the session must belong to the
     clinic in the path, the clinic must exist, and the permission be held."""
@@ -138,4 +164,11 @@ def clinic_any_permission(*permissions: str):
         if session.kind != "staff" or not set(permissions) & set(session.permissions):
             raise Forbidden("You do not have permission to do that.", code="forbidden")
         return session, clinic
+    return guard
+
+
+def patient_access(permission: str | None = None):
+    """(session, grant) of a patient-side route `.../patients/{patient_id}/...`."""
+    def guard(request, patient_id, **_params):
+        return authenticate_patient(request, patient_id, permission=permission)
     return guard

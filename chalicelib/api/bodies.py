@@ -101,6 +101,7 @@ class CreatePortalAccountBody(Body):
     force_password_change: bool | None = optional(Bool(nullable=True))
     permissions: list | None = optional(_sections(nullable=True))  # null: the access type's default
     send_invitation: bool | None = optional(Bool(nullable=True))
+    expires_on: str | None = optional(Date(limits.DUE_DATE_YEARS))  # from this day on the access no longer works
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +114,7 @@ class ChangePortalAccountBody(Body):
     access_type: str = optional(_access_types(), ABSENT)
     force_password_change: bool = optional(Bool(), ABSENT)
     permissions: list = optional(_sections(), ABSENT)
+    expires_on: str | None = optional(Date(limits.DUE_DATE_YEARS), ABSENT)  # null: no end date
     revision: int = optional(REVISION, ABSENT)
 
 

@@ -1,6 +1,8 @@
 """Patient-portal accounts for staff with `portal_accounts.manage`: the setup form's
 create / read / change / delete, the User Management list and its actions, and
-the form requests staff make of an account."""
+the form requests staff make of an account. An "account" is a User Management
+row: one access grant (`account_id` = grant id) with its login. The login as a
+whole has its own actions under /portal-logins/{login_id}."""
 from chalice import Blueprint
 
 from chalicelib.api.access import clinic_permission
@@ -15,10 +17,19 @@ MANAGER = clinic_permission(PERMISSION)
 
 
 def _reply(clinic, result, status: int = 200):
-    """`{"account": ...}` (+ `"credentials"` when a password was issued), with its ETag."""
+    """`{"account": ...}` (+ `"credentials"` when a password was issued, `"access_added":
+    true` when an existing login got one more grant), with its ETag."""
     from chalicelib.api import serializers
+    from chalicelib.api.http import record_response
+    from chalicelib.people.admin import Issued
 
-    return issued_response("account", lambda item: serializers.account(item, clinic.clinic_id), result, status)
+    row = result.item if isinstance(result, Issued) else result
+    body = {"account": serializers.account(row, clinic.clinic_id)}
+    if isinstance(result, Issued) and result.credentials is not None:
+        body["credentials"] = result.credentials
+    if getattr(row, "attached", False):
+        body["access_added"] = True
+    return record_response(body, row, status)
 
 
 @route(bp, BASE, guard=MANAGER)
@@ -42,7 +53,8 @@ def create_portal_account(request, clinic_id, *, auth, body: CreatePortalAccount
     result = create_account(
         session, clinic, patient_id=body.patient_id, username=body.username, first_name=body.first_name,
         last_name=body.last_name, access_type=body.access_type, force_password_change=body.force_password_change,
-        permissions=body.permissions, send_invitation=body.send_invitation, info=request_info(request))
+        permissions=body.permissions, send_invitation=body.send_invitation, expires_on=body.expires_on,
+        info=request_info(request))
     return _reply(clinic, result, 201)
 
 
@@ -90,6 +102,45 @@ register_actions(bp, BASE + "/{account_id}", MANAGER, {
     "force-password-change": ("force_portal_password_change", "force_password_change", {}),
     "resend-invitation": ("resend_portal_invitation", "resend_invitation", {}),
 }, _action)
+
+
+# ---------------------------------------------------------------- a login as a whole
+
+LOGINS = "/api/clinics/{clinic_id}/portal-logins"
+
+
+def _login_reply(clinic, result):
+    from chalicelib.api import serializers
+
+    return issued_response("login", lambda item: serializers.login(item, clinic.clinic_id), result)
+
+
+@route(bp, LOGINS + "/{login_id}", guard=MANAGER)
+def get_portal_login(request, clinic_id, login_id, *, auth):
+    from chalicelib.portal_accounts.admin import get_login
+
+    session, clinic = auth
+    return _login_reply(clinic, get_login(clinic.clinic_key, login_id))
+
+
+def _login_action(name: str, **kwargs):
+    """POST /portal-logins/{login_id}/<action>: the login whatever patients it holds."""
+    def view(request, clinic_id, login_id, *, auth):
+        from chalicelib.portal_accounts import login_admin
+
+        session, clinic = auth
+        return _login_reply(clinic, login_admin.run(name, session, clinic, login_id, request_info(request),
+                                                    revision=expected_revision(request), **kwargs))
+    return view
+
+
+register_actions(bp, LOGINS + "/{login_id}", MANAGER, {
+    "reset-password": ("reset_portal_login_password", "reset_password", {}),
+    "disable": ("disable_portal_login", "set_enabled", {"enabled": False}),
+    "enable": ("enable_portal_login", "set_enabled", {"enabled": True}),
+    "force-password-change": ("force_portal_login_password_change", "force_password_change", {}),
+    "resend-invitation": ("resend_portal_login_invitation", "resend_invitation", {}),
+}, _login_action)
 
 
 # ---------------------------------------------------------------- form requests (staff side)

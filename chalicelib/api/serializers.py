@@ -31,28 +31,67 @@ def invitation_status(item, at: int | None = None) -> str | None:
     return status
 
 
-def account(item, clinic_id: str) -> dict:
+def account(row, clinic_id: str) -> dict:
+    """A User Management row (`portal_accounts.grants.Row`): one grant and its login.
+    `account_id` is the grant's id, `login` the login's (its own routes:
+    /portal-logins/{login_id}/...); `status` is the row's: active, invited,
+    disabled (the grant or the login) or expired (`expires_on` reached)."""
+    from chalicelib.portal_accounts.grants import shown_status
     from chalicelib.portal_accounts.records import PORTAL_SECTIONS
 
+    grant, item = row.grant, row.login
     return {
-        "account_id": item.account_id,
+        "account_id": grant.grant_id,
         "clinic_id": clinic_id,
         "username": item.username,
         "first_name": item.first_name,
         "last_name": item.last_name,
-        "patient": {"patient_id": item.patient_id, "first_name": item.patient_first_name,
-                    "last_name": item.patient_last_name},
-        "access_type": item.access_type,
-        "permissions": [p for p in PORTAL_SECTIONS if p in (item.permissions or [])],
-        "status": item.status,
+        "patient": {"patient_id": grant.patient_id, "first_name": grant.patient_first_name,
+                    "last_name": grant.patient_last_name},
+        "access_type": grant.access_type,
+        "permissions": [p for p in PORTAL_SECTIONS if p in (grant.permissions or [])],
+        "status": shown_status(grant),
+        "grant_status": grant.status,
+        "expires_on": grant.expires_on,
+        "login": {"login_id": item.account_id, "status": item.status,
+                  "grant_count": int(item.grant_count or 0)},
         "force_password_change": bool(item.force_password_change),
         "invitation_status": invitation_status(item),
         "invitation_expires_at": iso(item.invitation_expires_at) if item.awaiting_invitation else None,
         "last_login_at": iso(item.last_login_at),
-        "created_at": iso(item.created_at),
-        "updated_at": iso(item.updated_at),
+        "created_at": iso(grant.created_at),
+        "updated_at": iso(max(grant.updated_at, item.updated_at)),
+        "revision": row.revision,
+    }
+
+
+def login(item, clinic_id: str) -> dict:
+    """A portal login as a whole (the /portal-logins routes)."""
+    return {
+        "login_id": item.account_id,
+        "clinic_id": clinic_id,
+        "username": item.username,
+        "first_name": item.first_name,
+        "last_name": item.last_name,
+        "status": item.status,
+        "grant_count": int(item.grant_count or 0),
+        "force_password_change": bool(item.force_password_change),
+        "invitation_status": invitation_status(item),
+        "last_login_at": iso(item.last_login_at),
         "revision": revision_of(item),
     }
+
+
+def my_patient(grant, selected: str | None) -> dict:
+    """One patient a signed-in login may pick (`/api/portal/patients`)."""
+    from chalicelib.portal_accounts.grants import shown_status
+    from chalicelib.portal_accounts.records import PORTAL_SECTIONS
+
+    return {"patient_id": grant.patient_id, "first_name": grant.patient_first_name,
+            "last_name": grant.patient_last_name, "access_type": grant.access_type,
+            "permissions": [p for p in PORTAL_SECTIONS if p in (grant.permissions or [])],
+            "status": shown_status(grant), "expires_on": grant.expires_on,
+            "selected": grant.patient_id == selected}
 
 
 # ---------------------------------------------------------------- staff
@@ -161,7 +200,9 @@ def principal(session) -> dict:
         out["roles"] = list(session.roles)
         out["permissions"] = list(session.permissions)
     else:
+        # The patient selected for this session (None until one is picked).
         out["patient_id"] = session.patient_id
+        out["patient_name"] = session.patient_name
         out["access_type"] = session.access_type
         out["permissions"] = list(session.permissions)
     return out

@@ -142,6 +142,7 @@ def _check(clinic, login_type, ukey, record, password, attempt, info, at, actor,
         attempt.settled = True
         raise Forbidden("Your Staff Portal access is turned off. Ask your clinic's administrator "
                         "to turn it on.", code="portal_access_disabled")
+    principals.preselect_patient(record)
     device = devices.new_device(record, ckey, login_type, ukey, at) if issue_device else None
     return _start_session(clinic, record, password, needs_rehash, attempt, info, at, actor, trust, device)
 

@@ -26,6 +26,7 @@ class LoginRecord:
     last_name: str = ""
     patient_id: str | None = None
     access_type: str | None = None
+    patient_name: str | None = None   # portal: the patient preselected at login (its only working grant)
     item: object = None     # the PynamoDB item behind it
 
     @property
@@ -53,9 +54,7 @@ def from_account(item) -> LoginRecord:
         password_hash=item.password_hash,
         active=item.is_active,
         portal_access=True, force_password_change=bool(item.force_password_change),
-        permissions=list(item.permissions or []), email=item.username,
-        first_name=item.first_name, last_name=item.last_name,
-        patient_id=item.patient_id, access_type=item.access_type, item=item,
+        email=item.username, first_name=item.first_name, last_name=item.last_name, item=item,
     )
 
 
@@ -106,3 +105,25 @@ def credential_update(record: LoginRecord, actions: list, *, require_active: boo
     if require_active:
         condition &= model.active_condition()
     return record.item, actions, condition
+
+
+def preselect_patient(record: LoginRecord) -> None:
+    """A portal login holding exactly one working grant views that patient from the
+    start (no picker); with several it picks one (`/api/portal/patients/{id}/select`).
+    One Query on the grants' by_login index."""
+    from chalicelib.portal_accounts.grants import of_login, works
+
+    if record.kind != "patient":
+        return
+    usable = [g for g in of_login(record.item.clinic_key, record.subject_id) if works(g, record.item)]
+    if len(usable) == 1:
+        (grant,) = usable
+        record.patient_id, record.access_type = grant.patient_id, grant.access_type
+        record.permissions = [p for p in _sections() if p in (grant.permissions or [])]
+        record.patient_name = f"{grant.patient_first_name or ''} {grant.patient_last_name or ''}".strip() or None
+
+
+def _sections():
+    from chalicelib.portal_accounts.records import PORTAL_SECTIONS
+
+    return PORTAL_SECTIONS

@@ -116,7 +116,7 @@ def new_session(record, clinic, at: int):
         kind=record.kind, subject_id=record.subject_id, username=record.username,
         display_name=record.display_name, roles=list(record.roles),
         permissions=list(record.permissions), patient_id=record.patient_id,
-        access_type=record.access_type,
+        access_type=record.access_type, patient_name=record.patient_name,
         password_change_required=bool(record.force_password_change),
         session_epoch=epoch_of(record.item),
         created_at=at, last_seen_at=at, idle_timeout_s=idle,
@@ -134,6 +134,17 @@ def load_session(token: str | None):
     reads the session and the person's record (see the module doc). Expiry is
     checked on every read (DynamoDB's TTL deletes late). The session's
     `password_change_required` also follows a change forced since it started."""
+    return _load(token, None)[0]
+
+
+def load_patient_session(token: str | None, patient_id: str):
+    """(session, login, grant or None): as `load_session`, and the login's grant for
+    `patient_id` read in the same TransactGetItems (a portal login's grant key is
+    derived from the login and the patient). Staff sessions get (session, None, None)."""
+    return _load(token, patient_id)
+
+
+def _load(token: str | None, patient_id: str | None):
     from pynamodb.exceptions import UpdateError
 
     from chalicelib.core.db import is_conditional_failure, transact_get
@@ -146,8 +157,13 @@ def load_session(token: str | None):
     if named is None:
         raise unauthenticated
     clinic_key, kind, subject_id = named
-    session, person = transact_get((SessionModel, hash_token(token)),
-                                   (person_model(kind), clinic_key, subject_id))
+    requests = [(SessionModel, hash_token(token)), (person_model(kind), clinic_key, subject_id)]
+    if patient_id is not None and kind == "patient":
+        from chalicelib.models import AccessGrantModel
+        from chalicelib.portal_accounts.grants import grant_id_for
+
+        requests.append((AccessGrantModel, clinic_key, grant_id_for(subject_id, patient_id)))
+    session, person, *grant = transact_get(*requests)
     if session is None or session.principal_key != principal_key(clinic_key, kind, subject_id):
         raise unauthenticated
     if not session_live(session, person):
@@ -166,7 +182,7 @@ def load_session(token: str | None):
             raise unauthenticated from None  # ended concurrently (logout, revocation)
     if person.force_password_change:
         session.password_change_required = True
-    return session
+    return session, (person if kind == "patient" else None), (grant[0] if grant else None)
 
 
 def other_sessions(principal: str, keep_hash: str | None = None) -> list:

@@ -28,6 +28,12 @@ KINDS: dict[str, str] = {
     "portal_account_disabled": "Portal account disabled",
     "portal_account_password_reset": "Portal account password reset",
     "portal_account_deleted": "Portal account deleted",
+    "access_grant_created": "Patient access added",
+    "access_grant_updated": "Patient access changed",
+    "access_grant_enabled": "Patient access enabled",
+    "access_grant_disabled": "Patient access disabled",
+    "access_grant_removed": "Patient access removed",
+    "access_added_email": "Access added email",
     "patient_created": "Patient added",
     "patient_updated": "Patient details changed",
     "form_request_created": "Form requested",
@@ -58,7 +64,7 @@ FIELDS = {
     "force_password_change": "required password change",
     "date_of_birth": "date of birth", "phone": "phone", "address_line1": "address",
     "address_line2": "address (line 2)", "city": "city", "region": "state or region",
-    "postal_code": "postal code",
+    "postal_code": "postal code", "expires_on": "access end date",
 }
 
 _SENTENCES = {
@@ -120,6 +126,26 @@ def _login(actor: dict, outcome, details: dict) -> str:
     return f"Failed sign-in for {name}{portal}" + (f" ({reason})" if reason else "")
 
 
+_GRANT_VERBS = {
+    "access_grant_created": "gave {to} access to {patient}",
+    "access_grant_enabled": "enabled the access of {to} to {patient}",
+    "access_grant_disabled": "disabled the access of {to} to {patient}",
+    "access_grant_removed": "removed the access of {to} to {patient}",
+}
+
+
+def _grant(kind: str, by: str, to: str, details: dict) -> str:
+    """An access grant event: one login's access to one patient."""
+    patient = details.get("patient_id")
+    patient = f"patient {_text(patient)}" if patient else "a patient"
+    if kind == "access_grant_updated":
+        return f"{by} changed the {_changed(details)} of the access of {to} to {patient}"
+    verb = _GRANT_VERBS.get(kind)
+    if verb is None:
+        return f"{_text(kind, 60).replace('_', ' ').capitalize()} by {by} for {to}"
+    return f"{by} " + verb.format(to=to, patient=patient)
+
+
 def describe(kind: str, outcome, actor, subject, details) -> str:
     """One sentence for an event."""
     actor, subject, details = _map(actor), _map(subject), _map(details)
@@ -147,6 +173,12 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
     if kind == "portal_account_created":
         patient = details.get("patient_id")
         return f"{by} set up a portal account for {to}" + (f" (patient {_text(patient)})" if patient else "")
+    if kind.startswith("access_grant_"):
+        return _grant(kind, by, to, details)
+    if kind == "access_added_email":
+        address = _text(details.get("to") or to)
+        return (f"The access added email to {address} could not be sent" if outcome == "failed"
+                else f"Access added email sent to {address}")
     if kind.startswith("form_request_"):
         form = details.get("form_name")
         form = f"“{_text(form)}”" if form else "a form"

@@ -1,4 +1,5 @@
 """PynamoDB models, one module per table. Importing this package binds nothing."""
+from chalicelib.models.access_grant import AccessGrantModel, GrantStatus, SelfGrantClaimModel
 from chalicelib.models.audit import AuditEventModel
 from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
@@ -11,6 +12,7 @@ from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
 __all__ = [
+    "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SessionModel", "StaffModel",

@@ -1,6 +1,6 @@
 from enum import Enum
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import PortalModel
@@ -37,36 +37,22 @@ class AccountClinicIndex(GlobalSecondaryIndex):
     username_key = UnicodeAttribute(range_key=True)
 
 
-class AccountPatientIndex(GlobalSecondaryIndex):
-    """Accounts that act for one patient (`patient_key` = "<clinic_key>#<patient_id>")."""
-
-    class Meta:
-        index_name = "by_patient"
-        projection = AllProjection()
-
-    patient_key = UnicodeAttribute(hash_key=True)
-    username_key = UnicodeAttribute(range_key=True)
-
-
 class PortalAccountModel(PortalModel):
-    """A patient-portal login: the patient themself or an authorized representative."""
+    """A patient-portal *login*: who signs in (username = email, password, status,
+    sessions, invitation). What it may open are its access grants
+    (`AccessGrantModel`, one per patient); `grant_count` counts them, so removing
+    the last grant removes the login atomically."""
 
     class Meta:
         short_name = "portal_accounts"
 
     clinic_key = UnicodeAttribute(hash_key=True)
     account_id = UnicodeAttribute(range_key=True)
-    patient_id = UnicodeAttribute()
-    patient_key = UnicodeAttribute()
-    # The patient's name when the account was set up, so a list page needs no extra reads.
-    patient_first_name = UnicodeAttribute(null=True)
-    patient_last_name = UnicodeAttribute(null=True)
     username = UnicodeAttribute()
     username_key = UnicodeAttribute()
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
-    access_type = UnicodeAttribute()  # "self" | "authorized_rep"
-    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    grant_count = NumberAttribute(default=0)
     status = UnicodeAttribute()  # an AccountStatus value; change it only through `status_actions`
     status_key = UnicodeAttribute()  # "<clinic_key>#<status>": the by_status index's key
     password_hash = UnicodeAttribute(null=True)
@@ -85,7 +71,6 @@ class PortalAccountModel(PortalModel):
     session_epoch = NumberAttribute(null=True)
     by_status = AccountStatusIndex()
     by_clinic = AccountClinicIndex()
-    by_patient = AccountPatientIndex()
 
     # ---------------------------------------------------------------- status
 

@@ -35,7 +35,10 @@ class SessionModel(PortalModel):
     display_name = UnicodeAttribute()
     roles = ListAttribute(of=UnicodeAttribute, default=list)
     permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    # The patient selected for this session (portal logins): remembered, not trusted;
+    # each patient-side request checks its own grant.
     patient_id = UnicodeAttribute(null=True)
+    patient_name = UnicodeAttribute(null=True)
     access_type = UnicodeAttribute(null=True)
     password_change_required = BooleanAttribute(default=False)
     session_epoch = NumberAttribute(default=0)  # the person's session_epoch when it started

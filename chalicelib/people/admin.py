@@ -112,6 +112,8 @@ def set_enabled(kind: Kind, session, clinic, item, enabled: bool, info: RequestI
         cancelling.add_to(tx)
         if ending:
             ending.add_to(tx)
+        if kind.follow_status is not None:
+            kind.follow_status(tx, item, after)
         tx.audit(audit.event(clinic.clinic_key, f"{kind.event}_{'enabled' if enabled else 'disabled'}",
                              info=info, outcome="succeeded", actor=actor(session), subject=kind.subject(item),
                              details=cancelling.note({"status": {"before": before, "after": after},

@@ -260,6 +260,10 @@ def accept(token: object, password: object, info: RequestInfo) -> None:
         tx.delete("token", TokenModel(item.token_hash), condition=TokenModel.token_hash.exists())
         tx.update("record", record.item, actions=actions,
                   condition=_awaiting_condition(model, item.token_hash, record.item))
+        if item.kind == PATIENT_KIND:
+            from chalicelib.portal_accounts.grants import follow_login_status
+
+            follow_login_status(tx, record.item, "active")
         tx.audit(audit.event(clinic.clinic_key, "invitation_accepted", info=info, outcome="succeeded",
                              actor={"kind": record.kind, "username": record.username},
                              subject={"kind": record.kind, "id": record.subject_id}))

@@ -27,6 +27,9 @@ class Kind:
     actor_guard: Callable | None = None
     own_condition: Callable | None = None
     actor_refused: Callable[[], Exception] | None = None
+    # Portal logins: (tx, item, new status) adds what must follow a status change
+    # (the login's grants keep a copy of it for User Management).
+    follow_status: Callable | None = None
 
     def record_id(self, item) -> str:
         return getattr(item, self.key_name)

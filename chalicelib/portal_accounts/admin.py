@@ -1,12 +1,18 @@
-"""What front-desk staff do with patient-portal accounts: set one up (Self, with
-credentials shown once, or an Authorized Representative, invited by email), change,
-delete, reset the password, disable/enable, force a password change, resend the
-invitation. The flows shared with staff live in `chalicelib.people.admin`; this
-module says what is particular to portal accounts.
+"""What front-desk staff do with patient-portal accounts. A User Management row
+(the wire's "account", `account_id` = the grant id) is one access grant and the
+login that holds it (`grants.Row`):
 
-Account ids are only ever looked up under the caller's own clinic key, so another
-clinic's account id is simply not found. Every use case takes and returns domain
-objects (the account item, `Issued`); the API shapes the JSON.
+- set one up (`setup.py`): a username without a login gets a new login and its
+  first grant; a username that already has a login gets one more grant;
+- change it: names and forced password change are the login's, access type,
+  sections and `expires_on` the grant's (one transaction, audited per record);
+- disable/enable a row: that grant only (its other patients stay reachable; the
+  login's sessions go on, the grant stops working on the next request);
+- remove a row: the grant; removing a login's last grant removes the login;
+- reset the password, force a change, resend the invitation: the login as a
+  whole, as `login_admin` does for the login itself.
+
+Ids are only ever looked up under the caller's own clinic key.
 """
 from __future__ import annotations
 
@@ -15,10 +21,11 @@ from chalicelib.core.audit import RequestInfo, actor
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ids import now
 from chalicelib.core.limits import RECORD_ID_RE
-from chalicelib.core.records import write
+from chalicelib.core.records import CONFLICT_MESSAGE, bump, check_revision, unchanged, write
 from chalicelib.people import admin as people
 from chalicelib.people.admin import Issued
-from chalicelib.portal_accounts.records import PORTAL_SECTIONS, claim_condition, new_account_items
+from chalicelib.portal_accounts import grants as G
+from chalicelib.portal_accounts.records import PORTAL_SECTIONS
 
 
 def account_not_found() -> NotFound:
@@ -33,6 +40,10 @@ def username_taken() -> Conflict:
     return Conflict("That username is already in use at this clinic.", code="username_taken")
 
 
+def changed_meanwhile() -> Conflict:
+    return Conflict(CONFLICT_MESSAGE, code="conflict")
+
+
 def _model():
     from chalicelib.models import PortalAccountModel
 
@@ -43,144 +54,206 @@ def ordered_sections(permissions) -> list[str]:
     return [p for p in PORTAL_SECTIONS if p in (permissions or [])]
 
 
+def _follow(tx, item, status: str) -> None:
+    G.follow_login_status(tx, item, status)
+
+
 KIND = people.Kind(
     name="patient", event="portal_account", model=_model, key_name="account_id",
     invitation_kind="invitation", not_found=account_not_found,
-    session_fields=("access_type", "permissions"),  # sessions carry these
-    normalize={"permissions": ordered_sections},
+    session_fields=(),  # sessions carry no grant: each patient-side request reads it
+    follow_status=_follow,
 )
 
 
-def get_account(clinic_key: str, account_id: object, *, revision: int | None = None):
-    """The account (read consistently); 404 for an id that is not this clinic's,
-    409 `conflict` if `revision` is given and no longer current."""
+def get_login(clinic_key: str, login_id: object, *, revision: int | None = None):
+    if not isinstance(login_id, str) or not RECORD_ID_RE.fullmatch(login_id):
+        raise account_not_found()
+    return people.load(KIND, clinic_key, login_id, revision=revision)
+
+
+def get_account(clinic_key: str, account_id: object, *, revision: int | None = None) -> G.Row:
+    """The row (grant + login, read consistently); 404 for an id that is not this
+    clinic's, 409 `conflict` if `revision` is given and no longer current."""
+    from chalicelib.models import AccessGrantModel
+
     if not isinstance(account_id, str) or not RECORD_ID_RE.fullmatch(account_id):
         raise account_not_found()
-    return people.load(KIND, clinic_key, account_id, revision=revision)
-
-
-# ---------------------------------------------------------------- create
-
-def create_account(session, clinic, *, patient_id: str, username: str, first_name: str, last_name: str,
-                   access_type: str, force_password_change: bool | None, permissions: list | None,
-                   send_invitation: bool | None, info: RequestInfo) -> Issued:
-    """Set up an account for a patient of the clinic. Self: the temporary password
-    comes back as credentials (shown once). Authorized Rep (or Self with
-    send_invitation): the account is `invited` and an invitation email goes out."""
-    from chalicelib.core.errors import InvalidRequest
-    from chalicelib.models import AccountStatus, PatientModel, PortalAccountModel
-    from chalicelib.people import invitations
-
-    if permissions is None:
-        permissions = list(PORTAL_SECTIONS) if access_type == "self" else []
-    if send_invitation is None:
-        send_invitation = access_type == "authorized_rep"
-    if access_type == "authorized_rep" and not send_invitation:
-        raise InvalidRequest("An authorized representative chooses their own password from an invitation "
-                             "email; send_invitation cannot be false for them.")
-    ckey = clinic.clinic_key
     try:
-        patient = PatientModel.get(ckey, patient_id)
-    except PatientModel.DoesNotExist:
-        raise patient_not_found() from None
+        grant = AccessGrantModel.get(clinic_key, account_id, consistent_read=True)
+    except AccessGrantModel.DoesNotExist:
+        raise account_not_found() from None
+    row = G.Row(grant, people.load(KIND, clinic_key, grant.login_id))
+    if revision is not None and row.revision != revision:
+        check_revision(row, revision)
+    return row
 
-    at = now()
-    account, claim = new_account_items(
-        ckey, patient_id=patient.patient_id, username=username, first_name=first_name, last_name=last_name,
-        access_type=access_type, permissions=permissions,
-        status=AccountStatus.INVITED if send_invitation else AccountStatus.ACTIVE,
-        patient_first_name=patient.first_name, patient_last_name=patient.last_name, at=at)
-    password, invite = people.first_credentials(KIND, clinic, account, send_invitation=send_invitation,
-                                                force_password_change=force_password_change, at=at)
 
-    def build(tx):
-        tx.check("patient", PatientModel, ckey, patient.patient_id, condition=PatientModel.patient_id.exists())
-        tx.save("account", account, condition=PortalAccountModel.account_id.does_not_exist())
-        tx.save("claim", claim, condition=claim_condition())
-        if invite:
-            invitations.save_token(tx, invite)
-        tx.audit(audit.event(ckey, "portal_account_created", info=info, outcome="succeeded", actor=actor(session),
-                             subject=KIND.subject(account),
-                             details={"patient_id": patient.patient_id, "access_type": access_type,
-                                      "permissions": permissions,
-                                      "force_password_change": bool(account.force_password_change),
-                                      "invitation": bool(invite)}))
+# ---------------------------------------------------------------- create (setup.py)
 
-    write(build, failed={"patient": patient_not_found, "claim": username_taken})
-    return people.hand_out(KIND, session, clinic, account, password, invite, to=username, info=info)
+def create_account(session, clinic, **kwargs) -> Issued:
+    """Set up portal access for a patient (`setup.create_account`)."""
+    from chalicelib.portal_accounts.setup import create_account as create
+
+    return create(session, clinic, **kwargs)
+
+
+def _grant_event(ckey, name, session, login, grant, info, details: dict):
+    return audit.event(ckey, name, info=info, outcome="succeeded", actor=actor(session),
+                       subject=KIND.subject(login),
+                       details={"grant_id": grant.grant_id, "patient_id": grant.patient_id, **details})
 
 
 # ---------------------------------------------------------------- change
 
+LOGIN_FIELDS = ("first_name", "last_name", "force_password_change")
+GRANT_FIELDS = ("access_type", "permissions", "expires_on")
+
+
 def update_account(session, clinic, account_id: str, changes: dict, info: RequestInfo, *,
-                   revision: int | None = None):
-    """Change names, access type, forced password change or permissions. A change
-    of access type or permissions ends the account's sessions (they carry both)."""
-    item = get_account(clinic.clinic_key, account_id, revision=revision)
-    return people.change_fields(KIND, session, clinic, item, changes, info)
+                   revision: int | None = None) -> G.Row:
+    """Change the login's names or forced password change and the grant's access
+    type, sections or end date, in one transaction conditional on both as read."""
+    from chalicelib.models import AccessGrantModel as GM
+
+    row = get_account(clinic.clinic_key, account_id, revision=revision)
+    grant, login = row.grant, row.login
+    if "permissions" in changes:
+        changes = {**changes, "permissions": ordered_sections(changes["permissions"])}
+    grant_diff = _diff(grant, {k: v for k, v in changes.items() if k in GRANT_FIELDS},
+                       {"permissions": ordered_sections})
+    login_diff = _diff(login, {k: v for k, v in changes.items() if k in LOGIN_FIELDS}, {})
+    if not grant_diff and not login_diff:
+        return row
+    if login_diff.get("force_password_change", {}).get("after") and login.password_hash is None:
+        raise Conflict("This person has not set a password yet; they choose one when they accept "
+                       "their invitation.", code="invitation_pending")
+    access = grant_diff.get("access_type")
+    ckey = clinic.clinic_key
+
+    def build(tx):
+        if login_diff:
+            people.update_record(tx, KIND, session, login, _actions(type(login), login_diff))
+            tx.audit(audit.event(ckey, "portal_account_updated", info=info, outcome="succeeded",
+                                 actor=actor(session), subject=KIND.subject(login),
+                                 details={"changes": login_diff, "sessions_ended": 0}))
+        else:
+            tx.check("record", type(login), login.clinic_key, login.account_id,
+                     condition=unchanged(type(login), type(login).account_id, login))
+        if grant_diff:
+            tx.update("grant", grant, actions=_actions(GM, grant_diff) + [GM.updated_at.set(now()), bump(GM)],
+                      condition=unchanged(GM, GM.grant_id, grant))
+            if access and access["after"] == "self":
+                G.save_self_claim(tx, G.self_claim(ckey, grant.patient_id, grant.grant_id))
+            elif access:
+                G.delete_self_claim(tx, ckey, grant.patient_id, grant.grant_id)
+            tx.audit(_grant_event(ckey, "access_grant_updated", session, login, grant, info,
+                                  {"changes": grant_diff}))
+        else:
+            tx.check("grant", GM, grant.clinic_key, grant.grant_id, condition=unchanged(GM, GM.grant_id, grant))
+
+    write(build, failed={"self_claim": G.self_exists, "record": changed_meanwhile, "grant": changed_meanwhile})
+    if login_diff:
+        people.applied(login, {k: v["after"] for k, v in login_diff.items()})
+    if grant_diff:
+        people.applied(grant, {k: v["after"] for k, v in grant_diff.items()})
+    return row
+
+
+def _diff(item, changes: dict, normalize: dict) -> dict:
+    out = {}
+    for name, value in changes.items():
+        before = getattr(item, name)
+        before = normalize[name](before) if name in normalize else before
+        if before != value:
+            out[name] = {"before": before, "after": value}
+    return out
+
+
+def _actions(model, diff: dict) -> list:
+    return [getattr(model, n).set(c["after"]) if c["after"] is not None else getattr(model, n).remove()
+            for n, c in diff.items()]
 
 
 def delete_account(session, clinic, account_id: str, info: RequestInfo, *, revision: int | None = None) -> None:
-    """Remove the account and its username claim, end its sessions and any
-    invitation. The audit log keeps its history; the username can be used again."""
+    """Remove the grant. Removing a login's last grant removes the login too (its
+    username claim, sessions and any invitation); the username can be used again."""
     from chalicelib.auth.sessions import EndSessions
+    from chalicelib.models import AccessGrantModel as GM
     from chalicelib.models import PortalAccountModel as M
     from chalicelib.models import PortalUsernameModel as U
     from chalicelib.people import invitations
 
-    item = get_account(clinic.clinic_key, account_id, revision=revision)
-    ending = EndSessions(KIND.principal(item))
+    row = get_account(clinic.clinic_key, account_id, revision=revision)
+    grant, login = row.grant, row.login
+    last = int(login.grant_count or 0) <= 1
+    ending = EndSessions(KIND.principal(login)) if last else None
+    ckey = clinic.clinic_key
 
     def build(tx):
-        from chalicelib.core.records import unchanged
+        tx.delete("grant", grant, condition=unchanged(GM, GM.grant_id, grant))
+        if grant.access_type == "self":
+            G.delete_self_claim(tx, ckey, grant.patient_id, grant.grant_id)
+        count = M.grant_count.does_not_exist() if login.grant_count is None else M.grant_count == login.grant_count
+        if last:
+            tx.delete("login", login, condition=M.account_id.exists() & count)
+            tx.delete("claim", U(f"{login.clinic_key}#{login.username_key}"),
+                      condition=(U.account_id == login.account_id) | U.login_key.does_not_exist())
+            invitations.kill_token(tx, login.invitation_token_hash)
+            ending.add_to(tx)
+        else:
+            tx.update("login", login, actions=[M.grant_count.add(-1)], condition=M.account_id.exists() & count)
+        tx.audit(_grant_event(ckey, "access_grant_removed", session, login, grant, info,
+                              {"access_type": grant.access_type, "permissions": list(grant.permissions or [])}))
+        if last:
+            tx.audit(audit.event(ckey, "portal_account_deleted", info=info, outcome="succeeded",
+                                 actor=actor(session), subject=KIND.subject(login),
+                                 details={"patient_id": grant.patient_id, "access_type": grant.access_type,
+                                          "sessions_ended": ending.count}))
 
-        tx.delete("record", item, condition=unchanged(M, M.account_id, item))
-        # The username claim goes too: never another account's, and a missing one does not block.
-        tx.delete("claim", U(f"{item.clinic_key}#{item.username_key}"),
-                  condition=(U.account_id == item.account_id) | U.login_key.does_not_exist())
-        invitations.kill_token(tx, item.invitation_token_hash)
-        ending.add_to(tx)
-        tx.audit(audit.event(clinic.clinic_key, "portal_account_deleted", info=info, outcome="succeeded",
-                             actor=actor(session), subject=KIND.subject(item),
-                             details={"patient_id": item.patient_id, "access_type": item.access_type,
-                                      "permissions": list(item.permissions or []),
-                                      "sessions_ended": ending.count}))
-
-    people.commit(KIND, session, item, build)
-    ending.finish()
-
-
-def reset_password(session, clinic, account_id: str, info: RequestInfo, *, revision: int | None = None) -> Issued:
-    """A new temporary password (shown once); the old one and every session end,
-    a change is forced at the next login, and a lockout on the username is lifted."""
-    item = get_account(clinic.clinic_key, account_id, revision=revision)
-    if item.awaiting_invitation:
-        raise Conflict("This person has not accepted their invitation yet. Resend the invitation instead.",
-                       code="invitation_pending")
-    credentials = people.reset_password(KIND, session, clinic, item, info)
-    return Issued(item, credentials)
+    write(build, failed={"grant": changed_meanwhile, "login": changed_meanwhile})
+    if ending:
+        ending.finish()
 
 
 def set_enabled(session, clinic, account_id: str, enabled: bool, info: RequestInfo, *,
-                revision: int | None = None):
-    """Disable (no more logins, sessions end) or enable again (back to active, or to
-    invited if the person never set a password). Doing it twice changes nothing."""
-    item = get_account(clinic.clinic_key, account_id, revision=revision)
-    return people.set_enabled(KIND, session, clinic, item, enabled, info)
+                revision: int | None = None) -> G.Row:
+    """Disable or enable one grant: only that patient's access. The login's sessions
+    go on (no epoch bump); a disabled grant stops working on the next request."""
+    from chalicelib.models import AccessGrantModel as GM
+
+    row = get_account(clinic.clinic_key, account_id, revision=revision)
+    grant = row.grant
+    status = "active" if enabled else "disabled"
+    if grant.status == status:
+        return row
+
+    def build(tx):
+        tx.update("grant", grant, actions=grant.status_actions(status=status) + [GM.updated_at.set(now()), bump(GM)],
+                  condition=unchanged(GM, GM.grant_id, grant))
+        tx.audit(_grant_event(clinic.clinic_key, f"access_grant_{'enabled' if enabled else 'disabled'}",
+                              session, row.login, grant, info,
+                              {"status": {"before": grant.status, "after": status}}))
+
+    write(build, failed={"grant": changed_meanwhile})
+    people.applied(grant, {"status": status, "status_key": grant.status_key_for(status, grant.login_status)})
+    return row
 
 
-def force_password_change(session, clinic, account_id: str, info: RequestInfo, *, revision: int | None = None):
-    """The person must choose a new password at their next login."""
-    item = get_account(clinic.clinic_key, account_id, revision=revision)
-    return people.force_password_change(KIND, session, clinic, item, info)
+# ---------------------------------------------------------------- the login as a whole, from a row
+
+def _login_action(name: str):
+    def action(session, clinic, account_id: str, info: RequestInfo, *, revision: int | None = None):
+        from chalicelib.portal_accounts import login_admin
+
+        row = get_account(clinic.clinic_key, account_id, revision=revision)
+        result = getattr(login_admin, name)(session, clinic, row.login, info)
+        return Issued(G.Row(row.grant, result.item if isinstance(result, Issued) else result),
+                      result.credentials if isinstance(result, Issued) else None)
+    action.__name__ = name
+    return action
 
 
-def resend_invitation(session, clinic, account_id: str, info: RequestInfo, *, revision: int | None = None):
-    """A new invitation link by email; the previous link stops working."""
-    item = get_account(clinic.clinic_key, account_id, revision=revision)
-    if not item.awaiting_invitation:
-        message = ("This account is disabled. Enable it before resending the invitation."
-                   if item.is_disabled else
-                   "This person has already set a password. Reset the password instead.")
-        raise Conflict(message, code="not_invited")
-    return people.resend_invitation(KIND, session, clinic, item, to=item.username, info=info)
+reset_password = _login_action("reset_password")
+force_password_change = _login_action("force_password_change")
+resend_invitation = _login_action("resend_invitation")

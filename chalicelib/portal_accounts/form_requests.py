@@ -1,10 +1,12 @@
-"""Form requests: staff ask a portal account to fill in a named form; the account
-(with the `forms` section) sees its open requests and completes one with its
-answers (a JSON object). Staff see every request of an account and its status,
-and may cancel an open one.
+"""Form requests: staff ask a portal account (a User Management row: one access
+grant, so one login for one patient) to fill in a named form; the login, with
+that grant's `forms` section, sees its open requests for that patient and
+completes one with its answers (a JSON object). Staff see every request of a row
+and its status, and may cancel an open one.
 
-Requests live in the clinic's partition (`clinic_key`, `request_id`); the
-by_account index lists one account's requests, newest first, one Query a page.
+Requests live in the clinic's partition (`clinic_key`, `request_id`);
+`account_id` is the grant's id, and the by_account index lists one grant's
+requests, newest first, one Query a page.
 Answers are stored as the JSON text the account sent, bounded in size; they are
 never copied into the audit log.
 """
@@ -15,7 +17,7 @@ import json
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo, actor
 from chalicelib.core.db import encode_cursor, page_start, query_page
-from chalicelib.core.errors import Conflict, Forbidden, NotFound
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ids import new_id, now
 from chalicelib.core.limits import RECORD_ID_RE as REQUEST_ID_RE
 from chalicelib.core.records import write
@@ -54,29 +56,32 @@ def create_request(session, clinic, account_id: str, *, form_name: str, note: st
                    due_date: str | None, info: RequestInfo):
     """Values come checked from the edge (`api/bodies.CreateFormRequestBody`): form_name
     trimmed, note trimmed or None, due_date a YYYY-MM-DD date or None."""
+    from chalicelib.models import AccessGrantModel as A
     from chalicelib.models import FormRequestModel
-    from chalicelib.models import PortalAccountModel as A
     from chalicelib.portal_accounts.admin import account_not_found, get_account
 
-    account = get_account(clinic.clinic_key, account_id)
-    if FORMS not in (account.permissions or []):
+    row = get_account(clinic.clinic_key, account_id)
+    account = row.login
+    if FORMS not in (row.grant.permissions or []):
         raise Conflict("This account does not have the Forms section. Add it to the account's permissions "
                        "first.", code="forms_not_permitted")
     at = now()
     rid = new_id()
-    item = FormRequestModel(clinic.clinic_key, rid, account_id=account.account_id,
-                            account_key=_account_key(clinic.clinic_key, account.account_id),
+    grant_id = row.grant.grant_id
+    item = FormRequestModel(clinic.clinic_key, rid, account_id=grant_id,
+                            account_key=_account_key(clinic.clinic_key, grant_id),
                             created_key=f"{at:010d}#{rid}", form_name=form_name,
                             note=note, due_date=due_date, status="open",
                             requested_by=session.username, created_at=at)
 
     def build(tx):
-        tx.check("account", A, clinic.clinic_key, account.account_id, condition=A.account_id.exists())
+        tx.check("account", A, clinic.clinic_key, grant_id, condition=A.grant_id.exists())
         tx.save("request", item, condition=FormRequestModel.request_id.does_not_exist())
         tx.audit(audit.event(clinic.clinic_key, "form_request_created", info=info, outcome="succeeded",
                             actor=actor(session),
                             subject={"kind": "patient", "id": account.account_id, "username": account.username},
-                            details={"request_id": rid, "form_name": item.form_name, "due_date": due_date}))
+                            details={"request_id": rid, "form_name": item.form_name, "due_date": due_date,
+                                     "grant_id": grant_id, "patient_id": row.grant.patient_id}))
 
     write(build, failed={"account": account_not_found})
     return item
@@ -87,8 +92,8 @@ def list_for_account(clinic, account_id: str, cursor: str | None, limit: int = P
     from chalicelib.models import FormRequestModel as F
     from chalicelib.portal_accounts.admin import get_account
 
-    account = get_account(clinic.clinic_key, account_id)
-    key = _account_key(clinic.clinic_key, account.account_id)
+    row = get_account(clinic.clinic_key, account_id)
+    key = _account_key(clinic.clinic_key, row.grant.grant_id)
     start = page_start(cursor, hash_name="account_key", hash_value=key, key_names=KEYS)
     items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
                                  key_names=KEYS,
@@ -125,19 +130,14 @@ def cancel_request(session, clinic, account_id: str, request_id: str, info: Requ
     return item
 
 
-# ---------------------------------------------------------------- the account itself
+# ---------------------------------------------------------------- the login, for one patient
 
-def require_forms(session) -> None:
-    if session.kind != "patient" or FORMS not in (session.permissions or []):
-        raise Forbidden("You do not have access to forms.", code="forbidden")
-
-
-def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE):
-    """The signed-in account's open requests, newest first."""
+def open_for_grant(grant, cursor: str | None, limit: int = PAGE_SIZE):
+    """The open requests of one grant (checked by the caller: it works and has
+    `forms`), newest first."""
     from chalicelib.models import FormRequestModel as F
 
-    require_forms(session)
-    key = _account_key(session.clinic_key, session.subject_id)
+    key = _account_key(grant.clinic_key, grant.grant_id)
     start = page_start(cursor, hash_name="account_key", hash_value=key, key_names=KEYS)
     items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
                                  key_names=KEYS,
@@ -145,15 +145,14 @@ def open_for_account(session, cursor: str | None, limit: int = PAGE_SIZE):
     return items, encode_cursor(last_key)
 
 
-def complete(session, request_id: str, answers: dict, info: RequestInfo):
+def complete(session, grant, request_id: str, answers: dict, info: RequestInfo):
     """`answers` come checked from the edge (`api/bodies.CompleteFormRequestBody`): a JSON
-    object within the size and depth limits."""
+    object within the size and depth limits. `grant` is checked by the caller."""
     from chalicelib.models import FormRequestModel as F
 
-    require_forms(session)
     text = json.dumps(answers, separators=(",", ":"), ensure_ascii=False)
     item = _get(session.clinic_key, request_id)
-    if item.account_id != session.subject_id:
+    if item.account_id != grant.grant_id:
         raise request_not_found()
     if item.status != "open":
         raise _closed()
@@ -162,10 +161,11 @@ def complete(session, request_id: str, answers: dict, info: RequestInfo):
     def build(tx):
         tx.update("request", item, actions=[F.status.set("completed"), F.completed_at.set(at),
                                             F.completed_by.set(session.username), F.answers_json.set(text)],
-                  condition=(F.status == "open") & (F.account_id == session.subject_id))
+                  condition=(F.status == "open") & (F.account_id == grant.grant_id))
         tx.audit(audit.event(session.clinic_key, "form_request_completed", info=info, outcome="succeeded",
                             actor=actor(session), subject={"kind": "patient", "id": session.subject_id},
-                            details={"request_id": request_id, "form_name": item.form_name}))
+                            details={"request_id": request_id, "form_name": item.form_name,
+                                     "patient_id": grant.patient_id}))
 
     write(build, failed={"request": _closed})
     item.status, item.completed_at, item.completed_by, item.answers_json = "completed", at, session.username, text

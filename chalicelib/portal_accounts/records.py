@@ -1,4 +1,5 @@
-"""Patient-portal accounts: records and their username claims."""
+"""Patient-portal logins: records and their username claims (what a login may
+open, its access grants, is `grants.py`)."""
 from __future__ import annotations
 
 from chalicelib.core.errors import InvalidRequest
@@ -16,22 +17,19 @@ def check_email(value: object, field: str = "username") -> str:
     return value.strip()
 
 
-def new_account_items(clinic_key: str, *, patient_id: str, username: str, first_name: str,
-                      last_name: str, access_type: str, permissions: list[str], status,
+def new_account_items(clinic_key: str, *, username: str, first_name: str, last_name: str, status,
                       force_password_change: bool = False, password_hash: str | None = None,
-                      patient_first_name: str | None = None, patient_last_name: str | None = None,
-                      at: int | None = None):
-    """(account, username claim): unsaved; save both in one transaction (`claim_condition`)."""
+                      grant_count: int = 1, at: int | None = None):
+    """(login, username claim): unsaved; save both in one transaction (`claim_condition`),
+    with the login's first grant (`grants.new_grant`)."""
     from chalicelib.models import PortalAccountModel, PortalUsernameModel
 
     at = at or now()
     ukey = normalize_key(username)
     account = PortalAccountModel(
-        clinic_key, new_id(), patient_id=patient_id, patient_key=f"{clinic_key}#{patient_id}",
-        patient_first_name=patient_first_name, patient_last_name=patient_last_name,
-        username=username, username_key=ukey, first_name=first_name, last_name=last_name,
-        access_type=access_type, permissions=permissions,
-        password_hash=password_hash, force_password_change=force_password_change,
+        clinic_key, new_id(), username=username, username_key=ukey, first_name=first_name,
+        last_name=last_name, grant_count=grant_count, password_hash=password_hash,
+        force_password_change=force_password_change,
         password_changed_at=at if password_hash else None, created_at=at, updated_at=at)
     account.set_status(status)
     claim = PortalUsernameModel(f"{clinic_key}#{ukey}", clinic_key=clinic_key, account_id=account.account_id)

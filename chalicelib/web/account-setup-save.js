@@ -28,7 +28,8 @@ function invitationSentText(account, again) {
 function saveProblem(r) {
   var message = problemText(r);
   var control = null;
-  if (r.error === "username_taken" || r.error === "invalid_email" || /username/.test(r.message || "")) {
+  if (r.error === "username_taken" || r.error === "invalid_email" || r.error === "grant_exists" ||
+      /username/.test(r.message || "")) {
     control = el.username;
   } else if (/first_name/.test(r.message || "")) {
     control = el.firstName;
@@ -69,7 +70,13 @@ function create() {
     var account = r.data.account;
     showAccount(account);
     loadFormRequests();
-    if (r.data.credentials) {
+    if (r.data.access_added) {
+      // The username already had a login: it got access for this patient too.
+      say(el.status, account.username + " already has a portal login at this clinic. It now also has " +
+        "access for this patient: no new password, and an email told them they have access for " +
+        "another patient.");
+      el.status.focus();
+    } else if (r.data.credentials) {
       say(el.status, "The account for " + account.username + " is set up.");
       showCredentials(el.credentials, r.data.credentials, {
         title: "Sign-in details for " + account.first_name + " " + account.last_name

@@ -26,6 +26,12 @@ var el = {
   whoClinic: $("who-clinic"),
   whoKind: $("who-kind"),
   staffNav: $("staff-nav"),
+  viewing: $("viewing"),
+  viewingText: $("viewing-text"),
+  patientForm: $("patient-form"),
+  patientPicker: $("patient-picker"),
+  patientSwitch: $("patient-switch"),
+  viewingError: $("viewing-error"),
   logout: $("logout"),
   logoutError: $("logout-error")
 };
@@ -74,7 +80,67 @@ function showHome(statusText) {
   say(el.homeStatus, statusText || "");
   document.title = "Home · Clinic Portal";
   showOnly([el.passwordStep, el.home], el.home);
+  if (p.kind === "patient") { showPatients(); }
 }
+
+// ------------------------------------------------------------ whose records
+
+function viewingText(p) {
+  return p.patient_name ? "Viewing records of " + p.patient_name : "";
+}
+
+/* The patients this login may open: one, no picker; several, a switcher. */
+function showPatients() {
+  var p = me.principal;
+  el.viewingText.textContent = viewingText(p);
+  el.viewing.hidden = !p.patient_name;
+  api("GET", "/api/portal/patients").then(function (r) {
+    if (r.status === 401) { toLogin(); return; }
+    if (!r.ok || !r.data) { return; }
+    var usable = r.data.items.filter(function (i) { return i.status === "active"; });
+    if (usable.length < 2) {
+      el.patientForm.hidden = true;
+      if (!usable.length) {
+        el.viewingText.textContent = "Your portal account has no access to any patient's records at the moment. " +
+          "Please contact your clinic.";
+        el.viewing.hidden = false;
+      }
+      return;
+    }
+    el.patientPicker.textContent = "";
+    usable.forEach(function (i) {
+      var option = document.createElement("option");
+      option.value = i.patient_id;
+      option.textContent = ((i.first_name || "") + " " + (i.last_name || "")).trim() || i.patient_id;
+      option.selected = i.patient_id === p.patient_id;
+      el.patientPicker.appendChild(option);
+    });
+    if (!p.patient_id) {
+      el.viewingText.textContent = "You have access to the records of more than one person. Choose whose " +
+        "records to view.";
+    }
+    el.patientForm.hidden = false;
+    el.viewing.hidden = false;
+  });
+}
+
+el.patientForm.addEventListener("submit", function (event) {
+  event.preventDefault();
+  if (el.patientSwitch.disabled) { return; }
+  say(el.viewingError, "");
+  busy(el.patientSwitch, true, "Switching…");
+  api("POST", "/api/portal/patients/" + encodeURIComponent(el.patientPicker.value) + "/select")
+    .then(function (r) {
+      busy(el.patientSwitch, false);
+      if (r.status === 401) { toLogin(); return; }
+      if (!r.ok || !r.data) {
+        say(el.viewingError, problemText(r));
+        return;
+      }
+      me = r.data;
+      el.viewingText.textContent = viewingText(me.principal);
+    });
+});
 
 function showPasswordStep() {
   document.title = "Change your password · Clinic Portal";

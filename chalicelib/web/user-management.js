@@ -1,12 +1,15 @@
 /* User Management: the clinic's patient portal accounts, filtered by status,
- * a page at a time, with each account's actions. /portal-accounts?status=... */
+ * a page at a time, with each account's actions. A row is one login's access to
+ * one patient (an access grant): Disable access ends only that patient's access;
+ * Disable login, Reset password and Force password change act on the login as a
+ * whole, whatever patients it holds. /portal-accounts?status=... */
 import { api, problemText, queryParams } from "./api.js";
 import { accessLabel, sectionList } from "./config.js";
 import { $, busy, clear, h, say, setUrl } from "./dom.js";
 import { recordRow } from "./record-actions.js";
 import { clinicPath, leaving, start, state as session } from "./session.js";
 import { canAudit, signInActivityHref } from "./staff-links.js";
-import { INVITATION, fullName, statusBadge, when } from "./words.js";
+import { INVITATION, day, fullName, statusBadge, when } from "./words.js";
 
 const PAGE = "/portal-accounts";
 const FILTERS = ["enabled", "disabled", "invited", "all"];
@@ -48,6 +51,35 @@ function invitationFact(a) {
   return text;
 }
 
+function loginFact(a) {
+  const login = a.login || {};
+  const status = login.status === "disabled" ? "Disabled (no access to any patient)"
+    : login.status === "invited" ? "Invited" : "Enabled";
+  const n = login.grant_count || 1;
+  return status + (n > 1 ? " \u00b7 access for " + n + " patients" : "");
+}
+
+/* A Disable/Enable login button: the login as a whole, then the row as it is now. */
+function loginButton(row, a, text, className, suffix, busyText, message) {
+  row.button(text, className, async (b) => {
+    busy(b, true, busyText);
+    const r = await api("POST", clinicPath("/portal-logins/" + encodeURIComponent(a.login.login_id) + suffix));
+    if (leaving(r)) { return; }
+    const again = r.ok ? await api("GET", clinicPath("/portal-accounts/" + encodeURIComponent(a.account_id))) : r;
+    if (leaving(again)) { return; }
+    if (!(again.ok && again.data && again.data.account)) {
+      busy(b, false);
+      say(row.error, problemText(again));
+      return;
+    }
+    const node = renderAccount(again.data.account, message);
+    if (row.item.parentNode) { row.item.parentNode.replaceChild(node, row.item); }
+    const note = node.querySelector("[role=status]");
+    note.setAttribute("tabindex", "-1");
+    note.focus();
+  });
+}
+
 function renderAccount(a, message, problem) {
   const headingId = "account-" + a.account_id;
   const row = recordRow({
@@ -61,6 +93,9 @@ function renderAccount(a, message, problem) {
     facts: [["Patient", (a.patient.first_name || "") + " " + (a.patient.last_name || "") +
                " (" + a.patient.patient_id + ")"],
             ["Access type", accessLabel(a.access_type)],
+            ["Access ends", a.expires_on ? (a.status === "expired" ? "Ended " : "On ") + day(a.expires_on)
+                                         : "No end date"],
+            ["Login", loginFact(a)],
             ["Last login", when(a.last_login_at)],
             ["Invitation", invitationFact(a)],
             ["Permissions", sectionList(a.permissions)],
@@ -76,22 +111,31 @@ function renderAccount(a, message, problem) {
     href: "/portal-accounts/setup?account_id=" + encodeURIComponent(a.account_id) }));
 
   const post = (busyText, suffix, done) => (b) => row.change(b, busyText, "POST", suffix, undefined, done);
-  if (a.status === "disabled") {
-    row.button("Enable", "button--secondary", post("Enabling…", "/enable", (acc) => (acc.status === "invited"
-      ? "Enabled. Their earlier invitation link no longer works: select Resend invitation to send a new one."
-      : "Enabled. They can log in again.")));
+  if (a.grant_status === "disabled") {
+    row.button("Enable access", "button--secondary", post("Enabling…", "/enable",
+      "Access to this patient's records is enabled again."));
   } else {
-    row.button("Disable", "button--outline-danger", post("Disabling…", "/disable",
-      "Disabled. They can't log in until the account is enabled again."));
+    row.button("Disable access", "button--outline-danger", post("Disabling…", "/disable",
+      "Access to this patient's records is disabled. Their login and any other patients they act for " +
+      "are not affected."));
   }
-  if (a.status === "active") {
+  if (a.login && a.login.status === "disabled") {
+    loginButton(row, a, "Enable login", "button--secondary", "/enable", "Enabling…", a.login.grant_count > 1
+      ? "The login is enabled again. It can open its other patients too."
+      : "The login is enabled again. They can log in again.");
+  } else if (a.login) {
+    loginButton(row, a, "Disable login", "button--outline-danger", "/disable", "Disabling…",
+      "The login is disabled: they can't log in, and none of the patients they act for can be opened.");
+  }
+  if (a.login ? a.login.status === "active" : a.status === "active") {
     row.button("Force password change", "button--secondary", post("Saving…", "/force-password-change",
       "They will have to choose a new password at their next login."));
   }
-  if (a.status !== "invited") {
+  const invited = a.login ? a.login.status === "invited" : a.status === "invited";
+  if (!invited) {
     row.resetPasswordButton(a.username, fullName(a) || a.username);
   }
-  if (a.status === "invited") {
+  if (invited) {
     row.button("Resend invitation", "button--secondary", post("Sending…", "/resend-invitation", (acc) =>
       (acc.invitation_status === "failed"
         ? "The email could not be sent this time either. Try again later."

@@ -1,7 +1,7 @@
 /* How the staff pages put records into words: dates, statuses, badges. */
 import { h } from "./dom.js";
 
-export const STATUS = { active: "Enabled", disabled: "Disabled", invited: "Invited" };
+export const STATUS = { active: "Enabled", disabled: "Disabled", invited: "Invited", expired: "Expired" };
 export const INVITATION = {
   pending: "Being sent",
   sent: "Email sent",

@@ -171,14 +171,17 @@ def list_accounts_count(bench: Bench, name: str) -> int:
 
 
 def seed_list_clinic(bench: Bench, clinic_id: str, accounts: int) -> None:
-    """A clinic with one front-desk user and `accounts` portal accounts, written with
-    BatchWriteItem (25 per request) straight from `new_account_items`: no argon2 per
-    account (active and disabled ones share one precomputed hash; invited ones have
-    none). A mix like a real clinic: 80% active self accounts, 10% invited
-    representatives, 10% disabled."""
+    """A clinic with one front-desk user and `accounts` portal accounts (a login and its
+    grant each), written with BatchWriteItem (25 per request) straight from
+    `new_account_items` and `grants.new_grant`: no argon2 per account (active and
+    disabled ones share one precomputed hash; invited ones have none). A mix like a
+    real clinic: 80% active self accounts, 10% invited representatives, 10% disabled."""
+    from types import SimpleNamespace
+
     from chalicelib.clinics.records import clinic_key
     from chalicelib.core.ids import now
-    from chalicelib.models import PortalAccountModel, PortalUsernameModel
+    from chalicelib.models import AccessGrantModel, PortalAccountModel, PortalUsernameModel
+    from chalicelib.portal_accounts.grants import new_grant
     from chalicelib.portal_accounts.records import PORTAL_SECTIONS, new_account_items
     from infra.seed import load
 
@@ -186,24 +189,25 @@ def seed_list_clinic(bench: Bench, clinic_id: str, accounts: int) -> None:
           "staff": [{"clinic_id": clinic_id, "username": LIST_USER, "password": LIST_PW,
                      "first_name": "Bench", "last_name": "Desk", "roles": ["front_desk"]}]})
     ck, pw_hash, at = clinic_key(clinic_id), bench.shared_hash(), now()
-    with PortalAccountModel.batch_write() as accounts_out, PortalUsernameModel.batch_write() as claims_out:
+    with PortalAccountModel.batch_write() as accounts_out, PortalUsernameModel.batch_write() as claims_out, \
+            AccessGrantModel.batch_write() as grants_out:
         for i in range(accounts):
             kind = i % 10
             invited, disabled = kind == 0, kind == 1
             account, claim = new_account_items(
-                ck, patient_id=f"P{i:06d}", username=f"patient{i:06d}@bench.example",
-                first_name=f"First{i}", last_name=f"Last{i}",
-                access_type="authorized_rep" if invited else "self",
-                permissions=["appointments", "messages"] if invited else list(PORTAL_SECTIONS),
+                ck, username=f"patient{i:06d}@bench.example", first_name=f"First{i}", last_name=f"Last{i}",
                 force_password_change=invited, password_hash=None if invited else pw_hash,
-                status="invited" if invited else "disabled" if disabled else "active",
-                patient_first_name=f"Pat{i}", patient_last_name=f"Ient{i}")
+                status="invited" if invited else "disabled" if disabled else "active")
             if invited:
                 account.invitation_status, account.invitation_expires_at = "sent", at + 72 * 3600
             else:
                 account.last_login_at = at - i
+            patient = SimpleNamespace(patient_id=f"P{i:06d}", first_name=f"Pat{i}", last_name=f"Ient{i}")
             accounts_out.save(account)
             claims_out.save(claim)
+            grants_out.save(new_grant(account, patient, access_type="authorized_rep" if invited else "self",
+                                      permissions=["appointments", "messages"] if invited else list(PORTAL_SECTIONS),
+                                      at=at))
 
 
 def list_page_operation(name: str, status: str = "all", label: str | None = None) -> Operation:

@@ -56,10 +56,10 @@ FUZZ_SEED["staff"].append({"clinic_id": "SUNRISE", "username": "DeskD", "passwor
                            "first_name": "Dana", "last_name": "Desk", "roles": ["front_desk"]})
 FUZZ_SEED["staff"].append({"clinic_id": "SUNRISE", "username": "TargetT", "password": CLINICIAN_PW,
                            "first_name": "Tara", "last_name": "Target", "roles": ["clinician"]})
-FUZZ_SEED["patients"].append({"clinic_id": "SUNRISE", "patient_id": "P101", "first_name": "Bob",
+FUZZ_SEED["patients"].append({"clinic_id": "SUNRISE", "patient_id": "P150", "first_name": "Bob",
                               "last_name": "Ray", "email": "bob@example.com"})
 FUZZ_SEED["portal_accounts"].append(
-    {"clinic_id": "SUNRISE", "patient_id": "P101", "username": "bob@example.com", "password": PATIENT_PW,
+    {"clinic_id": "SUNRISE", "patient_id": "P150", "username": "bob@example.com", "password": PATIENT_PW,
      "first_name": "Bob", "last_name": "Ray", "access_type": "self", "force_password_change": False,
      "permissions": ["appointments", "forms", "messages"], "enabled": True})
 
@@ -118,10 +118,12 @@ def known_ids(gateway, clock) -> dict:
     r = admin.get("/api/clinics/SUNRISE/portal-accounts")
     assert r.status == 200, r.text
     accounts = {i["username"]: i["account_id"] for i in r.json()["items"]}
+    logins = {i["username"]: i["login"]["login_id"] for i in r.json()["items"]}
     r = admin.post(f"/api/clinics/SUNRISE/portal-accounts/{accounts['bob@example.com']}/form-requests",
                    json={"form_name": "Intake form"})
     assert r.status == 201, r.text
     return {"ann_account": accounts["ann@example.com"], "bob_account": accounts["bob@example.com"],
+            "ann_login": logins["ann@example.com"],
             "request": r.json()["form_request"]["request_id"]}
 
 
@@ -129,7 +131,10 @@ def known_value(op, name: str, ids: dict):
     if name == "clinic_id":
         return "SUNRISE"
     if name == "patient_id":
-        return "P100"
+        # The patient role is Bob (P150): his own patient, so portal cases reach past the grant check.
+        return "P150" if op.path.startswith("/api/portal/") else "P100"
+    if name == "login_id":
+        return ids["ann_login"]  # never the patient role's own login
     if name == "username":
         return "TargetT"
     if name == "account_id":

@@ -11,6 +11,8 @@ Identities (SUNRISE's URLs, filled with ids that exist in SUNRISE):
 - `patient`          -> SUNRISE patient (forms section held): 403 forbidden on staff routes, 404 on
                         another account's form request, its own list without other accounts' data
 - `rep_no_section`   -> a SUNRISE representative without the forms section: 403 forbidden
+- `rep_other_patient`-> a SUNRISE representative whose only grant is for another patient (P101):
+                        403 no_patient_access on every route about P100, its own lists otherwise
 - `clinician`        -> 403 forbidden (no permission, and not a portal account)
 - `front_desk`       -> 403 forbidden where its role does not give the route's permission
 
@@ -54,6 +56,7 @@ ROUTES = [r for r in api_routes() if r not in PUBLIC]
 # The permission each clinic area needs (the guards in chalicelib/api/*). A new
 # area fails `test_every_route_is_classified` until it is listed here.
 AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_accounts.manage",
+                   "portal-logins": "portal_accounts.manage",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view"}
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage"}
 
@@ -106,10 +109,19 @@ def expected(identity: str, method: str, path: str):
         # /api/me is looked at (it must not name SUNRISE).
         return OWN if (identity, method) == ("other_clinic", "GET") else None
     if kind == "portal":
-        if identity == "patient":
-            # Ann holds the forms section: her own list; another account's request is not found.
-            return OWN if method == "GET" else (404, "form_request_not_found")
-        return 403, "forbidden"
+        if identity not in PORTAL_LOGINS:
+            return 403, "forbidden"  # staff are not portal logins
+        if path == "/api/portal/patients":
+            return OWN  # the patients it holds grants for
+        if "{patient_id}" in path and identity == "rep_other_patient":
+            return 403, "no_patient_access"  # a grant for P101 only: nothing about P100
+        if path.endswith("/select"):
+            return OWN  # already its selected patient: nothing changes
+        if identity == "rep_no_section":
+            return 403, "forbidden"
+        # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
+        # another grant's request is not found.
+        return OWN if method == "GET" else (404, "form_request_not_found")
     if identity == "other_clinic":
         return 403, "wrong_clinic"
     if identity == "front_desk" and permission(path) in FRONT_DESK_HOLDS:
@@ -117,8 +129,9 @@ def expected(identity: str, method: str, path: str):
     return 403, "forbidden"
 
 
-IDENTITIES = ("no_session", "expired_session", "other_clinic", "patient", "rep_no_section", "clinician",
-              "front_desk")
+PORTAL_LOGINS = ("patient", "rep_no_section", "rep_other_patient")
+IDENTITIES = ("no_session", "expired_session", "other_clinic", "patient", "rep_no_section", "rep_other_patient",
+              "clinician", "front_desk")
 CASES = [(identity, method, path) for identity in IDENTITIES for method, path in ROUTES
          if expected(identity, method, path) is not None]
 
@@ -199,6 +212,12 @@ def world():
         anon = gateway.browser()
         assert anon.post("/api/invitations/accept",
                          json={"token": token_in(sent_messages()[-1]), "password": STRONG_PW}).status == 204
+        # ... one whose only grant is for another patient (P101), with forms ...
+        r = admin.post(base, json=rep_body(username="other.rep@example.com", patient_id="P101",
+                                           permissions=["forms"]))
+        assert r.status == 201, r.text
+        assert anon.post("/api/invitations/accept",
+                         json={"token": token_in(sent_messages()[-1]), "password": STRONG_PW}).status == 204
         # ... and Ann, the patient, gets the forms section too.
         r = admin.get(f"{base}?patient_id=P100&q=ann@")
         (ann,) = [i for i in r.json()["items"] if i["username"] == "ann@example.com"]
@@ -211,13 +230,16 @@ def world():
             "other_clinic": signed_in(gateway, "KimS", LAKE_PW, clinic="Lakeside"),
             "patient": signed_in(gateway, "ann@example.com", PATIENT_PW, login_type="patient"),
             "rep_no_section": signed_in(gateway, "nosection.rep@example.com", STRONG_PW, login_type="patient"),
+            "rep_other_patient": signed_in(gateway, "other.rep@example.com", STRONG_PW, login_type="patient"),
             "clinician": signed_in(gateway, "PatelR", CLINICIAN_PW),
             "front_desk": signed_in(gateway, "SmithF", DESK_PW),
         }
+        login_id = admin.get(f"{base}/{target}").json()["account"]["login"]["login_id"]
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
-               "request_id": request_id}
+               "request_id": request_id, "login_id": login_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
-        markers = {"SUNRISE", sunrise["name"], target, request_id, ann["account_id"], "rita.rep@example.com",
+        markers = {"SUNRISE", sunrise["name"], target, request_id, ann["account_id"], login_id,
+                   "rita.rep@example.com",
                    "nosection.rep@example.com", "Intake history"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
@@ -248,7 +270,7 @@ def test_every_route_is_classified():
             else:
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
-            if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id"):
+            if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:

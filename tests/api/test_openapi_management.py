@@ -19,6 +19,7 @@ from tests.portal_helpers import (
 )
 
 MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
+              "/api/clinics/{clinic_id}/portal-logins",
               "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",
               "/api/invitations/")
 
@@ -33,6 +34,8 @@ SID = S + "/{username}"
 SET = "/api/clinics/{clinic_id}/settings"
 MINE = "/api/portal/form-requests"
 DONE = MINE + "/{request_id}/complete"
+PP = "/api/portal/patients"
+L = "/api/clinics/{clinic_id}/portal-logins/{login_id}"
 LOOKUP = "/api/invitations/lookup"
 ACCEPT = "/api/invitations/accept"
 
@@ -71,7 +74,10 @@ def test_management_wire_matches_document(gateway, seeded):
     token = token_in(sent_messages()[-1])
     r = w.check(staff.post(f"{base}/portal-accounts", json=self_body()), "POST", A)
     self_id = r.json()["account"]["account_id"]
-    w.check(staff.post(f"{base}/portal-accounts", json=self_body()), "POST", A, code="username_taken")
+    w.check(staff.post(f"{base}/portal-accounts", json=self_body()), "POST", A, code="grant_exists")
+    w.check(staff.post(f"{base}/portal-accounts", json=self_body(patient_id="P100", username="s2@example.com")),
+            "POST", A, code="self_account_exists")
+
     w.check(staff.post(f"{base}/portal-accounts", json=rep_body(username="x@example.com", patient_id="L200")),
             "POST", A, code="patient_not_found")
     w.check(staff.post(f"{base}/portal-accounts", json=rep_body(permissions=["x"])), "POST", A,
@@ -134,6 +140,38 @@ def test_management_wire_matches_document(gateway, seeded):
             "POST", DONE)
     w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
             "POST", DONE, code="form_request_closed")
+    # Per patient: the same person for another patient (one more grant), the picker,
+    # the selection, a patient-side route named by patient.
+    r = w.check(staff.post(f"{base}/portal-accounts", json=rep_body(patient_id="P102", permissions=["billing"])),
+                "POST", A)
+    assert r.json()["access_added"] is True
+    second_id = r.json()["account"]["account_id"]
+    r = w.check(rep.get(PP), "GET", PP)
+    assert [i["patient_id"] for i in r.json()["items"]] == ["P100", "P102"]
+    w.check(rep.post(f"{PP}/P102/select"), "POST", PP + "/{patient_id}/select")
+    w.check(rep.post(f"{PP}/P101/select"), "POST", PP + "/{patient_id}/select", code="no_patient_access")
+    w.check(rep.get(f"{PP}/P100/form-requests"), "GET", PP + "/{patient_id}/form-requests")
+    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests", code="forbidden")
+    third = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Third"}).json()
+    w.check(rep.post(f"{PP}/P100/form-requests/{third['form_request']['request_id']}/complete",
+                     json={"answers": {"ok": True}}), "POST", PP + "/{patient_id}/form-requests/{request_id}/complete")
+    w.check(staff.get(f"{PP}"), "GET", PP, code="forbidden")
+    # The login as a whole.
+    login_id = staff.get(f"{base}/portal-accounts/{second_id}").json()["account"]["login"]["login_id"]
+    w.check(staff.get(f"{base}/portal-logins/{login_id}"), "GET", L)
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/force-password-change"), "POST",
+            L + "/force-password-change")
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/resend-invitation"), "POST", L + "/resend-invitation",
+            code="not_invited")
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/reset-password"), "POST", L + "/reset-password")
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/disable"), "POST", L + "/disable")
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/enable"), "POST", L + "/enable")
+    invited_login = staff.get(f"{base}/portal-accounts/{invited_id}").json()["account"]["login"]["login_id"]
+    w.check(staff.post(f"{base}/portal-logins/{invited_login}/resend-invitation"), "POST", L + "/resend-invitation")
+    w.check(staff.post(f"{base}/portal-logins/{invited_login}/reset-password"), "POST", L + "/reset-password",
+            code="invitation_pending")
+    w.check(staff.get(f"{base}/portal-logins/0123456789abcdef0123456789abcdef"), "GET", L,
+            code="account_not_found")
     w.check(staff.get(f"{base}/portal-accounts/{rep_id}/form-requests/{request_id}"), "GET", FID)
     other = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Other"}).json()
     w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests/{other['form_request']['request_id']}/cancel"),

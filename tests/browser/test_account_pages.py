@@ -394,9 +394,10 @@ def test_failed_invitation_email_offers_resend(page, portal, viewport, outbox):
 
 
 def test_a_change_that_ends_an_invitation_says_to_resend(page, portal, viewport, chromium, console, outbox):
-    """Changing an invited representative's sections ends their link: the setup page
-    and User Management say so, the old link shows "no longer works", and Resend
-    sends one that works."""
+    """Disabling an invited representative's login (even if enabled again) ends their
+    link: the setup page and User Management say so, the old link shows "no longer
+    works", and Resend sends one that works. (Changing the sections of their access
+    does not: sessions and invitations are the login's, sections the grant's.)"""
     rep = f"june.{viewport.name}@example.com"
     staff_home(page, portal, DESK)
     page.goto("/portal-accounts/setup?patient_id=L201")
@@ -413,13 +414,21 @@ def test_a_change_that_ends_an_invitation_says_to_resend(page, portal, viewport,
 
     page.get_by_role("checkbox", name="Forms", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#form-status")).to_have_text("Changes saved.")
     ended = page.get_by_role("alert").filter(has_text="no longer works")
+    expect(ended).to_have_count(0)  # a grant change leaves the invitation alone
+
+    page.goto("/portal-accounts?status=invited")
+    account = row(page, rep)
+    account.get_by_role("button", name="Disable login").click()
+    expect(account.locator(".badge")).to_have_text("Disabled")
+    account.get_by_role("button", name="Enable login").click()
+    expect(account.locator(".badge")).to_have_text("Invited")
+    expect(account).to_contain_text("Link cancelled by a change; resend it")
+    page.goto(setup_url)
     expect(ended).to_contain_text(f"The invitation link sent to {rep} no longer works")
     expect(ended).to_contain_text("Resend invitation")
     assert_accessible(page)
-
-    page.goto("/portal-accounts?status=invited")
-    expect(row(page, rep)).to_contain_text("Link cancelled by a change; resend it")
 
     with other_page(chromium, portal, viewport, console) as person:
         person.goto(old_link)
@@ -455,7 +464,8 @@ def test_user_management_filters_disables_and_enables(page, portal, viewport, ch
     expect(page.get_by_role("heading", name="User Management")).to_be_visible()
     account = row(page, username)
     expect(account).to_have_count(1)  # "All" by default
-    expect(account).to_contain_text("Sam Okafor (L301)")
+    # (One Self account per patient: the two viewports' Sams are seeded for L301 and L302.)
+    expect(account).to_contain_text("Sam Okafor (L301)" if viewport.name == "mobile" else "Sam Okafor (L302)")
     expect(account).to_contain_text("Self")
     assert_no_horizontal_scroll(page, viewport)
     assert_touch_targets(page)
@@ -479,7 +489,7 @@ def test_user_management_filters_disables_and_enables(page, portal, viewport, ch
     expect(account).to_have_count(0)
 
     show("Enabled")
-    account.get_by_role("button", name="Disable").click()
+    account.get_by_role("button", name="Disable login").click()  # the login as a whole
     expect(account.locator(".badge")).to_have_text("Disabled")
     expect(account.get_by_role("status")).to_contain_text("can't log in")
     with other_page(chromium, portal, viewport, console) as patient:
@@ -490,7 +500,7 @@ def test_user_management_filters_disables_and_enables(page, portal, viewport, ch
 
         show("Disabled")
         expect(account).to_have_count(1)
-        account.get_by_role("button", name="Enable").click()
+        account.get_by_role("button", name="Enable login").click()
         expect(account.locator(".badge")).to_have_text("Enabled")
         show("Enabled")
         expect(account).to_have_count(1)

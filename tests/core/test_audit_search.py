@@ -33,8 +33,15 @@ def all_pages(b, **params) -> list[dict]:
 
 
 def account_id(b, username="ann@example.com") -> str:
+    """The User Management row (an access grant) of the login `username`."""
     r = b.get("/api/clinics/SUNRISE/portal-accounts")
     return next(a["account_id"] for a in r.json()["items"] if a["username"] == username)
+
+
+def login_id(b, username="ann@example.com") -> str:
+    """The login's own id: what its audit events name as their subject."""
+    r = b.get("/api/clinics/SUNRISE/portal-accounts")
+    return next(a["login"]["login_id"] for a in r.json()["items"] if a["username"] == username)
 
 
 def plant(kind, day: str, *, second=0, actor=None, subject=None, outcome="succeeded", details=None):
@@ -61,7 +68,7 @@ def test_a_persons_events_are_what_they_did_and_what_was_done_to_them(gateway, s
     desk = gateway.browser()
     assert login(desk, "SmithF", DESK_PW).status == 200
 
-    for person in ("ann@example.com", " Ann@Example.com ", aid):
+    for person in ("ann@example.com", " Ann@Example.com ", login_id(admin)):
         words = [e["description"] for e in all_pages(admin, person=person)]
         assert words == ["Jane Doe reset the password of ann@example.com",
                          "Failed sign-in for ANN@example.com to the patient portal (wrong password)",
@@ -226,12 +233,15 @@ def test_every_kind_the_code_writes_is_known():
 
     root = pathlib.Path(__file__).resolve().parents[2] / "chalicelib"
     source = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
-    written = set(re.findall(r"audit\.(?:event|record)\([^,]+,\s*\"([a-z_]+)\"", source))
+    written = set(re.findall(r"(?:audit\.(?:event|record)|_grant_event)\([^,]+,\s*\"([a-z_]+)\"", source))
+    for a, b in re.findall(r"f\"access_grant_\{'([a-z]+)' if enabled else '([a-z]+)'\}\"", source):
+        written |= {f"access_grant_{a}", f"access_grant_{b}"}
     for suffix in re.findall(r"f\"\{kind\.event\}_([a-z_]+)\"", source):
         written |= {f"staff_{suffix}", f"portal_account_{suffix}"}
     for a, b in re.findall(r"f\"\{kind\.event\}_\{'([a-z]+)' if enabled else '([a-z]+)'\}\"", source):
         written |= {f"{p}_{s}" for p in ("staff", "portal_account") for s in (a, b)}
     assert "login" in written and "staff_enabled" in written and "audit_exported" in written
+    assert {"access_grant_created", "access_grant_disabled", "access_added_email"} <= written
     assert written <= set(KINDS), sorted(written - set(KINDS))
 
 

@@ -29,6 +29,11 @@ def bad(mutate):
     (lambda d: d["patients"][1].update(postal_code="#1"), "patients[1]: postal_code must be 2 to 12"),
     (lambda d: d["patients"][0].update(city="x" * 61), "patients[0]: city is longer than 60"),
     (lambda d: d["patients"][0].update(county="Kent"), "patients[0]: unknown key 'county'"),
+    (lambda d: d["portal_accounts"].append(dict(d["portal_accounts"][0], username="ann2@example.com")),
+     "portal_accounts[1]: patient 'P100' has two self accounts"),
+    (lambda d: d["portal_accounts"].append(dict(d["portal_accounts"][0], username="ANN@example.com")),
+     "appears twice for patient 'P100'"),
+    (lambda d: d["portal_accounts"][0].update(expires_on="soon"), "portal_accounts[0]: expires_on"),
 ])
 def test_a_bad_seed_names_the_entry_and_loads_nothing(aws, mutate, message):
     from infra.seed import SeedError, load
@@ -38,6 +43,32 @@ def test_a_bad_seed_names_the_entry_and_loads_nothing(aws, mutate, message):
     assert message in str(err.value)
     for table in ("clinics", "staff", "patients", "portal_accounts"):
         assert table_items(table) == []
+
+
+def test_todays_portal_accounts_entries_become_logins_and_grants(aws):
+    """Migration: entries of today's shape, two sharing a username (a parent of two
+    children), load as one login with a grant per patient."""
+    from app import app
+    from infra.gateway import InProcessGateway
+    from infra.seed import load
+
+    data = copy.deepcopy(SEED)
+    rep = {"clinic_id": "SUNRISE", "username": "rita@example.com", "password": "rita-seed-password",
+           "first_name": "Rita", "last_name": "Lee", "access_type": "authorized_rep", "permissions": ["forms"]}
+    data["portal_accounts"] += [dict(rep, patient_id="P101", expires_on="2033-06-07"),
+                                dict(rep, patient_id="P102", enabled=False)]
+    load(data)
+    logins = {i["username"]["S"]: i for i in table_items("portal_accounts")}
+    assert sorted(logins) == ["ann@example.com", "rita@example.com"]
+    assert logins["rita@example.com"]["grant_count"]["N"] == "2"
+    grants = {g["patient_id"]["S"]: g for g in table_items("access_grants")
+              if g["login_id"]["S"] == logins["rita@example.com"]["account_id"]["S"]}
+    assert sorted(grants) == ["P101", "P102"]
+    assert grants["P101"]["expires_on"]["S"] == "2033-06-07" and grants["P101"]["status"]["S"] == "active"
+    assert grants["P102"]["status"]["S"] == "disabled"  # a later entry's enabled: false is its grant's
+    assert len(table_items("self_grant_claims")) == 1  # Ann's
+    r = login(InProcessGateway(app).browser(), "rita@example.com", "rita-seed-password", login_type="patient")
+    assert r.status == 200 and r.json()["principal"]["patient_id"] == "P101"  # the only working grant
 
 
 def test_loading_the_same_clinic_twice_is_refused_whole(seeded):

@@ -3,7 +3,7 @@ answer 400 token_invalid (no name, no clinic). Enabling the person again does no
 bring that link back (disabling ended it); a resend sends one that works."""
 import pytest
 
-from tests.portal_helpers import ACCOUNTS, STRONG_PW, accept, desk, invite_rep, sent_messages, token_in
+from tests.portal_helpers import STRONG_PW, accept, desk, invite_rep, sent_messages, token_in
 
 STAFF = "/api/clinics/SUNRISE/staff"
 
@@ -15,7 +15,8 @@ def lookup(gateway, token):
 def invited_rep(gateway):
     staff = desk(gateway)
     account, token = invite_rep(staff)
-    path = f"{ACCOUNTS}/{account['account_id']}"
+    # The login as a whole (a row's disable ends only that patient's access).
+    path = f"/api/clinics/SUNRISE/portal-logins/{account['login']['login_id']}"
     return staff, path, token, ("Rita", "rep@example.com")
 
 

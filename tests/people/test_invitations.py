@@ -110,9 +110,11 @@ def test_an_ses_failure_leaves_a_consistent_account_that_resend_repairs(gateway,
     assert account["status"] == "invited" and account["invitation_status"] == "failed"
     assert sent_messages() == []
     # Whole, not half-created: the account, its username claim and its token all exist.
-    (item,) = [a for a in table_items("portal_accounts") if a["account_id"]["S"] == account["account_id"]]
+    login_id = account["login"]["login_id"]
+    (item,) = [a for a in table_items("portal_accounts") if a["account_id"]["S"] == login_id]
     assert item["invitation_status"]["S"] == "failed"
-    assert [c for c in table_items("portal_usernames") if c["account_id"]["S"] == account["account_id"]]
+    assert [c for c in table_items("portal_usernames") if c["account_id"]["S"] == login_id]
+    assert [g for g in table_items("access_grants") if g["grant_id"]["S"] == account["account_id"]]
     assert len(table_items("tokens")) == 1
     listed = staff.get(ACCOUNTS + "?status=invited").json()["items"]
     assert [(a["username"], a["invitation_status"]) for a in listed] == [("rep@example.com", "failed")]

@@ -151,8 +151,9 @@ def test_self_may_be_invited_by_email_instead(gateway, seeded):
 def test_usernames_are_unique_per_clinic_in_any_case(gateway, seeded):
     staff = desk(gateway)
     before = counts()
+    # Ann's login already opens P100: the same username (any case) for the same patient.
     r = create(staff, rep_body(username="ANN@Example.com"))
-    assert r.status == 409 and r.json()["error"] == "username_taken"
+    assert r.status == 409 and r.json()["error"] == "grant_exists"
     assert counts() == before and sent_messages() == []
     # Another clinic may use the same username.
     from tests.portal_helpers import lakeside_admin
@@ -247,18 +248,24 @@ def test_patch_changes_names_and_permissions_with_an_audit_trail(gateway, seeded
     assert r.status == 200 and r.json()["account"]["first_name"] == "Annie"
     assert live.get("/api/me").status == 200  # a name change keeps sessions
 
-    r = staff.patch(f"{ACCOUNTS}/{account_id}", json={"permissions": ["billing", "appointments"],
+    assert live.get("/api/portal/patients/P100/form-requests").json()["error"] == "forbidden"
+    r = staff.patch(f"{ACCOUNTS}/{account_id}", json={"permissions": ["billing", "forms", "appointments"],
                                                      "access_type": "self"})
-    assert r.status == 200 and r.json()["account"]["permissions"] == ["appointments", "billing"]
-    assert live.get("/api/me").status == 401  # sessions carry permissions: they end
+    assert r.status == 200 and r.json()["account"]["permissions"] == ["appointments", "billing", "forms"]
+    login_id = r.json()["account"]["login"]["login_id"]
+    # Sessions carry no grant: they go on, and the next request sees the new sections.
+    assert live.get("/api/me").status == 200
+    assert live.get("/api/portal/patients/P100/form-requests").status == 200
 
-    events = [e for e in table_items("audit_events") if e["kind"]["S"] == "portal_account_updated"]
-    changes = [e["details"]["M"]["changes"]["M"] for e in events]
-    perms = [c["permissions"]["M"] for c in changes if "permissions" in c][0]
+    names = [e for e in table_items("audit_events") if e["kind"]["S"] == "portal_account_updated"]
+    grants = [e for e in table_items("audit_events") if e["kind"]["S"] == "access_grant_updated"]
+    assert len(names) == 1 and len(grants) == 1
+    perms = grants[0]["details"]["M"]["changes"]["M"]["permissions"]["M"]
     assert [v["S"] for v in perms["before"]["L"]] == ["appointments", "messages"]
-    assert [v["S"] for v in perms["after"]["L"]] == ["appointments", "billing"]
-    assert all(e["actor"]["M"]["username"]["S"] == "SmithF" for e in events)
-    assert all(e["subject"]["M"]["id"]["S"] == account_id for e in events)
+    assert [v["S"] for v in perms["after"]["L"]] == ["appointments", "billing", "forms"]
+    assert grants[0]["details"]["M"]["patient_id"]["S"] == "P100"
+    assert all(e["actor"]["M"]["username"]["S"] == "SmithF" for e in names + grants)
+    assert all(e["subject"]["M"]["id"]["S"] == login_id for e in names + grants)
 
 
 @pytest.mark.parametrize("body,code", [
@@ -281,8 +288,9 @@ def test_bad_patch_changes_nothing(gateway, seeded, body, code):
 def test_delete_ends_logins_and_sessions_keeps_the_audit(gateway, seeded):
     staff = desk(gateway)
     account_id = ann_account_id(staff)
+    login_id = staff.get(f"{ACCOUNTS}/{account_id}").json()["account"]["login"]["login_id"]
     live = signed_in(gateway, "ann@example.com", PATIENT_PW, login_type="patient")
-    r = staff.delete(f"{ACCOUNTS}/{account_id}")
+    r = staff.delete(f"{ACCOUNTS}/{account_id}")  # her only grant: the login goes too
     assert r.status == 204
     assert staff.get(f"{ACCOUNTS}/{account_id}").status == 404
     assert staff.delete(f"{ACCOUNTS}/{account_id}").status == 404
@@ -291,9 +299,10 @@ def test_delete_ends_logins_and_sessions_keeps_the_audit(gateway, seeded):
     gone = login(gateway.browser(), "ann@example.com", PATIENT_PW, login_type="patient")
     assert gone.status == 401 and gone.json() == wrong.json()
     kinds = [e["kind"]["S"] for e in table_items("audit_events")
-             if (e.get("subject") or {}).get("M", {}).get("id", {}).get("S") == account_id]
-    assert "portal_account_deleted" in kinds and "login" in kinds  # the history stays
-    assert not [c for c in table_items("portal_usernames") if c["account_id"]["S"] == account_id]
+             if (e.get("subject") or {}).get("M", {}).get("id", {}).get("S") == login_id]
+    assert {"access_grant_removed", "portal_account_deleted", "login"} <= set(kinds)  # the history stays
+    assert not [c for c in table_items("portal_usernames") if c["account_id"]["S"] == login_id]
+    assert not table_items("access_grants") and not table_items("self_grant_claims")
     # The username is free again.
     assert create(staff, self_body(username="ann@example.com")).status == 201
 
@@ -320,19 +329,44 @@ def test_reset_is_refused_while_an_invitation_is_pending(gateway, seeded):
     assert r.status == 409 and r.json()["error"] == "invitation_pending"
 
 
-def test_disable_and_enable(gateway, seeded):
+def test_disabling_a_row_ends_only_that_access(gateway, seeded):
     staff = desk(gateway)
     account_id = ann_account_id(staff)
+    staff.patch(f"{ACCOUNTS}/{account_id}", json={"permissions": ["forms"]})
     live = signed_in(gateway, "ann@example.com", PATIENT_PW, login_type="patient")
+    assert live.get("/api/portal/patients/P100/form-requests").status == 200
     r = staff.post(f"{ACCOUNTS}/{account_id}/disable")
     assert r.status == 200 and r.json()["account"]["status"] == "disabled"
+    assert r.json()["account"]["login"]["status"] == "active"
+    assert live.get("/api/me").status == 200  # the login's sessions go on...
+    r = live.get("/api/portal/patients/P100/form-requests")  # ...but the grant stops working at once
+    assert r.status == 403 and r.json()["error"] == "no_patient_access"
+    assert staff.post(f"{ACCOUNTS}/{account_id}/disable").status == 200  # twice: no change
+    r = staff.post(f"{ACCOUNTS}/{account_id}/enable")
+    assert r.status == 200 and r.json()["account"]["status"] == "active"
+    assert live.get("/api/portal/patients/P100/form-requests").status == 200
+    kinds = [e["kind"]["S"] for e in table_items("audit_events")]
+    assert kinds.count("access_grant_disabled") == 1 and kinds.count("access_grant_enabled") == 1
+    assert "portal_account_disabled" not in kinds
+
+
+def test_disable_and_enable_the_login(gateway, seeded):
+    staff = desk(gateway)
+    account_id = ann_account_id(staff)
+    login_id = staff.get(f"{ACCOUNTS}/{account_id}").json()["account"]["login"]["login_id"]
+    logins = "/api/clinics/SUNRISE/portal-logins"
+    live = signed_in(gateway, "ann@example.com", PATIENT_PW, login_type="patient")
+    r = staff.post(f"{logins}/{login_id}/disable")
+    assert r.status == 200 and r.json()["login"]["status"] == "disabled"
+    assert staff.get(f"{ACCOUNTS}/{account_id}").json()["account"]["status"] == "disabled"
     assert live.get("/api/me").status == 401
     refused = login(gateway.browser(), "ann@example.com", PATIENT_PW, login_type="patient")
     wrong = login(gateway.browser(), "ann@example.com", "not the password", login_type="patient")
     assert refused.status == 401 and refused.json() == wrong.json()  # the one generic 401
-    assert staff.post(f"{ACCOUNTS}/{account_id}/disable").status == 200  # twice: no change
-    r = staff.post(f"{ACCOUNTS}/{account_id}/enable")
-    assert r.status == 200 and r.json()["account"]["status"] == "active"
+    assert staff.post(f"{logins}/{login_id}/disable").status == 200  # twice: no change
+    r = staff.post(f"{logins}/{login_id}/enable")
+    assert r.status == 200 and r.json()["login"]["status"] == "active"
+    assert staff.get(f"{ACCOUNTS}/{account_id}").json()["account"]["status"] == "active"
     assert login(gateway.browser(), "ann@example.com", PATIENT_PW, login_type="patient").status == 200
     kinds = [e["kind"]["S"] for e in table_items("audit_events")]
     assert kinds.count("portal_account_disabled") == 1 and kinds.count("portal_account_enabled") == 1
@@ -351,10 +385,12 @@ def test_a_disabled_invitee_cannot_accept_until_enabled_and_sent_a_new_link(gate
     staff = desk(gateway)
     account, token = invite_rep(staff)
     path = f"{ACCOUNTS}/{account['account_id']}"
-    assert staff.post(path + "/disable").status == 200
+    login_path = f"/api/clinics/SUNRISE/portal-logins/{account['login']['login_id']}"
+    assert staff.post(login_path + "/disable").status == 200
     assert accept(gateway.browser(), token).json()["error"] == "token_invalid"
     assert staff.post(path + "/resend-invitation").status == 409
-    r = staff.post(path + "/enable")
+    assert staff.post(login_path + "/enable").status == 200
+    r = staff.get(path)
     assert r.json()["account"]["status"] == "invited"
     assert r.json()["account"]["invitation_status"] == "cancelled"  # the staff see it must be resent
     assert accept(gateway.browser(), token).json()["error"] == "token_invalid"  # the old link stays dead

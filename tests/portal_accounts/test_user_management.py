@@ -13,20 +13,25 @@ def status_for(i: int) -> str:
 
 
 def bulk_accounts(clinic_key: str, n: int, prefix: str = "user") -> None:
-    """Write n accounts straight to the table (creating through the API is tested elsewhere)."""
-    from chalicelib.models import PortalAccountModel
+    """Write n logins, each with one grant, straight to the tables (creating through
+    the API is tested elsewhere)."""
+    from types import SimpleNamespace
+
+    from chalicelib.models import AccessGrantModel, PortalAccountModel
+    from chalicelib.portal_accounts.grants import new_grant
     from chalicelib.portal_accounts.records import new_account_items
 
-    with PortalAccountModel.batch_write() as accounts:
+    with PortalAccountModel.batch_write() as logins, AccessGrantModel.batch_write() as grants:
         for i in range(n):
             status = status_for(i)
-            account, _claim = new_account_items(
-                clinic_key, patient_id="P100" if i % 100 == 0 else f"PX{i % 37}",
-                username=f"{prefix}{i:04d}@example.com", first_name=f"F{i}", last_name="Bulk",
-                access_type="self" if i % 2 else "authorized_rep", permissions=["appointments"],
-                force_password_change=False, password_hash=None if status == "invited" else "x", status=status,
-                patient_first_name="Pat", patient_last_name="Bulk")
-            accounts.save(account)  # (listing reads no username claims)
+            login, _claim = new_account_items(
+                clinic_key, username=f"{prefix}{i:04d}@example.com", first_name=f"F{i}", last_name="Bulk",
+                force_password_change=False, password_hash=None if status == "invited" else "x", status=status)
+            patient = SimpleNamespace(patient_id="P100" if i % 100 == 0 else f"PX{i % 37}",
+                                      first_name="Pat", last_name="Bulk")
+            logins.save(login)  # (listing reads no username claims)
+            grants.save(new_grant(login, patient, access_type="self" if i % 2 else "authorized_rep",
+                                  permissions=["appointments"], at=login.created_at))
 
 
 @pytest.fixture
