@@ -15,6 +15,7 @@ CLINIC = "/api/clinics/SUNRISE"
 ACCOUNTS = CLINIC + "/portal-accounts"
 STAFF = CLINIC + "/staff"
 PATIENTS = CLINIC + "/patients"
+LOGINS = CLINIC + "/portal-logins"
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
 
 
@@ -55,9 +56,11 @@ class World:
     def self_account(self, *, sign_in=True) -> dict:
         """A Self account with a password (no forced change), signed in if asked."""
         username = f"self{self.n()}@example.org"
-        out = self.ok(self.admin().post(ACCOUNTS, json=self_body(username=username, force_password_change=False)),
-                      201)
-        acct = {"id": out["account"]["account_id"], "username": username,
+        # A patient of its own: a patient has at most one Self.
+        body = self_body(username=username, patient_id=self.patient(), force_password_change=False)
+        out = self.ok(self.admin().post(ACCOUNTS, json=body), 201)
+        acct = {"id": out["account"]["account_id"], "login": out["account"]["login"]["login_id"],
+                "patient": body["patient_id"], "username": username,
                 "password": out["credentials"]["temporary_password"]}
         if sign_in:
             acct["browser"] = self.signed_in(username, acct["password"], "patient")
@@ -66,7 +69,18 @@ class World:
     def rep_account(self) -> dict:
         """An invited representative and the token of its invitation email."""
         out = self.ok(self.admin().post(ACCOUNTS, json=rep_body(username=f"rep{self.n()}@example.org")), 201)
-        return {"id": out["account"]["account_id"], "token": token_in(sent_messages()[-1])}
+        return {"id": out["account"]["account_id"], "login": out["account"]["login"]["login_id"],
+                "token": token_in(sent_messages()[-1])}
+
+    def two_patient_login(self) -> dict:
+        """A Self login that also represents a second patient, signed in (no patient preselected)."""
+        acct = self.self_account(sign_in=False)
+        other = self.patient()
+        out = self.ok(self.admin().post(ACCOUNTS, json=rep_body(username=acct["username"], patient_id=other)), 201)
+        assert out.get("access_added"), out
+        acct["other"] = other
+        acct["browser"] = self.signed_in(acct["username"], acct["password"], "patient")
+        return acct
 
     def form_request(self, account_id: str) -> str:
         out = self.ok(self.admin().post(f"{ACCOUNTS}/{account_id}/form-requests", json={"form_name": "Fault"}), 201)
@@ -151,6 +165,24 @@ def _complete_form(w):
     return Call(a["browser"], "POST", f"/api/portal/form-requests/{rid}/complete", {"answers": {"q1": "yes"}})
 
 
+def _complete_patient_form(w):
+    a = w.self_account()
+    rid = w.form_request(a["id"])
+    return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/form-requests/{rid}/complete",
+                {"answers": {"q1": "yes"}})
+
+
+def _enable_login(w):
+    a = w.self_account(sign_in=False)
+    admin = w.admin()
+    w.ok(admin.post(f"{LOGINS}/{a['login']}/disable"))
+    return Call(admin, "POST", f"{LOGINS}/{a['login']}/enable")
+
+
+def _login_resend(w, reply):
+    return f"{LOGINS}/{reply.json()['login']['login_id']}/resend-invitation"
+
+
 def _change_password(w):
     m = w.staff_member()
     return Call(m["browser"], "POST", "/api/me/password",
@@ -206,6 +238,21 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
     ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests/{request_id}/cancel"): {
         "": _cancel_form},
     ("POST", "/api/portal/form-requests/{request_id}/complete"): {"": _complete_form},
+    ("POST", "/api/portal/patients/{patient_id}/form-requests/{request_id}/complete"): {
+        "": _complete_patient_form},
+    ("POST", "/api/portal/patients/{patient_id}/select"): {
+        "": lambda w: (lambda a: Call(a["browser"], "POST", f"/api/portal/patients/{a['other']}/select"))(
+            w.two_patient_login())},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/disable"): {
+        "": lambda w: Call(w.admin(), "POST", f"{LOGINS}/{w.self_account()['login']}/disable")},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/enable"): {"": _enable_login},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/force-password-change"): {
+        "": lambda w: Call(w.admin(), "POST", f"{LOGINS}/{w.self_account()['login']}/force-password-change")},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/reset-password"): {
+        "": lambda w: Call(w.admin(), "POST", f"{LOGINS}/{w.self_account()['login']}/reset-password")},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/resend-invitation"): {
+        "": lambda w: Call(w.admin(), "POST", f"{LOGINS}/{w.rep_account()['login']}/resend-invitation",
+                           resend=_login_resend)},
     ("PATCH", "/api/clinics/{clinic_id}/settings"): {"": _settings_change},
     ("POST", "/api/clinics/{clinic_id}/staff"): {"invited": _new_staff(True), "password": _new_staff(False)},
     ("PATCH", "/api/clinics/{clinic_id}/staff/{username}"): {

@@ -95,7 +95,12 @@ def _invitation_status(w, call, reply) -> str:
     """The invitation status stored on the record the reply is about."""
     path = call.resend(w, reply).rsplit("/", 1)[0]
     data = w.ok(w.admin().get(path))
-    return (data.get("account") or data.get("staff"))["invitation_status"]
+    return _person(data)["invitation_status"]
+
+
+def _person(data: dict) -> dict:
+    """The record a reply is about: a portal account (a grant row), a portal login or a staff member."""
+    return data.get("account") or data.get("login") or data.get("staff")
 
 
 def _expected_after_mail_fault(clean: dict, sent_failed: bool) -> dict:
@@ -159,7 +164,7 @@ def run_case(w, prepare, clean_status: int, clean_effect: dict, calls, position:
 def _repairs(w, call, reply, label, stored: str) -> list[str]:
     if call.resend is None:
         return [f"{label}: an email failed in a flow with no resend"]
-    shown = (reply.json().get("account") or reply.json().get("staff"))["invitation_status"]
+    shown = _person(reply.json())["invitation_status"]
     if stored == "failed" and shown != "failed":
         return [f"{label}: the reply says the invitation is {shown!r}, not 'failed'"]
     status = _invitation_status(w, call, reply)
