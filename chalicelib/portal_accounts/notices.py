@@ -32,7 +32,13 @@ def access_added_email(clinic, login):
 
 
 def send_access_added(clinic, login, *, info: RequestInfo, session) -> str:
-    """Send it (after the grant committed) and audit whether SES took it."""
+    """Send it (after the grant committed) and audit whether SES took it. Both are
+    best effort: the grant is already there, so a failure here must not answer 503
+    (a retry would only meet 409 grant_exists); a lost audit event is logged."""
+    import logging
+
+    from pynamodb.exceptions import PutError
+
     from chalicelib.core import audit
     from chalicelib.core.mail import MailError, send
 
@@ -41,7 +47,11 @@ def send_access_added(clinic, login, *, info: RequestInfo, session) -> str:
         outcome = "sent"
     except MailError:
         outcome = "failed"
-    audit.record(clinic.clinic_key, "access_added_email", info=info, outcome=outcome, actor=actor(session),
-                 subject={"kind": "patient", "id": login.account_id, "username": login.username},
-                 details={"to": login.username})
+    try:
+        audit.record(clinic.clinic_key, "access_added_email", info=info, outcome=outcome, actor=actor(session),
+                     subject={"kind": "patient", "id": login.account_id, "username": login.username},
+                     details={"to": login.username})
+    except PutError as exc:
+        logging.getLogger("portal").warning("access added email %s; its audit event was not recorded: %s",
+                                            outcome, type(exc.cause).__name__ if exc.cause else "PutError")
     return outcome

@@ -215,7 +215,11 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
     ("POST", "/api/clinics/{clinic_id}/portal-accounts"): {
         "invited": lambda w: Call(w.admin(), "POST", ACCOUNTS, rep_body(username=f"new{w.n()}@example.org"),
                                   resend=_account_resend),
-        "password": lambda w: Call(w.admin(), "POST", ACCOUNTS, self_body(username=f"new{w.n()}@example.org"))},
+        "password": lambda w: Call(w.admin(), "POST", ACCOUNTS, self_body(username=f"new{w.n()}@example.org",
+                                                                         patient_id=w.patient())),
+        "access_added": lambda w: Call(w.admin(), "POST", ACCOUNTS,
+                                       rep_body(username=w.self_account(sign_in=False)["username"],
+                                                patient_id=w.patient()))},
     ("PATCH", "/api/clinics/{clinic_id}/portal-accounts/{account_id}"): {
         "": lambda w: Call(w.admin(), "PATCH", f"{ACCOUNTS}/{w.self_account()['id']}",
                            {"permissions": ["appointments", "messages"], "first_name": "Anne"})},
