@@ -243,11 +243,11 @@ def lookup(token: object) -> Invitation:
 def accept(token: object, password: object, info: RequestInfo) -> None:
     """Set the invited person's password (clinic policy) and activate the record;
     the token is used up in the same transaction. A weak password changes nothing."""
-    from chalicelib.auth.passwords import check_policy, hash_password
+    from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password
     from chalicelib.core.records import bump, write
     from chalicelib.models import TokenModel
     item, clinic, record = _resolve(token)
-    check_policy(password, clinic.settings, record.user_inputs)
+    check_policy(password, clinic.settings, record.user_inputs, clinic_terms(clinic.clinic_id, clinic.name))
     at = now()
     model = type(record.item)
     actions = [model.password_hash.set(hash_password(password)), model.force_password_change.set(False),
