@@ -4,6 +4,7 @@ import { api, loginUrl, problemText, remember, remembered, waitText } from "./ap
 import { $, busy, say, showOnly } from "./dom.js";
 import { showClinicName as sessionClinicName, whoAmI } from "./session.js";
 import { fill } from "./staff-links.js";
+import { passwordRules } from "./words.js";
 
 var el = {
   loading: $("loading"),
@@ -80,6 +81,9 @@ function showPasswordStep() {
   document.title = "Change your password · Clinic Portal";
   showClinicName(me.principal);
   el.passwordUsername.value = me.principal.username; // for password managers
+  if (me.password_policy) {
+    $("new-password-help").textContent = passwordRules(me.password_policy); // the rules before any attempt
+  }
   showOnly([el.passwordStep, el.home], el.passwordStep);
   el.newPassword.focus();
 }

@@ -3,6 +3,7 @@
  * bar (and so from history and bookmarks); it only ever travels in request bodies. */
 import { api, loginUrl, problemText, queryParams, remember } from "./api.js";
 import { $, busy, say, setUrl, showOnly } from "./dom.js";
+import { passwordRules } from "./words.js";
 
 var el = {
   loading: $("loading"),
@@ -42,15 +43,6 @@ function showProblem(title, text, canRetry) {
   showOnly([el.problemStep, el.inviteStep, el.doneStep], el.problemStep);
 }
 
-function policyText(policy) {
-  var text = "Use at least " + policy.min_length + " characters";
-  if (policy.min_classes > 0) {
-    text += ", with at least " + policy.min_classes + " of these kinds: lowercase letters, capital letters, digits, symbols";
-  }
-  return text + ". A few unrelated words together make a strong password that's easy to remember. " +
-    "Don't reuse a password from another site.";
-}
-
 function loginType() {
   return invitation && invitation.login_type === "staff" ? "Staff" : "Patient";
 }
@@ -66,7 +58,7 @@ function showInvitation(inv) {
     $("invite-lead").textContent = "Hello " + inv.first_name + ". Choose a password for your portal " +
       "account. You will use it with the username below every time you log in.";
   }
-  el.policyHelp.textContent = policyText(inv.password_policy);
+  el.policyHelp.textContent = passwordRules(inv.password_policy);
   document.title = "Choose your password · " + inv.clinic_name;
   showOnly([el.problemStep, el.inviteStep, el.doneStep], el.inviteStep);
   el.newPassword.focus();

@@ -57,3 +57,15 @@ def test_admin_cli_refuses_the_new_clinics_name(aws):
                            admin_email="b@riverbend.example", admin_first_name="Bea", admin_last_name="Adams")
     with pytest.raises(SystemExit, match="Clinic ID"):
         create_clinic(args, io.StringIO("riverbend-harbor-lantern-97\n"))
+
+
+def test_me_states_the_rules_of_a_pending_password_change(gateway, seeded, admin):
+    r = admin.post("/api/clinics/SUNRISE/staff", json={"username": "NewN", "first_name": "Nia", "last_name": "New",
+                                                       "roles": ["clinician"], "force_password_change": True})
+    assert r.status == 201
+    nia = signed_in(gateway, "NewN", r.json()["credentials"]["temporary_password"])
+    me = nia.get("/api/me").json()
+    assert me["password_change_required"] is True
+    assert me["password_policy"] == {"min_length": 12, "min_classes": 0}
+    assert me["idle_timeout_minutes"] == 30
+    assert "password_policy" not in signed_in(gateway, "SmithF", DESK_PW).get("/api/me").json()
