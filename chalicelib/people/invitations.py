@@ -121,10 +121,19 @@ class Cancelling:
         return details
 
 
-def invite_link(token: str) -> str:
+def invite_link(token: str, clinic_id: str | None = None, kind: str | None = None) -> str:
+    """The set-password link. It also names the clinic and the login tab (nothing
+    secret: the email says both), so the page can still lead to the right login
+    once the token is used up and the server no longer knows whose it was."""
+    from urllib.parse import urlencode
+
     from chalicelib.core.settings import get_settings
 
-    return f"{get_settings().public_base_url}/invite?token={token}"
+    link = f"{get_settings().public_base_url}/invite?token={token}"
+    if clinic_id:
+        link += "&" + urlencode({"clinicID": clinic_id,
+                                 "LoginType": "Patient" if kind == PATIENT_KIND else "Staff"})
+    return link
 
 
 def invitation_email(clinic, kind: str, *, to: str, first_name: str, username: str, token: str,
@@ -139,7 +148,7 @@ def invitation_email(clinic, kind: str, *, to: str, first_name: str, username: s
                     "Open the link below to choose your password."],
         facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id), ("Username", username)],
         link_text="Choose your password",
-        link=invite_link(token),
+        link=invite_link(token, clinic.clinic_id, kind),
         closing=[f"The link works once and expires in {hours} hours. If it has expired, "
                  f"ask {clinic.name} to send you a new invitation.",
                  "If you were not expecting this email, you can ignore it."],

@@ -15,6 +15,7 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, seed_password
+from tests.browser.test_account_pages import outbox, wait_for_emails  # noqa: F401 - outbox is a fixture
 
 CLINIC = "LAKESIDE"
 ADMIN = "HaleJ"
@@ -46,6 +47,26 @@ def new_staff(chromium, portal, *, username: str, roles=("clinician",), **fields
         context.close()
 
 
+def as_admin(chromium, portal):
+    """A request context signed in as the LAKESIDE administrator (close it after use)."""
+    context = chromium.new_context(base_url=portal, extra_http_headers={"Origin": portal})
+    api_sign_in(context.request, ADMIN, seed_password(ADMIN))
+    return context
+
+
+def new_representative(chromium, portal, *, username: str, patient_id: str = "L201", **fields) -> dict:
+    context = as_admin(chromium, portal)
+    try:
+        body = {"patient_id": patient_id, "username": username, "first_name": "Test", "last_name": "Rep",
+                "access_type": "authorized_rep", **fields}
+        r = context.request.post(f"/api/clinics/{CLINIC}/portal-accounts", headers=JSON_HEADERS,
+                                 data=json.dumps(body))
+        assert r.status == 201, r.text()
+        return r.json()
+    finally:
+        context.close()
+
+
 def log_in(page, username: str, password: str, login_type: str = "Staff"):
     page.goto(f"/?clinicID={CLINIC}&LoginType={login_type}")
     page.get_by_label("Username").fill(username)
@@ -70,3 +91,38 @@ def test_forced_password_change_states_the_rules_before_any_attempt(page, portal
     expect(page.locator("#password-error")).to_be_hidden()
     assert page.get_by_label("New password", exact=True).get_attribute("aria-describedby") == "new-password-help"
     assert_accessible(page)
+
+
+# ---------------------------------------------------------------- the used invitation
+
+def test_a_used_invitation_leads_to_the_clinics_login(page, portal, viewport, chromium, outbox):
+    email = f"used.{viewport.name}.{time.time_ns() % 10**7}@example.com"
+    new_representative(chromium, portal, username=email)
+    text = wait_for_emails(outbox, email)[0]["text"]
+    link = re.search(r"https?://\S+/invite\?token=\S+", text).group(0)
+    assert "clinicID=LAKESIDE&LoginType=Patient" in link
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill("violet-harbor-lantern-97")
+    page.get_by_label("Confirm new password").fill("violet-harbor-lantern-97")
+    page.get_by_role("button", name="Save password").click()
+    expect(page.get_by_role("heading", name="Your password is set")).to_be_visible()
+    # The same link again, later, in another browser: no dead end.
+    other = page.context.browser.new_context(base_url=portal)
+    try:
+        again = other.new_page()
+        again.goto(link)
+        expect(again.get_by_role("heading", name="This link no longer works")).to_be_visible()
+        to_login = again.get_by_role("link", name="Go to Patient Login at LAKESIDE")
+        expect(to_login).to_be_visible()
+        assert_accessible(again)
+        to_login.click()
+        expect(again).to_have_url(f"{portal}/?clinicID=LAKESIDE&LoginType=Patient")
+        expect(again.get_by_role("tab", name="Patient Login")).to_have_attribute("aria-selected", "true")
+        # A link naming no clinic (an older email, a mangled address): the Clinic ID step.
+        again.goto("/invite?token=not-a-real-token")
+        expect(again.get_by_role("heading", name="This link no longer works")).to_be_visible()
+        generic = again.get_by_role("link", name=re.compile("enter your Clinic ID"))
+        expect(generic).to_have_attribute("href", "/")
+        assert_accessible(again)
+    finally:
+        other.close()
