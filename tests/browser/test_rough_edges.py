@@ -74,6 +74,7 @@ def log_in(page, username: str, password: str, login_type: str = "Staff"):
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as info:
         page.get_by_role("button", name="Log in").click()
     assert info.value.status == 200
+    expect(page).to_have_url(re.compile(r"/home$"))
     return info.value
 
 
@@ -126,3 +127,27 @@ def test_a_used_invitation_leads_to_the_clinics_login(page, portal, viewport, ch
         assert_accessible(again)
     finally:
         other.close()
+
+
+# ---------------------------------------------------------------- the settings columns
+
+FIELD_ROW_INPUTS = """() => [...document.querySelectorAll('.field-row')].filter((r) => r.offsetParent !== null)
+  .map((r) => [...r.querySelectorAll('input')].map((i) => {
+    const b = i.getBoundingClientRect();
+    return {id: i.id, top: Math.round(b.top), height: Math.round(b.height)};
+  }))"""
+
+
+def test_settings_inputs_side_by_side_are_the_same_height(page, portal, viewport):
+    log_in(page, ADMIN, seed_password(ADMIN))
+    page.goto("/settings")
+    expect(page.get_by_label("Lockout length (minutes)")).to_have_value(re.compile(r"\d+"))
+    rows = page.evaluate(FIELD_ROW_INPUTS)
+    assert len(rows) >= 3
+    heights = {i["height"] for row in rows for i in row}
+    assert len(heights) == 1, rows  # every input alike, whatever its column's help text
+    assert heights.pop() >= 44, rows
+    if not viewport.mobile:  # two columns: side by side, top-aligned
+        for row in rows:
+            assert len({i["top"] for i in row}) == 1, row
+    assert_accessible(page)
