@@ -85,18 +85,20 @@ function renderStaff(s, message, problem) {
   });
 
   if (!isMe(s)) {
-    row.button(s.portal_access ? "Turn Staff Portal access off" : "Turn Staff Portal access on",
+    // Each of the two ways to stop a login points at its explanation above the list.
+    const explained = (b, id) => b.setAttribute("aria-describedby", headingId + " " + id);
+    explained(row.button(s.portal_access ? "Turn Staff Portal access off" : "Turn Staff Portal access on",
       "button--secondary", (b) => {
         row.change(b, "Saving…", "PATCH", "", { portal_access: !s.portal_access },
           s.portal_access ? "Staff Portal access is off. They can't log in until it is turned on again."
                           : "Staff Portal access is on.");
-      });
+      }), "access-help");
     if (s.status === "disabled") {
-      row.button("Enable", "button--secondary", (b) => row.change(b, "Enabling…", "POST", "/enable", undefined,
-        "Enabled."));
+      explained(row.button("Enable", "button--secondary", (b) => row.change(b, "Enabling…", "POST", "/enable",
+        undefined, "Enabled.")), "disable-help");
     } else {
-      row.button("Disable", "button--outline-danger", (b) => row.change(b, "Disabling…", "POST", "/disable",
-        undefined, "Disabled. They can't log in until enabled again."));
+      explained(row.button("Disable", "button--outline-danger", (b) => row.change(b, "Disabling…", "POST",
+        "/disable", undefined, "Disabled. They can't log in until enabled again.")), "disable-help");
     }
     row.resetPasswordButton(s.username, name);
   }

@@ -151,3 +151,27 @@ def test_settings_inputs_side_by_side_are_the_same_height(page, portal, viewport
         for row in rows:
             assert len({i["top"] for i in row}) == 1, row
     assert_accessible(page)
+
+
+# ---------------------------------------------------------------- Staff: access off vs disable
+
+def staff_row(page, username: str):
+    return page.locator("li.record").filter(has=page.get_by_text(username))
+
+
+def test_staff_page_explains_access_off_versus_disable(page, portal, viewport, chromium):
+    username = unique("Explain", viewport)
+    new_staff(chromium, portal, username=username)
+    log_in(page, ADMIN, seed_password(ADMIN))
+    page.goto("/staff")
+    explain = page.get_by_role("group", name="Two ways to stop someone logging in")
+    expect(explain).to_contain_text("left the clinic")
+    expect(explain).to_contain_text("told their access is off")
+    row = staff_row(page, username)
+    off = row.get_by_role("button", name="Turn Staff Portal access off")
+    disable = row.get_by_role("button", name="Disable")
+    expect(off).to_have_accessible_description(re.compile("told their access is off"))
+    expect(disable).to_have_accessible_description(re.compile("have left the clinic"))
+    box, first = explain.bounding_box(), page.locator("li.record").first.bounding_box()
+    assert box["y"] < first["y"], "the explanation comes before the rows it explains"
+    assert_accessible(page)
