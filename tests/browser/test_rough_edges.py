@@ -175,3 +175,29 @@ def test_staff_page_explains_access_off_versus_disable(page, portal, viewport, c
     box, first = explain.bounding_box(), page.locator("li.record").first.bounding_box()
     assert box["y"] < first["y"], "the explanation comes before the rows it explains"
     assert_accessible(page)
+
+
+# ---------------------------------------------------------------- Request forms without Forms
+
+def test_request_forms_says_why_without_the_forms_section(page, portal, viewport, chromium):
+    email = f"noforms.{viewport.name}.{time.time_ns() % 10**7}@example.com"
+    account = new_representative(chromium, portal, username=email, permissions=["appointments"])["account"]
+    log_in(page, ADMIN, seed_password(ADMIN))
+    page.goto(f"/portal-accounts/setup?account_id={account['account_id']}")
+    section = page.locator("#forms-section")
+    expect(section.get_by_role("heading", name="Request forms")).to_be_visible()
+    expect(section).to_contain_text("doesn't have the Forms section")
+    expect(section.get_by_role("button", name="Request form")).to_be_hidden()
+    assert_accessible(page)
+    # The API refuses it too, with a clear 409.
+    r = page.request.post(f"/api/clinics/{CLINIC}/portal-accounts/{account['account_id']}/form-requests",
+                          headers={**JSON_HEADERS, "Origin": portal}, data=json.dumps({"form_name": "Consent"}))
+    assert r.status == 409 and r.json()["error"] == "forms_not_permitted"
+    # Given the Forms section, the form appears.
+    page.get_by_role("checkbox", name="Forms").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(section.get_by_role("button", name="Request form")).to_be_visible()
+    expect(section.locator("#forms-not-permitted")).to_be_hidden()
+    section.get_by_label("Form name").fill("Consent to treat")
+    section.get_by_role("button", name="Request form").click()
+    expect(section.get_by_role("status")).to_contain_text("Requested")
