@@ -201,3 +201,37 @@ def test_request_forms_says_why_without_the_forms_section(page, portal, viewport
     section.get_by_label("Form name").fill("Consent to treat")
     section.get_by_role("button", name="Request form").click()
     expect(section.get_by_role("status")).to_contain_text("Requested")
+
+
+# ---------------------------------------------------------------- Copy's confirmation
+
+IN_VIEW = """(el) => { const b = el.getBoundingClientRect();
+  return b.height > 0 && b.top >= -1 && b.bottom <= window.innerHeight + 1; }"""
+
+
+def test_copy_confirmation_shows_where_the_eye_is(page, portal, viewport):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal)
+    log_in(page, ADMIN, seed_password(ADMIN))
+    page.goto("/staff")
+    form = page.locator("#add-form")
+    form.get_by_label("Username").fill(unique("Copy", viewport))
+    form.get_by_label("First name").fill("Cora")
+    form.get_by_label("Last name").fill("Pike")
+    form.get_by_role("checkbox", name="Clinician").check()
+    form.get_by_role("button", name="Add staff member").click()
+    panel = page.locator("[data-credentials]")
+    copy = panel.get_by_role("button", name="Copy")
+    expect(copy).to_be_visible()
+    status = panel.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")  # announced, and there before it speaks
+    # Scroll so Copy sits at the very bottom of the screen, as a thumb reaches it on a phone.
+    page.evaluate("(el) => window.scrollBy(0, el.getBoundingClientRect().bottom - window.innerHeight + 2)",
+                  copy.element_handle())
+    assert page.evaluate(IN_VIEW, copy.element_handle())
+    copy.click()
+    expect(status).to_contain_text("Copied")
+    page.wait_for_function(IN_VIEW, arg=status.element_handle(), timeout=2000)  # on the screen
+    assert page.evaluate(IN_VIEW, copy.element_handle())
+    gap = copy.bounding_box()["y"] - (status.bounding_box()["y"] + status.bounding_box()["height"])
+    assert -1 <= gap <= 48, f"the confirmation is {gap}px from the button"
+    assert_accessible(page)
