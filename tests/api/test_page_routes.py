@@ -27,3 +27,25 @@ def test_old_bookmarks_redirect_to_the_login_page(browser, aws, query, location)
 def test_static_files_are_only_what_ships(browser, aws, name):
     r = browser.get(f"/static/{name}")
     assert r.status in (403, 404)
+
+
+@pytest.mark.parametrize("path", ["/nope", "/portal-accounts/nope", "/home/extra?x=1",
+                                  "/index.html", "/static"])
+def test_an_unknown_page_path_is_an_html_404_page(browser, aws, path):
+    r = browser.get(path)
+    assert r.status == 404
+    assert r.header("content-type").startswith("text/html")
+    assert "<h1 id=\"not-found-title\">Page not found</h1>" in r.text
+    assert "Missing Authentication Token" not in r.text
+    assert "script-src 'self'" in r.header("content-security-policy")  # its own script and styles load
+    assert r.header("x-content-type-options") == "nosniff" and r.header("x-frame-options") == "DENY"
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/api/nope"), ("GET", "/api"), ("POST", "/api/clinics"),
+                                          ("DELETE", "/api/nope/deeper?q=1")])
+def test_an_unknown_api_path_is_the_json_not_found_error(browser, aws, method, path):
+    r = browser.request(method, path)
+    assert r.status == 404
+    assert r.header("content-type") == "application/json"
+    assert r.json() == {"error": "not_found", "message": "There is nothing at this address."}
+    assert r.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'"

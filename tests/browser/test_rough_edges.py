@@ -235,3 +235,26 @@ def test_copy_confirmation_shows_where_the_eye_is(page, portal, viewport):
     gap = copy.bounding_box()["y"] - (status.bounding_box()["y"] + status.bounding_box()["height"])
     assert -1 <= gap <= 48, f"the confirmation is {gap}px from the button"
     assert_accessible(page)
+
+
+# ---------------------------------------------------------------- unknown addresses
+
+def test_an_unknown_page_shows_a_404_page(page, portal, viewport):
+    reply = page.goto("/no-such-page")
+    assert reply.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_text("Missing Authentication Token")).to_have_count(0)
+    expect(page.get_by_role("link", name="Go to the login page")).to_have_attribute("href", "/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport.width
+    assert_accessible(page)
+    # Having signed in to a clinic in this tab, the way back is its login page.
+    log_in(page, ADMIN, seed_password(ADMIN))
+    page.goto("/portal-accounts/typo")
+    link = page.get_by_role("link", name=f"Go to the {CLINIC} login page")
+    expect(link).to_have_attribute("href", f"/?clinicID={CLINIC}&LoginType=Staff")
+    link.click()
+    expect(page).to_have_url(f"{portal}/?clinicID={CLINIC}&LoginType=Staff")
+    # The API keeps its JSON error.
+    api = page.request.get("/api/no-such-thing")
+    assert api.status == 404 and api.json() == {"error": "not_found", "message": "There is nothing at this address."}
