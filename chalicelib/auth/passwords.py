@@ -1,10 +1,9 @@
 """Password hashing (argon2id) and the password policy."""
 from __future__ import annotations
 
-from contextlib import suppress
-
 import functools
 import re
+from contextlib import suppress
 
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.limits import PASSWORD_MAX as MAX_PASSWORD_LENGTH

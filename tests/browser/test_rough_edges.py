@@ -15,7 +15,10 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, seed_password
-from tests.browser.test_account_pages import outbox, wait_for_emails  # noqa: F401 - outbox is a fixture
+from tests.browser.test_account_pages import outbox as _outbox
+from tests.browser.test_account_pages import wait_for_emails
+
+outbox = _outbox  # the stack's outbox folder (a session fixture), here under its own name
 
 CLINIC = "LAKESIDE"
 ADMIN = "HaleJ"
