@@ -2,7 +2,7 @@
  * an account must make before anything else when its clinic asks for one. */
 import { api, loginUrl, problemText, remember, remembered, waitText } from "./api.js";
 import { $, busy, say, showOnly } from "./dom.js";
-import { showClinicName as sessionClinicName, whoAmI } from "./session.js";
+import { showClinicName as sessionClinicName, toLoginAndBack, whoAmI } from "./session.js";
 import { fill } from "./staff-links.js";
 import { passwordRules } from "./words.js";
 
@@ -150,7 +150,7 @@ el.passwordForm.addEventListener("submit", function (event) {
       return;
     }
     if (r.status === 401) {
-      toLogin();
+      toLoginAndBack(r, loginType());
       return;
     }
     if (r.error === "password_policy") {

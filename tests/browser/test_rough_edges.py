@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from urllib.parse import quote
 
 from playwright.sync_api import expect
 
@@ -261,3 +262,78 @@ def test_an_unknown_page_shows_a_404_page(page, portal, viewport):
     # The API keeps its JSON error.
     api = page.request.get("/api/no-such-thing")
     assert api.status == 404 and api.json() == {"error": "not_found", "message": "There is nothing at this address."}
+
+
+# ---------------------------------------------------------------- the session's idle timeout
+
+def set_idle_timeout(chromium, portal, minutes: int) -> int:
+    """Set LAKESIDE's idle timeout; returns the one it had. Only sessions that start
+    while it is set get it (a session keeps the timeout it began with)."""
+    context = as_admin(chromium, portal)
+    try:
+        path = f"/api/clinics/{CLINIC}/settings"
+        before = context.request.get(path).json()["settings"]["idle_timeout_minutes"]
+        r = context.request.patch(path, headers=JSON_HEADERS, data=json.dumps({"idle_timeout_minutes": minutes}))
+        assert r.status == 200, r.text()
+        return before
+    finally:
+        context.close()
+
+
+def test_idle_warning_stay_signed_in_and_back_after_the_session_ends(page, portal, viewport, chromium):
+    before = set_idle_timeout(chromium, portal, 1)
+    try:
+        log_in(page, ADMIN, seed_password(ADMIN))   # this session: 1 minute without activity
+    finally:
+        set_idle_timeout(chromium, portal, before)
+    page.goto("/staff")
+    form = page.locator("#add-form")
+    form.get_by_label("Username").fill("HalfTyped")
+    # A warning before the end (half a minute before, for a 1-minute timeout), over the page.
+    stay = page.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_visible(timeout=50_000)
+    warning = page.locator(".session-warning")
+    expect(warning.get_by_role("alert")).to_contain_text("signed out in less than a minute")
+    assert page.evaluate(IN_VIEW, stay.element_handle())
+    assert page.evaluate("document.activeElement.id") == "new-username"  # typing is not interrupted
+    expect(form.get_by_label("Username")).to_have_value("HalfTyped")
+    assert_accessible(page)
+    with page.expect_response(lambda r: r.url.endswith("/api/me")) as info:
+        stay.click()
+    assert info.value.status == 200
+    left = info.value.json()["session_expires_in"]
+    assert 58 <= left <= 60   # the count started over
+    expect(warning).to_be_hidden()
+    # Then nothing for longer than the timeout: the next request meets the ended session.
+    page.wait_for_timeout((left + 2) * 1000)
+    form.get_by_label("First name").fill("Half")
+    form.get_by_label("Last name").fill("Typed")
+    form.get_by_role("checkbox", name="Clinician").check()
+    with page.expect_navigation(url=re.compile(r"/\?clinicID=LAKESIDE&LoginType=Staff&next=%2Fstaff$")):
+        form.get_by_label("Last name").press("Enter")   # submit (the warning is back over the foot of the page)
+    expect(page).to_have_url(f"{portal}/?clinicID=LAKESIDE&LoginType=Staff")  # tidied; the way back is kept
+    expect(page.locator("#login-notice")).to_have_text(
+        "You were signed out after 1 minute without activity. Please log in again.")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(ADMIN)
+    page.get_by_label("Password").fill(seed_password(ADMIN))
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{portal}/staff")   # back where they were
+    expect(page.get_by_role("heading", name="Staff", exact=True)).to_be_visible()
+
+
+def test_after_login_only_a_path_of_the_portal_is_followed(page, portal, viewport):
+    for evil in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]:
+        page.context.clear_cookies()
+        page.goto(f"/?clinicID={CLINIC}&LoginType=Staff&next={quote(evil, safe='')}")
+        page.get_by_label("Username").fill(ADMIN)
+        page.get_by_label("Password").fill(seed_password(ADMIN))
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{portal}/home")
+    page.context.clear_cookies()
+    page.goto(f"/?clinicID={CLINIC}&LoginType=Staff&next=%2Fsettings%3Fx%3D1")
+    expect(page.locator("#login-notice")).to_be_hidden()   # nothing to explain: not signed out by the timeout
+    page.get_by_label("Username").fill(ADMIN)
+    page.get_by_label("Password").fill(seed_password(ADMIN))
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{portal}/settings?x=1")
