@@ -8,7 +8,7 @@ import { normalLoginType, queryParams, remembered } from "./api.js";
 import { state } from "./login-page.js";
 import { lookUpClinic, showClinicStep } from "./login-steps.js";
 import { safeReturnPath, signedOutMessage } from "./session-watch.js";
-import { say } from "./dom.js";
+import { say, setUrl } from "./dom.js";
 import "./login-form.js";
 
 // ------------------------------------------------------------ start
@@ -22,6 +22,7 @@ if (params.clinicid) {
   state.loginType = normalLoginType(params.logintype);
   lookUpClinic(params.clinicid, state.loginType, false);
 } else {
+  if (params.next) { setUrl("/"); }  // kept in state.next; the address stays the plain login page
   var last = remembered();
   showClinicStep(last.clinicId || "", "");
 }
