@@ -5,8 +5,19 @@ chalicelib/api/http.py.
 """
 from chalice import Chalice
 
-from chalicelib.api import audit, auth, clinics, pages, system
-from chalicelib.api import clinic_settings, invitations, patients, portal, portal_accounts, staff
+from chalicelib.api import (
+    audit,
+    auth,
+    clinic_settings,
+    clinics,
+    invitations,
+    pages,
+    patients,
+    portal,
+    portal_accounts,
+    staff,
+    system,
+)
 from chalicelib.api.http import security_headers
 from chalicelib.core.request_log import request_log
 

@@ -26,9 +26,10 @@ def _read_password(stream) -> str:
 
 
 def create_clinic(args, stdin) -> str:
-    from chalicelib.clinics.records import ClinicSettings, create_clinic as make_clinic
-    from chalicelib.core.errors import PortalError
     from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password
+    from chalicelib.clinics.records import ClinicSettings
+    from chalicelib.clinics.records import create_clinic as make_clinic
+    from chalicelib.core.errors import PortalError
     from chalicelib.staff.records import check_staff_username, new_staff_item, save_new_staff
 
     password = _read_password(stdin)

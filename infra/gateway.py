@@ -40,20 +40,39 @@ class Reply:
         return jsonlib.loads(self.body)
 
     def header(self, name: str):
+        """The header's value; of a repeated one (Set-Cookie), the first."""
+        values = self.header_values(name)
+        return values[0] if values else None
+
+    def header_values(self, name: str) -> list:
+        """Every value of a header, as API Gateway sends them (multiValueHeaders)."""
         for key, value in self.headers.items():
             if key.lower() == name.lower():
-                return value
-        return None
+                return list(value) if isinstance(value, list) else [value]
+        return []
+
+
+def path_matches(request_path: str, cookie_path: str) -> bool:
+    """RFC 6265 5.1.4: does a cookie with this Path go with a request for this path?"""
+    if request_path == cookie_path:
+        return True
+    return request_path.startswith(cookie_path) and (
+        cookie_path.endswith("/") or request_path[len(cookie_path)] == "/")
 
 
 @dataclass
 class Browser:
-    """One user agent: a cookie jar, a source IP and an Origin, like a browser tab."""
-    gateway: "InProcessGateway"
+    """One user agent: a cookie jar, a source IP and an Origin, like a browser tab.
+
+    `cookies` is {name: value}; `cookie_paths` the Path each was set with (a cookie
+    put in `cookies` by hand goes everywhere). A cookie is sent only with requests
+    its Path matches, and each Set-Cookie line of a reply is applied."""
+    gateway: InProcessGateway
     source_ip: str = "198.51.100.7"
     origin: str | None = DEFAULT_ORIGIN
     user_agent: str = "pytest-browser/1.0"
     cookies: dict = field(default_factory=dict)
+    cookie_paths: dict = field(default_factory=dict)
 
     def request(self, method: str, path: str, *, json=None, body: bytes | None = None,
                 headers: dict | None = None) -> Reply:
@@ -63,21 +82,28 @@ class Browser:
         if json is not None:
             body = jsonlib.dumps(json).encode()
             h["content-type"] = "application/json"
-        if self.cookies:
-            h["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        url_path = path.split("?")[0]
+        sent = {k: v for k, v in self.cookies.items() if path_matches(url_path, self.cookie_paths.get(k, "/"))}
+        if sent:
+            h["cookie"] = "; ".join(f"{k}={v}" for k, v in sent.items())
         h.update({k.lower(): v for k, v in (headers or {}).items() if v is not None})
         for k in [k for k, v in (headers or {}).items() if v is None]:
             h.pop(k.lower(), None)
         reply = self.gateway.send(method, path, h, body or b"")
-        cookie = reply.header("set-cookie")
-        if cookie:
-            name, _, rest = cookie.partition("=")
-            value = rest.split(";")[0]
-            if "Max-Age=0" in cookie or not value:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
+        for cookie in reply.header_values("set-cookie"):
+            self._apply(cookie)
         return reply
+
+    def _apply(self, cookie: str) -> None:
+        name, _, rest = cookie.partition("=")
+        value, *attributes = [part.strip() for part in rest.split(";")]
+        attrs = {k.lower(): v for k, _, v in (a.partition("=") for a in attributes)}
+        if attrs.get("max-age") == "0" or not value:
+            self.cookies.pop(name, None)
+            self.cookie_paths.pop(name, None)
+        else:
+            self.cookies[name] = value
+            self.cookie_paths[name] = attrs.get("path") or "/"
 
     def get(self, path: str, **kw) -> Reply:
         return self.request("GET", path, **kw)
@@ -120,8 +146,7 @@ class InProcessGateway:
         if isinstance(body_out, str):
             body_out = body_out.encode("utf-8")
         headers_out = dict(response.get("headers") or {})
-        for key, values in (response.get("multiValueHeaders") or {}).items():
-            headers_out[key] = values[-1] if isinstance(values, list) else values
+        headers_out.update(response.get("multiValueHeaders") or {})   # a repeated header stays a list
         return Reply(response["statusCode"], headers_out, body_out)
 
     def browser(self, **kw) -> Browser:

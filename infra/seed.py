@@ -10,10 +10,9 @@ import json
 from chalicelib.clinics.records import CLINIC_ID_RE, clinic_key, validate_settings
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key
-from chalicelib.core.limits import PATIENT_ID_RE
+from chalicelib.core.limits import PATIENT_ID_RE, STAFF_USERNAME_RE
 from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLES
-from chalicelib.core.limits import STAFF_USERNAME_RE
 
 
 class SeedError(ValueError):
@@ -27,7 +26,8 @@ SCHEMA = {
                            "last_name": STR, "roles": LIST},
               "optional": {"email": STR, "portal_access": BOOL, "force_password_change": BOOL}},
     "patients": {"required": {"clinic_id": STR, "patient_id": STR, "first_name": STR, "last_name": STR},
-                 "optional": {"email": STR, "date_of_birth": STR}},
+                 "optional": {"email": STR, "date_of_birth": STR, "phone": STR, "address_line1": STR,
+                              "address_line2": STR, "city": STR, "region": STR, "postal_code": STR}},
     "portal_accounts": {"required": {"clinic_id": STR, "patient_id": STR, "username": STR,
                                      "first_name": STR, "last_name": STR, "access_type": STR},
                         "optional": {"password": STR, "force_password_change": BOOL,
@@ -104,6 +104,7 @@ def validate(data: object) -> dict:
                 patients.add((ck, e["patient_id"]))
                 e.setdefault("email", None)
                 e.setdefault("date_of_birth", None)
+                e.update(_patient_contact(where, e))
             if section == "portal_accounts":
                 if (ck, e["patient_id"]) not in patients:
                     raise SeedError(f"{where}: patient {e['patient_id']!r} is not among the seed's patients")
@@ -125,6 +126,26 @@ def validate(data: object) -> dict:
     return out
 
 
+def _patient_contact(where: str, entry: dict) -> dict:
+    """A patient's phone and address fields, checked and normalized as the API does."""
+    from chalicelib.api.bodies import CreatePatientBody
+    from chalicelib.patients.records import OPTIONAL
+
+    out = {}
+    specs = CreatePatientBody.specs()
+    for name in OPTIONAL:
+        if name == "email" or name not in entry:
+            continue
+        parser, _ = specs[name]
+        try:
+            value = parser(name, entry[name])
+        except InvalidRequest as exc:
+            raise SeedError(f"{where}: {exc.message}") from None
+        if value is not None:
+            out[name] = value
+    return out
+
+
 def _already_there(seed: dict) -> str | None:
     from chalicelib.models import ClinicModel
 
@@ -139,9 +160,10 @@ def _already_there(seed: dict) -> str | None:
 
 def load(data: object) -> dict:
     """Validate, then write. Returns counts per section."""
+    from chalicelib.auth.passwords import hash_password
     from chalicelib.clinics.records import create_clinic
     from chalicelib.core.records import write
-    from chalicelib.auth.passwords import hash_password
+    from chalicelib.patients.records import OPTIONAL as PATIENT_OPTIONAL
     from chalicelib.patients.records import new_patient_item
     from chalicelib.portal_accounts.records import claim_condition, new_account_items
     from chalicelib.staff.records import new_staff_item, save_new_staff
@@ -159,8 +181,10 @@ def load(data: object) -> dict:
             portal_access=s["portal_access"], password_hash=hash_password(s["password"]),
             force_password_change=s["force_password_change"]))
     for p in seed["patients"]:
+        contact = {name: p[name] for name in PATIENT_OPTIONAL if name != "email" and name in p}
         new_patient_item(clinic_key(p["clinic_id"]), patient_id=p["patient_id"], first_name=p["first_name"],
-                         last_name=p["last_name"], email=p["email"], date_of_birth=p["date_of_birth"]).save()
+                         last_name=p["last_name"], email=p["email"], date_of_birth=p["date_of_birth"],
+                         **contact).save()
     patient_names = {(clinic_key(p["clinic_id"]), p["patient_id"]): (p["first_name"], p["last_name"])
                      for p in seed["patients"]}
     for a in seed["portal_accounts"]:

@@ -155,7 +155,7 @@ class Clock:
         self.t += seconds
 
 
-def install_clock(monkeypatch) -> "Clock":
+def install_clock(monkeypatch) -> Clock:
     """Point every chalicelib module's `now` at one test Clock (set with `monkeypatch`)."""
     import importlib
     import pkgutil

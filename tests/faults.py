@@ -198,7 +198,7 @@ def effect(before: dict, after: dict) -> dict:
     x, y = a.get("audit_events", {}), b.get("audit_events", {})
     out["audit"] = sorted((y[k]["kind"]["S"], (y[k].get("outcome") or {}).get("S")) for k in set(y) - set(x))
     x, y = a.get("login_counters", {}), b.get("login_counters", {})
-    out["counters"] = sorted((k[0].split("#")[0],) + tuple(n - o for n, o in zip(y.get(k, (0, 0, 0)),
+    out["counters"] = sorted((k[0].split("#")[0],) + tuple(n - o for n, o in zip(y.get(k, (0, 0, 0)),  # noqa: B905 - both are 3-tuples
                                                                                  x.get(k, (0, 0, 0))))
                              for k in set(x) | set(y) if x.get(k) != y.get(k))
     return out

@@ -1,5 +1,5 @@
 """Secrets scan: run the flows that handle secrets (logins with known passwords,
-CAPTCHA tokens, accounts created with temporary passwords, invitations whose
+CAPTCHA tokens, device cookies, accounts created with temporary passwords, invitations whose
 tokens arrive by email, password changes and resets), then dump every table and
 every log line the portal wrote and check that none of the plain secrets (taken
 from the actual replies, cookies and emails) appears in them."""
@@ -29,6 +29,9 @@ class Secrets:
     def session_of(self, what: str, browser, reply=None):
         if reply is not None and reply.header("set-cookie"):
             self.add(f"{what} session cookie", browser.cookies["portal_session"])
+        for name, value in browser.cookies.items():
+            if name.startswith("portal_device_"):
+                self.add(f"{what} device cookie", value)
         if reply is not None and reply.body and "session_token" in (reply.json() or {}):
             self.add(f"{what} bearer token", reply.json()["session_token"])
 
@@ -71,6 +74,12 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     ann_auth = {"authorization": f"Bearer {r.json()['session_token']}"}
     assert login(anon, "DoeJ", WRONG_PW).status == 401
     secrets.add("wrong password", WRONG_PW)
+    # The administrator's browser is now a trusted device: a wrong guess from it, and
+    # a sign-in again (its device cookie is replaced by a new one).
+    assert login(admin, "DoeJ", WRONG_PW).status == 401
+    r = login(admin, "DoeJ", ADMIN_PW)
+    assert r.status == 200, r.text
+    secrets.session_of("admin (trusted device)", admin, r)
 
     # CAPTCHA: Lakeside turns it on; its admin signs in with a local token.
     lake = signed_in(gateway, secrets, "lakeside admin", "KimS", LAKE_PW, clinic="Lakeside")
@@ -155,6 +164,7 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     assert len(tables) >= 8 and sum(map(len, tables.values())) >= 20, {t: len(v) for t, v in tables.items()}
     kinds = set(secrets.found.values())
     assert sum("email body" in k for k in kinds) >= 3 and sum("session" in k or "bearer" in k for k in kinds) >= 6
+    assert sum("device cookie" in k for k in kinds) >= 4
 
     problems = []
     for secret, what in secrets.found.items():

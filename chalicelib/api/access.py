@@ -72,15 +72,43 @@ def authenticate_clinic(request, clinic_id: str, *, permission: str | None = Non
     return session, clinic
 
 
-def session_cookie(token: str | None) -> str:
+def _cookie(name: str, value: str, path: str, max_age: int | None) -> str:
     from chalicelib.core.settings import get_settings
 
-    parts = [f"{SESSION_COOKIE}={token or ''}", "Path=/", "HttpOnly", "SameSite=Strict"]
+    parts = [f"{name}={value}", f"Path={path}", "HttpOnly", "SameSite=Strict"]
     if get_settings().cookie_secure:
         parts.append("Secure")
-    if token is None:
-        parts.append("Max-Age=0")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
     return "; ".join(parts)
+
+
+def session_cookie(token: str | None) -> str:
+    return _cookie(SESSION_COOKIE, token or "", "/", None if token else 0)
+
+
+# ---------------------------------------------------------------- device cookies (auth/devices.py)
+
+def login_path(clinic_id: str) -> str:
+    """Where device cookies are sent: the login URL only, as the browser wrote it."""
+    return f"/api/clinics/{clinic_id}/login"
+
+
+def device_cookies(request) -> dict[str, str]:
+    """The device cookies a request carries ({name: token}; the first of a name wins)."""
+    from chalicelib.auth.devices import COOKIE_PREFIX
+
+    found: dict[str, str] = {}
+    for part in (request.headers.get("cookie") or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.startswith(COOKIE_PREFIX) and value:
+            found.setdefault(name, value)
+    return found
+
+
+def device_cookie(name: str, token: str | None, clinic_id: str, max_age: int) -> str:
+    """Set (or, without a token, clear) one person's device cookie."""
+    return _cookie(name, token or "", login_path(clinic_id), max_age if token else 0)
 
 
 # ---------------------------------------------------------------- guards for `route(guard=...)`
@@ -100,4 +128,14 @@ def clinic_permission(permission: str):
     """(session, clinic) of a clinic-scoped route for a holder of `permission`."""
     def guard(request, clinic_id, **_params):
         return authenticate_clinic(request, clinic_id, permission=permission)
+    return guard
+
+
+def clinic_any_permission(*permissions: str):
+    """(session, clinic) of a clinic-scoped route for a holder of any of `permissions`."""
+    def guard(request, clinic_id, **_params):
+        session, clinic = authenticate_clinic(request, clinic_id)
+        if session.kind != "staff" or not set(permissions) & set(session.permissions):
+            raise Forbidden("You do not have permission to do that.", code="forbidden")
+        return session, clinic
     return guard

@@ -1,8 +1,8 @@
 """Login, logout, the signed-in principal, and changing one's own password."""
 from chalice import Blueprint
 
+from chalicelib.api.access import authenticate, device_cookie, device_cookies, public_origin, session_cookie, signed_in
 from chalicelib.api.bodies import LoginBody, PasswordChangeBody
-from chalicelib.api.access import authenticate, public_origin, session_cookie, signed_in
 from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)
@@ -10,23 +10,33 @@ bp = Blueprint(__name__)
 
 @route(bp, "/api/clinics/{clinic_id}/login", methods=("POST",), body=LoginBody, guard=public_origin)
 def login(request, clinic_id, *, auth, body: LoginBody):
+    """Cookie delivery also presents and receives device cookies (auth/devices.py):
+    the new one for this person, and clearing the oldest past devices.MAX_COOKIES.
+    Bearer delivery does neither."""
+    from chalicelib.api import serializers
+    from chalicelib.auth import devices
     from chalicelib.auth import login as use_case
 
+    cookies = body.session_delivery != "bearer"
+    presented = device_cookies(request) if cookies else {}
     result = use_case.login(clinic_id, body.login_type, body.username, body.password, body.captcha_token,
-                            request_info(request))
-    from chalicelib.api import serializers
-
+                            request_info(request), device_cookies=presented, issue_device=cookies)
     payload = serializers.signed_in(result.session)
-    if body.session_delivery == "bearer":
+    if not cookies:
         payload["session_token"] = result.token
         return json_response(payload)
-    return json_response(payload, headers={"Set-Cookie": session_cookie(result.token)})
+    set_cookies = [session_cookie(result.token)]
+    if result.device is not None:
+        set_cookies.append(device_cookie(result.device.name, result.device.token, clinic_id, result.device.max_age))
+        set_cookies += [device_cookie(name, None, clinic_id, 0)
+                        for name in devices.evicted(presented, result.device.name)]
+    # A list: Chalice sends it as multiValueHeaders, one Set-Cookie line each.
+    return json_response(payload, headers={"Set-Cookie": set_cookies})
 
 
 @route(bp, "/api/me")
 def me(request):
     from chalicelib.api import serializers
-
     from chalicelib.clinics.records import get_clinic
 
     session = authenticate(request, allow_pending_change=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, make_dataclass
 
+from chalicelib.api import patient_fields as pf
 from chalicelib.api.fields import Bool, Choice, ChoiceList, Date, Email, Int, JsonObject, Lenient, Name, Pattern, Text
 from chalicelib.api.requests import ABSENT, Body, optional, required
 from chalicelib.core import limits
@@ -155,6 +156,44 @@ class ChangeStaffBody(Body):
     revision: int = optional(REVISION, ABSENT)
 
 
+# ---------------------------------------------------------------- patients
+
+@dataclass(frozen=True, kw_only=True)
+class CreatePatientBody(Body):
+    """A new patient. `patient_id` null or left out: the portal makes one."""
+
+    patient_id: str | None = optional(pf.NewPatientId())
+    first_name: str = required(pf.PersonName())
+    last_name: str = required(pf.PersonName())
+    date_of_birth: str = required(pf.BirthDate())
+    email: str | None = optional(Email(empty_is_none=True))
+    phone: str | None = optional(pf.Phone())
+    address_line1: str | None = optional(pf.AddressText(limits.ADDRESS_LINE_MAX))
+    address_line2: str | None = optional(pf.AddressText(limits.ADDRESS_LINE_MAX))
+    city: str | None = optional(pf.AddressText(limits.CITY_MAX))
+    region: str | None = optional(pf.AddressText(limits.REGION_MAX))
+    postal_code: str | None = optional(pf.PostalCode())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangePatientBody(Body):
+    """PATCH: every field optional (ABSENT when not sent); null or "" removes an
+    optional one (email, phone, address). The patient id never changes."""
+
+    require_one = True
+    first_name: str = optional(pf.PersonName(), ABSENT)
+    last_name: str = optional(pf.PersonName(), ABSENT)
+    date_of_birth: str = optional(pf.BirthDate(), ABSENT)
+    email: str | None = optional(Email(empty_is_none=True), ABSENT)
+    phone: str | None = optional(pf.Phone(), ABSENT)
+    address_line1: str | None = optional(pf.AddressText(limits.ADDRESS_LINE_MAX), ABSENT)
+    address_line2: str | None = optional(pf.AddressText(limits.ADDRESS_LINE_MAX), ABSENT)
+    city: str | None = optional(pf.AddressText(limits.CITY_MAX), ABSENT)
+    region: str | None = optional(pf.AddressText(limits.REGION_MAX), ABSENT)
+    postal_code: str | None = optional(pf.PostalCode(), ABSENT)
+    revision: int = optional(REVISION, ABSENT)
+
+
 # ---------------------------------------------------------------- clinic settings
 
 def _setting(name: str):
@@ -175,4 +214,5 @@ ChangeSettingsBody.__doc__ = ("PATCH: any clinic settings (ABSENT when not sent)
 
 __all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "InvitationLookupBody",
            "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody", "CreateFormRequestBody",
-           "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "ChangeSettingsBody"]
+           "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody",
+           "ChangeSettingsBody"]

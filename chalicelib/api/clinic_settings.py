@@ -1,8 +1,8 @@
 """A clinic's settings, for administrators (`clinic.settings`)."""
 from chalice import Blueprint
 
-from chalicelib.api.bodies import ChangeSettingsBody
 from chalicelib.api.access import authenticate_clinic, clinic_permission
+from chalicelib.api.bodies import ChangeSettingsBody
 from chalicelib.api.http import expected_revision, record_response, request_info, route
 
 bp = Blueprint(__name__)

@@ -4,8 +4,8 @@ The token travels in the request body, never in a path, so request logs and
 access logs do not record it."""
 from chalice import Blueprint
 
-from chalicelib.api.bodies import InvitationAcceptBody, InvitationLookupBody
 from chalicelib.api.access import public_origin
+from chalicelib.api.bodies import InvitationAcceptBody, InvitationLookupBody
 from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)

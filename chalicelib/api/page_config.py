@@ -20,8 +20,8 @@ SECTION_LABELS = {
 }
 ACCESS_LABELS = {"self": "Self", "authorized_rep": "Authorized representative"}
 ROLE_WORDS = {
-    "admin": ("Administrator", "Manages staff, clinic settings and portal accounts"),
-    "front_desk": ("Front desk", "Sets up and manages patient portal accounts"),
+    "admin": ("Administrator", "Manages staff, clinic settings, patients and portal accounts"),
+    "front_desk": ("Front desk", "Adds and edits patients; sets up and manages patient portal accounts"),
     "clinician": ("Clinician", "No management tools"),
 }
 # The order the pages list roles in (most powerful first, as before).
@@ -30,8 +30,10 @@ ROLE_ORDER = ("admin", "front_desk", "clinician")
 LIMIT_NAMES = ("NAME_MAX", "CLINIC_ID_MAX", "KEY_MAX_BYTES", "EMAIL_MAX", "LOGIN_USERNAME_MAX", "PASSWORD_MAX",
                "NEW_PASSWORD_MAX", "SEARCH_MAX", "ACCOUNT_SEARCH_MAX", "FORM_NAME_MAX", "NOTE_MAX", "ANSWERS_MAX_CHARS",
                "ANSWERS_MAX_DEPTH",
-               "STAFF_USERNAME_MAX", "REVISION_MAX", "DUE_DATE_YEARS", "SETTINGS_RANGES", "AUDIT_EXPORT_MAX_ROWS")
-PATTERN_NAMES = ("CLINIC_ID_RE", "PATIENT_ID_RE", "STAFF_USERNAME_RE", "RECORD_ID_RE", "EMAIL_RE", "DATE_RE")
+               "STAFF_USERNAME_MAX", "REVISION_MAX", "DUE_DATE_YEARS", "SETTINGS_RANGES", "AUDIT_EXPORT_MAX_ROWS",
+               "ADDRESS_LINE_MAX", "CITY_MAX", "REGION_MAX", "PHONE_MAX", "PHONE_DIGITS", "BIRTH_YEAR_MIN")
+PATTERN_NAMES = ("CLINIC_ID_RE", "PATIENT_ID_RE", "STAFF_USERNAME_RE", "RECORD_ID_RE", "EMAIL_RE", "DATE_RE",
+                 "PHONE_RE", "POSTAL_CODE_RE")
 
 # Python-only regex syntax a JavaScript RegExp would read differently (or not at all).
 _PYTHON_ONLY = re.compile(r"\(\?P|\(\?[aiLmsux]|\\[AZ]|\(\?#|\(\?<[!=]")

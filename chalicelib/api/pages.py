@@ -25,7 +25,9 @@ WEB_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "web")
 PAGES = {"/": "index.html", "/home": "home.html",
          "/portal-accounts/setup": "account-setup.html", "/portal-accounts": "user-management.html",
          "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html",
-         "/audit": "audit.html"}
+         "/audit": "audit.html", "/patients": "patients.html"}
+# Pages with an id in their path: the page's script reads the id from the address.
+RECORD_PAGES = {"/patients/{patient_id}": "patient.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 CONFIG_NAME = "portal-config.json"
@@ -59,8 +61,8 @@ def _includes(content: str) -> str:
 @functools.lru_cache(maxsize=16)
 def assemble(name: str) -> str:
     """The whole HTML of page file `name`: its content inside the shell."""
-    from chalicelib.core import limits
     from chalicelib.api.page_config import LIMIT_NAMES
+    from chalicelib.core import limits
 
     head, content = _read(name).split("---\n", 1)
     meta = dict(line.split(": ", 1) for line in head.splitlines() if line.strip())
@@ -113,6 +115,14 @@ def _register_page(path: str, name: str) -> None:
 
 for _path, _name in PAGES.items():
     _register_page(_path, _name)
+
+
+def _register_record_page(path: str, name: str) -> None:
+    route(bp, path)(lambda request, **_ids: _page(name))
+
+
+for _path, _name in RECORD_PAGES.items():
+    _register_record_page(_path, _name)
 
 
 @route(bp, "/index.aspx")

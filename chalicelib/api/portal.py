@@ -1,8 +1,8 @@
 """What a signed-in patient-portal account does for itself: its form requests."""
 from chalice import Blueprint
 
-from chalicelib.api.bodies import CompleteFormRequestBody
 from chalicelib.api.access import authenticate
+from chalicelib.api.bodies import CompleteFormRequestBody
 from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)

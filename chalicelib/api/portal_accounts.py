@@ -3,10 +3,9 @@ create / read / change / delete, the User Management list and its actions, and
 the form requests staff make of an account."""
 from chalice import Blueprint
 
-from chalicelib.api.bodies import ChangePortalAccountBody, CreateFormRequestBody, CreatePortalAccountBody
 from chalicelib.api.access import clinic_permission
-from chalicelib.api.http import (expected_revision, issued_response, json_response, register_actions,
-                                 request_info, route)
+from chalicelib.api.bodies import ChangePortalAccountBody, CreateFormRequestBody, CreatePortalAccountBody
+from chalicelib.api.http import expected_revision, issued_response, json_response, register_actions, request_info, route
 
 bp = Blueprint(__name__)
 
@@ -97,9 +96,8 @@ register_actions(bp, BASE + "/{account_id}", MANAGER, {
 
 @route(bp, BASE + "/{account_id}/form-requests", guard=MANAGER)
 def list_form_requests(request, clinic_id, account_id, *, auth):
-    from chalicelib.portal_accounts.form_requests import list_for_account
-
     from chalicelib.api import serializers
+    from chalicelib.portal_accounts.form_requests import list_for_account
 
     session, clinic = auth
     items, cursor = list_for_account(clinic, account_id, (request.query_params or {}).get("cursor"))

@@ -140,7 +140,11 @@ def form_request(item, *, answers: bool = False, for_staff: bool = True) -> dict
 
 def patient(item) -> dict:
     return {"patient_id": item.patient_id, "first_name": item.first_name, "last_name": item.last_name,
-            "email": item.email, "date_of_birth": item.date_of_birth}
+            "email": item.email, "date_of_birth": item.date_of_birth, "phone": item.phone,
+            "address_line1": item.address_line1, "address_line2": item.address_line2, "city": item.city,
+            "region": item.region, "postal_code": item.postal_code,
+            "created_at": iso(item.created_at), "updated_at": iso(item.updated_at),
+            "revision": revision_of(item)}
 
 
 # ---------------------------------------------------------------- signing in

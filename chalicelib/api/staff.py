@@ -1,10 +1,9 @@
 """Staff management, for administrators (`staff.manage`)."""
 from chalice import Blueprint
 
-from chalicelib.api.bodies import ChangeStaffBody, CreateStaffBody
 from chalicelib.api.access import clinic_permission
-from chalicelib.api.http import (expected_revision, issued_response, json_response, register_actions,
-                                 request_info, route)
+from chalicelib.api.bodies import ChangeStaffBody, CreateStaffBody
+from chalicelib.api.http import expected_revision, issued_response, json_response, register_actions, request_info, route
 
 bp = Blueprint(__name__)
 

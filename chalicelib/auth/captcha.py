@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalicelib.core.errors import InvalidRequest, ServiceUnavailable
 from chalicelib.core.ids import hash_token, new_token, now
@@ -35,7 +35,7 @@ class LocalVerifier:
         token, token_hash = new_token()
         at = now()
         TokenModel(token_hash, kind="captcha", clinic_key=clinic_key, created_at=at,
-                   expires_at=datetime.fromtimestamp(at + LOCAL_TOKEN_TTL_S, tz=timezone.utc)).save()
+                   expires_at=datetime.fromtimestamp(at + LOCAL_TOKEN_TTL_S, tz=UTC)).save()
         return token
 
     def verify(self, token: str, clinic_key: str, remote_ip: str | None) -> bool:
@@ -47,7 +47,7 @@ class LocalVerifier:
         item = TokenModel(hash_token(token))
         try:
             item.delete(condition=(TokenModel.kind == "captcha") & (TokenModel.clinic_key == clinic_key)
-                        & (TokenModel.expires_at > datetime.fromtimestamp(now(), tz=timezone.utc)))
+                        & (TokenModel.expires_at > datetime.fromtimestamp(now(), tz=UTC)))
         except DeleteError:
             return False
         return True

@@ -31,10 +31,18 @@ A slot whose request died before settling it stops counting after one lock windo
 (`pending_at`): the next attempt resets `pending`. A success bumps `generation`,
 and a slot is only granted against the generation the attempt read, so requests of
 a burst that raced a success cannot start a fresh count.
+
+**A trusted device (devices.py) takes its slot on its own counter instead**, the
+device item `device#<clinic_key>#<hash>`, under the same rules and threshold;
+its failures count there (and against the IP), never against the username. The
+item is the cookie's record, so it is only ever updated while it exists and keeps
+the cookie's expiry; its failures are forgotten two days after the last one
+(COUNTER_RETENTION_S), and a success retires it (a new cookie is issued).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import UTC
 
 IP_WINDOW_S = 15 * 60
 MAX_LOCK_S = 24 * 3600
@@ -98,21 +106,26 @@ class Attempt:
 
     `user_counter`/`ip_counter` are the counters as the request read them. With
     `ip_slot=False` (a password change) only the username takes a slot; a failure
-    still counts against the source IP.
+    still counts against the source IP. With `device` (the item of a trusted device
+    cookie, as read) the slot is taken on the device's counter, not the username's.
     """
 
     def __init__(self, clinic_key: str, login_type: str, username_key: str, source_ip: str, now: int,
-                 settings, user_counter, ip_counter=None, *, ip_slot: bool = True):
-        from datetime import datetime, timezone
+                 settings, user_counter, ip_counter=None, *, ip_slot: bool = True, device=None):
+        from datetime import datetime
 
-        self.user_key = user_counter_key(clinic_key, login_type, username_key)
+        self.device = device
+        if device is not None:
+            self.user_key, self.user_counter, self.expires = device.counter_key, device, device.expires_at
+        else:
+            self.user_key = user_counter_key(clinic_key, login_type, username_key)
+            self.user_counter = user_counter
+            self.expires = datetime.fromtimestamp(now + COUNTER_RETENTION_S, tz=UTC)
         self.ip_key = ip_counter_key(clinic_key, source_ip, now)
         self.now = now
         self.settings = settings
-        self.user_counter = user_counter
         self.ip_slot = ip_slot
-        self.expires = datetime.fromtimestamp(now + COUNTER_RETENTION_S, tz=timezone.utc)
-        self.ip_expires = datetime.fromtimestamp((now // IP_WINDOW_S + 1) * IP_WINDOW_S + 3600, tz=timezone.utc)
+        self.ip_expires = datetime.fromtimestamp((now // IP_WINDOW_S + 1) * IP_WINDOW_S + 3600, tz=UTC)
         self.settled = False
 
     # ------------------------------------------------------------ taking
@@ -142,6 +155,8 @@ class Attempt:
         from chalicelib.models import LoginCounterModel as C
 
         actions, condition = self._user_take()
+        if self.device is not None:
+            condition &= C.counter_key.exists()   # a device item is never re-created by a count
         tx.update("user", C(self.user_key), actions=actions, condition=condition)
         if self.ip_slot:
             tx.update("ip", C(self.ip_key),
@@ -165,6 +180,14 @@ class Attempt:
         failures = int(seen.failures or 0)
         pending = int(seen.pending or 0)
         window = self.settings.lockout_minutes * 60
+        last = int(seen.last_failure_at or 0)
+        if self.device is not None and failures and last + COUNTER_RETENTION_S <= self.now:
+            # A device's failures are forgotten COUNTER_RETENTION_S after the last one
+            # (slots still pending stay counted; only if nothing changed since we read it).
+            return ([C.failures.set(0), C.attempts.set(pending + 1), C.pending.set(pending + 1),
+                     C.last_failure_at.remove()] + keep,
+                    _same(C.last_failure_at, seen.last_failure_at) & _same(C.attempts, seen.attempts)
+                    & _same(C.pending, seen.pending) & _same(C.generation, seen.generation))
         if seen.attempts is None or (pending > 0 and int(seen.pending_at or 0) + window <= self.now):
             # Pending slots older than a lock window belong to requests that died:
             # drop them (only if nothing changed since we read the counter).
@@ -191,9 +214,14 @@ class Attempt:
         tx.update("lockout_ip", C(self.ip_key), actions=ip_actions)
 
     def succeeded(self, tx) -> None:
-        """A successful login: the username's count starts again (only other pending slots stay)."""
+        """A successful login: the username's count starts again (only other pending slots stay).
+        From a trusted device, the device's cookie is retired instead (a new one is issued)."""
         from chalicelib.models import LoginCounterModel as C
 
+        if self.device is not None:
+            tx.delete("lockout", C(self.user_key))
+            self._release_ip(tx)
+            return
         tx.update("lockout", C(self.user_key), actions=[
             C.failures.set(0), C.pending.set((C.pending | 1) - 1), C.attempts.set((C.pending | 1) - 1),
             C.generation.add(1), C.last_failure_at.remove()])
@@ -203,7 +231,10 @@ class Attempt:
         """Neither a failure nor a login (portal access off, a right current password): give the slots back."""
         from chalicelib.models import LoginCounterModel as C
 
-        tx.update("lockout", C(self.user_key), actions=[C.attempts.add(-1), C.pending.add(-1)])
+        actions = [C.attempts.add(-1), C.pending.add(-1)]
+        if self.device is not None:
+            actions.append(C.expires_at.set(self.expires))   # were it gone meanwhile: no item without a TTL
+        tx.update("lockout", C(self.user_key), actions=actions)
         self._release_ip(tx)
 
     def _release_ip(self, tx) -> None:
@@ -225,8 +256,7 @@ class Attempt:
     def _abandon(self) -> None:
         from chalicelib.core.records import write
 
-        try:
+        # Best effort: an unsettled slot lapses after one lock window.
+        with suppress(Exception):
             write(self.released)
             self.settled = True
-        except Exception:  # noqa: BLE001 - best effort; an unsettled slot lapses after a lock window
-            pass

@@ -1,12 +1,10 @@
 """A signed-in person changes their own password."""
 from __future__ import annotations
 
-from chalicelib.core import audit
-from chalicelib.auth import lockout
-from chalicelib.auth import principals
-from chalicelib.auth import sessions
-from chalicelib.core.audit import RequestInfo
+from chalicelib.auth import lockout, principals, sessions
 from chalicelib.clinics.records import get_clinic
+from chalicelib.core import audit
+from chalicelib.core.audit import RequestInfo
 from chalicelib.core.errors import Conflict, InvalidRequest, NotAuthenticated, TooManyAttempts
 from chalicelib.core.ids import now
 
@@ -43,9 +41,9 @@ def change_password(session, current_password: str, new_password: str, info: Req
 
 
 def _change(session, clinic, record, current_password, new_password, attempt, info, at) -> None:
+    from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password, verify_password
     from chalicelib.core.records import write
     from chalicelib.models import SessionModel
-    from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password, verify_password
 
     matches, _ = verify_password(record.password_hash, current_password)
     actor = {"kind": session.kind, "username": session.username}

@@ -24,7 +24,7 @@ import base64
 import binascii
 import logging
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalicelib.core.errors import NotAuthenticated
 from chalicelib.core.ids import hash_token, now
@@ -98,7 +98,7 @@ def session_live(session, person) -> bool:
 
 
 def _ttl(ts: int) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 def new_session(record, clinic, at: int):
@@ -251,7 +251,7 @@ class EndSessions:
                     if s.token_hash not in done]
             if rest:
                 end_sessions(rest)
-        except Exception as exc:  # noqa: BLE001 - narrowed just below
+        except Exception as exc:
             if not is_dependency_failure(exc):
                 raise
             log.warning("sessions not swept after a change: %s", type(exc).__name__)

@@ -58,7 +58,7 @@ class Clinic:
     revision: int = 0  # bumped by every settings change
 
     @classmethod
-    def from_model(cls, item) -> "Clinic":
+    def from_model(cls, item) -> Clinic:
         stored = item.settings.as_dict() if hasattr(item.settings, "as_dict") else dict(item.settings or {})
         known = {k: (bool(v) if _LIMITS[k][0] is bool else int(v)) for k, v in stored.items() if k in _LIMITS}
         return cls(item.clinic_key, item.clinic_id, item.name, ClinicSettings(**known), int(item.revision or 0))

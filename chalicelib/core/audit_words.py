@@ -28,6 +28,8 @@ KINDS: dict[str, str] = {
     "portal_account_disabled": "Portal account disabled",
     "portal_account_password_reset": "Portal account password reset",
     "portal_account_deleted": "Portal account deleted",
+    "patient_created": "Patient added",
+    "patient_updated": "Patient details changed",
     "form_request_created": "Form requested",
     "form_request_cancelled": "Form request cancelled",
     "form_request_completed": "Form completed",
@@ -54,6 +56,9 @@ FIELDS = {
     "first_name": "first name", "last_name": "last name", "email": "email", "roles": "roles",
     "portal_access": "Staff Portal access", "access_type": "access type", "permissions": "permissions",
     "force_password_change": "required password change",
+    "date_of_birth": "date of birth", "phone": "phone", "address_line1": "address",
+    "address_line2": "address (line 2)", "city": "city", "region": "state or region",
+    "postal_code": "postal code",
 }
 
 _SENTENCES = {
@@ -93,8 +98,10 @@ def whom(subject: dict) -> str:
     return _text(subject.get("username") or subject.get("id") or "someone")
 
 
-def _changed(details: dict) -> str:
-    names = [FIELDS.get(name, name.replace("_", " ")) for name in _map(details.get("changes"))]
+def _changed(details: dict, names=None) -> str:
+    if names is None:
+        names = _map(details.get("changes"))
+    names = [FIELDS.get(name, name.replace("_", " ")) for name in names]
     if not names:
         return "details"
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
@@ -131,6 +138,12 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
     if kind in ("staff_updated", "portal_account_updated"):
         what = "staff member" if kind == "staff_updated" else "the portal account of"
         return f"{by} changed the {_changed(details)} of {what} {to}"
+    if kind in ("patient_created", "patient_updated"):
+        patient = f"patient {_text(subject.get('id') or 'unknown')}"
+        if kind == "patient_created":
+            return f"{by} added {patient}"
+        fields = details.get("fields")
+        return f"{by} changed the {_changed(details, list(fields) if isinstance(fields, list) else [])} of {patient}"
     if kind == "portal_account_created":
         patient = details.get("patient_id")
         return f"{by} set up a portal account for {to}" + (f" (patient {_text(patient)})" if patient else "")

@@ -20,6 +20,12 @@ FORM_NAME_MAX = 200
 NOTE_MAX = 2000
 ANSWERS_MAX_CHARS = 10_000
 ANSWERS_MAX_DEPTH = 6
+ADDRESS_LINE_MAX = 100         # a patient's street address, one line of it
+CITY_MAX = 60                  # a patient's city or town
+REGION_MAX = 60                # a patient's state, province or county
+PHONE_MAX = 32                 # a phone number as typed (with spaces, dashes, brackets)
+PHONE_DIGITS = (7, 15)         # digits in a phone number, fewest and most (E.164 allows 15)
+BIRTH_YEAR_MIN = 1900          # the earliest year of birth the clinic's records accept
 
 CLINIC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 PATIENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -28,6 +34,11 @@ RECORD_ID_RE = re.compile(r"^[0-9a-f]{32}$")  # account ids, form request ids
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A phone number: an optional leading "+" (international, E.164), then digits with
+# optional spaces, dots, dashes or brackets between them, e.g. "+1 555 010 0100", "(555) 010-0100".
+PHONE_RE = re.compile(r"^\+?[0-9()][0-9 ().-]*[0-9]$")
+# A postal code: 2 to 12 letters or digits, with spaces or dashes between (US ZIP+4, UK, CA...).
+POSTAL_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,10}[A-Za-z0-9]$")
 DUE_DATE_YEARS = (2000, 2100)  # a form request's due date, first and last year
 
 # A new password travels up to twice PASSWORD_MAX so the password policy, not the

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from chalicelib.core.errors import Conflict
 

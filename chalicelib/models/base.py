@@ -13,7 +13,7 @@ from pynamodb.models import Model
 
 from chalicelib.core import settings as _settings
 
-_MODELS: list[type["PortalModel"]] = []
+_MODELS: list[type[PortalModel]] = []
 _lock = threading.Lock()
 _state: dict = {"bound": False, "connection": None}
 

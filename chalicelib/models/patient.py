@@ -27,6 +27,15 @@ class PatientModel(PortalModel):
     last_name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
     date_of_birth = UnicodeAttribute(null=True)
-    name_key = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    address_line1 = UnicodeAttribute(null=True)
+    address_line2 = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)       # state, province or county
+    postal_code = UnicodeAttribute(null=True)
+    name_key = UnicodeAttribute()              # "<last>#<first>#<patient_id>", normalized: by_name's key
     created_at = NumberAttribute()
+    updated_at = NumberAttribute(null=True)
+    # Bumped by every staff change; a change is conditional on the revision it read.
+    revision = NumberAttribute(null=True)
     by_name = PatientNameIndex()

@@ -1,7 +1,6 @@
 from enum import Enum
 
-from pynamodb.attributes import (BooleanAttribute, ListAttribute, NumberAttribute,
-                                 UnicodeAttribute)
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import PortalModel

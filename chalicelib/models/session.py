@@ -1,5 +1,4 @@
-from pynamodb.attributes import (BooleanAttribute, ListAttribute, NumberAttribute,
-                                 TTLAttribute, UnicodeAttribute)
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.models.base import PortalModel

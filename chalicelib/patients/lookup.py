@@ -1,13 +1,13 @@
-"""The "wand" of the account setup form: find a patient of the clinic and read
-their demographics. A search is a GetItem on the exact patient id (first page
-only) plus one Query on the by_name index; never a Scan.
+"""Finding a patient of the clinic and reading their demographics: the patients
+list (with its last-name filter), the patient page and the account setup form's
+"wand". A search is a GetItem on the exact patient id (first page only) plus one
+Query on the by_name index; never a Scan.
 
 Names are searched by prefix as "Last" or "Last, First" (e.g. "lee", "Lee, A").
 """
 from __future__ import annotations
 
-from chalicelib.core.db import page_start, query_page
-from chalicelib.core.db import encode_cursor
+from chalicelib.core.db import encode_cursor, page_start, query_page
 from chalicelib.core.errors import InvalidRequest, NotFound
 from chalicelib.core.ids import normalize_key
 from chalicelib.core.limits import SEARCH_MAX as MAX_QUERY
@@ -23,8 +23,8 @@ def name_prefix(q: str) -> str:
 
 
 def _by_id(clinic_key: str, q: str):
-    from chalicelib.models import PatientModel
     from chalicelib.core.limits import PATIENT_ID_RE
+    from chalicelib.models import PatientModel
 
     if not PATIENT_ID_RE.fullmatch(q):
         return None
@@ -57,13 +57,16 @@ def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) ->
     return out, encode_cursor(last_key)
 
 
-def get_patient(clinic, patient_id: str):
-    from chalicelib.models import PatientModel
-    from chalicelib.core.limits import PATIENT_ID_RE
+def patient_not_found() -> NotFound:
+    return NotFound("No patient with that id at this clinic.", code="patient_not_found")
 
-    if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
-        raise NotFound("No patient with that id at this clinic.", code="patient_not_found")
-    try:
-        return PatientModel.get(clinic.clinic_key, patient_id)
-    except PatientModel.DoesNotExist:
-        raise NotFound("No patient with that id at this clinic.", code="patient_not_found") from None
+
+def get_patient(clinic, patient_id: str):
+    """The patient with this id (as stored, else in capitals: ids made in the
+    portal are stored in capitals), or 404 `patient_not_found`."""
+    if not isinstance(patient_id, str):
+        raise patient_not_found()
+    found = _by_id(clinic.clinic_key, patient_id)
+    if found is None:
+        raise patient_not_found()
+    return found

@@ -11,8 +11,8 @@ was read, so a change from a stale read is a 409, never a silent overwrite.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo, actor

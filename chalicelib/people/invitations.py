@@ -23,8 +23,9 @@ leaves a half-created record, and resending repairs it.
 """
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
@@ -36,8 +37,10 @@ STAFF_KIND = "staff_invitation"
 KINDS = (PATIENT_KIND, STAFF_KIND)
 MAX_TOKEN_LENGTH = 128
 
-TOKEN_INVALID_MESSAGE = ("This link no longer works: it was already used, it has expired, or a newer "
-                         "invitation replaced it. Ask your clinic to send you a new invitation.")
+# A message, not a password (ruff's S105 reads "TOKEN" in the name).
+TOKEN_INVALID_MESSAGE = (
+    "This link no longer works: it was already used, it has expired, or a newer "  # noqa: S105
+    "invitation replaced it. Ask your clinic to send you a new invitation.")
 
 
 def token_invalid() -> InvalidRequest:
@@ -70,7 +73,7 @@ def new_invite(clinic, kind: str, subject_id: str, at: int, *, record) -> Invite
     expires = at + clinic.settings.invitation_hours * 3600
     sent_to, epoch = bound_to(record)
     item = TokenModel(token_hash, kind=kind, clinic_key=clinic.clinic_key, subject_id=subject_id,
-                      created_at=at, expires_at=datetime.fromtimestamp(expires, tz=timezone.utc),
+                      created_at=at, expires_at=datetime.fromtimestamp(expires, tz=UTC),
                       sent_to=sent_to, session_epoch=epoch)
     return Invite(token, token_hash, expires, item)
 
@@ -180,10 +183,8 @@ def deliver(clinic, kind: str, invite: Invite, *, record_key, to: str, first_nam
         tx.audit(audit.event(clinic.clinic_key, "invitation_email", info=info, outcome=status,
                              actor=actor, subject=subject, details={"to": to}))
 
-    try:
+    with suppress(TransactWriteError):  # a newer invitation or the acceptance already moved the record on
         write(build)
-    except TransactWriteError:
-        pass  # a newer invitation or the acceptance already moved the record on
     return status
 
 

@@ -4,8 +4,8 @@ and committing a change of it as one named transaction conditional on the
 revision that was read (`core.records`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from chalicelib.core.ids import now
 from chalicelib.core.records import bump, check_revision, stale, unchanged, write

@@ -124,7 +124,8 @@ def delete_account(session, clinic, account_id: str, info: RequestInfo, *, revis
     """Remove the account and its username claim, end its sessions and any
     invitation. The audit log keeps its history; the username can be used again."""
     from chalicelib.auth.sessions import EndSessions
-    from chalicelib.models import PortalAccountModel as M, PortalUsernameModel as U
+    from chalicelib.models import PortalAccountModel as M
+    from chalicelib.models import PortalUsernameModel as U
     from chalicelib.people import invitations
 
     item = get_account(clinic.clinic_key, account_id, revision=revision)

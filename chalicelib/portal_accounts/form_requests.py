@@ -13,14 +13,12 @@ from __future__ import annotations
 import json
 
 from chalicelib.core import audit
-from chalicelib.core.audit import RequestInfo
-from chalicelib.core.audit import actor
-from chalicelib.core.records import write
-from chalicelib.core.db import page_start, query_page
-from chalicelib.core.db import encode_cursor
+from chalicelib.core.audit import RequestInfo, actor
+from chalicelib.core.db import encode_cursor, page_start, query_page
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.ids import new_id, now
 from chalicelib.core.limits import RECORD_ID_RE as REQUEST_ID_RE
+from chalicelib.core.records import write
 
 PAGE_SIZE = 50
 FORMS = "forms"
@@ -56,7 +54,8 @@ def create_request(session, clinic, account_id: str, *, form_name: str, note: st
                    due_date: str | None, info: RequestInfo):
     """Values come checked from the edge (`api/bodies.CreateFormRequestBody`): form_name
     trimmed, note trimmed or None, due_date a YYYY-MM-DD date or None."""
-    from chalicelib.models import FormRequestModel, PortalAccountModel as A
+    from chalicelib.models import FormRequestModel
+    from chalicelib.models import PortalAccountModel as A
     from chalicelib.portal_accounts.admin import account_not_found, get_account
 
     account = get_account(clinic.clinic_key, account_id)

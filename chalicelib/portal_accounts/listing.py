@@ -12,8 +12,7 @@ the last key of the page, checked to point into the caller's own partition.
 """
 from __future__ import annotations
 
-from chalicelib.core.db import page_start, query_page
-from chalicelib.core.db import encode_cursor
+from chalicelib.core.db import encode_cursor, page_start, query_page
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import normalize_key
 
@@ -26,8 +25,8 @@ MAX_QUERY = 254
 def list_accounts(clinic, *, status: str = "all", patient_id: str | None = None, q: str | None = None,
                   cursor: str | None = None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
     """One page: (account items, next cursor or None)."""
-    from chalicelib.models import PortalAccountModel as M
     from chalicelib.core.limits import PATIENT_ID_RE
+    from chalicelib.models import PortalAccountModel as M
 
     if status not in STATUS_FILTERS:
         raise InvalidRequest(f"status must be one of: {', '.join(STATUS_FILTERS)}.")

@@ -1,8 +1,9 @@
 """Staff roles and the permissions they grant."""
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"portal_accounts.manage", "staff.manage", "audit.view", "clinic.settings"}),
+    "admin": frozenset({"portal_accounts.manage", "patients.manage", "staff.manage", "audit.view",
+                        "clinic.settings"}),
     "clinician": frozenset(),
-    "front_desk": frozenset({"portal_accounts.manage"}),
+    "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}),
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 

@@ -4,6 +4,7 @@
 import { clear, h } from "./dom.js";
 
 export const LINKS = [
+  { href: "/patients", text: "Patients", short: "Patients", permission: "patients.manage" },
   { href: "/portal-accounts/setup", text: "Set up a patient portal account", short: "Account setup",
     permission: "portal_accounts.manage" },
   { href: "/portal-accounts", text: "User Management", short: "User Management",

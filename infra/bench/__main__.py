@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
     started = time.perf_counter()
-    print("bench: timing imports, then the operations (about a minute)...", flush=True)
+    print("bench: timing cold starts, then the operations (a few minutes)...", flush=True)
     r = run(quick=quick)
     print(table(r))
     path = QUICK_OUTPUT if quick else OUTPUT

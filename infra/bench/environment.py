@@ -12,8 +12,8 @@ OUTPUT = os.path.join(ROOT, "build", "bench.json")
 QUICK_OUTPUT = os.path.join(ROOT, "build", "bench-quick.json")
 REQUEST_LOG = os.path.join(ROOT, "build", "bench-requests.log")  # the app's JSON log lines
 
-RUNS, WARMUPS, IMPORT_RUNS = 15, 2, 7
-QUICK_RUNS, QUICK_WARMUPS, QUICK_IMPORT_RUNS = 3, 1, 1
+RUNS, WARMUPS, COLD_RUNS = 15, 2, 11
+QUICK_RUNS, QUICK_WARMUPS, QUICK_COLD_RUNS = 3, 1, 1
 
 ARGON2_KEYS = {"time_cost": "PORTAL_ARGON2_TIME_COST", "memory_kib": "PORTAL_ARGON2_MEMORY_KIB",
                "parallelism": "PORTAL_ARGON2_PARALLELISM"}
@@ -36,6 +36,8 @@ CLINIC_ID = "BENCH"
 LOGIN_USER, LOGIN_PW = "BenchLogin", "bench-login-password"
 FAIL_USERS = tuple(f"BenchFail{i}" for i in range(1, 5))
 FAIL_PW = "bench-failure-password"
+PASSWORD_USER, PASSWORD_PW = "BenchPassword", "bench-first-password-7Qx"  # changes its password
+PATIENT_ID = "P1"  # the patient the account_create operation sets accounts up for
 # High limits so the failure path measured is the normal one (count, audit, 401),
 # never the lockout; failures also rotate over FAIL_USERS.
 CLINIC_SETTINGS = {"captcha_required": False, "lockout_threshold": 100, "ip_failure_limit": 100_000}
@@ -44,7 +46,9 @@ SEED = {
     "clinics": [{"clinic_id": CLINIC_ID, "name": "Bench Clinic", "settings": CLINIC_SETTINGS}],
     "staff": [{"clinic_id": CLINIC_ID, "username": name, "password": pw, "first_name": "Bench",
                "last_name": name, "roles": ["admin"]}
-              for name, pw in [(LOGIN_USER, LOGIN_PW), *((u, FAIL_PW) for u in FAIL_USERS)]],
+              for name, pw in [(LOGIN_USER, LOGIN_PW), (PASSWORD_USER, PASSWORD_PW),
+                               *((u, FAIL_PW) for u in FAIL_USERS)]],
+    "patients": [{"clinic_id": CLINIC_ID, "patient_id": PATIENT_ID, "first_name": "Pat", "last_name": "Bench"}],
 }
 
 

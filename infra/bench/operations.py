@@ -5,17 +5,29 @@ infra.bench.targets.TARGETS).
 
 list_page_100 / list_page_10000 (issue 3): the first page of 50 of User Management
 (status=all) in a clinic of 100 and one of 10,000 portal accounts, bulk-written with
-BatchWriteItem (no argon2 per account). Each page must be exactly one Query asking
-for at most 51 items (`Operation.queries`, judged next to TARGETS)."""
+BatchWriteItem (no argon2 per account); audit_page: the first page of 50 of the audit
+log of a clinic holding a few hundred events. Each page must be exactly one Query
+asking for at most 51 items and reading at most 51 (`Operation.queries`, judged
+next to TARGETS). password_change and account_create are measured for the cost
+model's profiles (infra.bench.cost)."""
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from infra.bench.environment import (CLINIC_ID, CLINIC_SETTINGS, FAIL_USERS, LOGIN_PW, LOGIN_USER,
-                                     BenchError)
+from infra.bench.environment import (
+    CLINIC_ID,
+    CLINIC_SETTINGS,
+    FAIL_USERS,
+    LOGIN_PW,
+    LOGIN_USER,
+    PASSWORD_PW,
+    PASSWORD_USER,
+    PATIENT_ID,
+    BenchError,
+)
 
 # ---------------------------------------------------------------- the registry
 
@@ -29,6 +41,11 @@ class Bench:
     seeded: set = field(default_factory=set)  # clinics seeded by an operation's prepare
     _sessions: dict = field(default_factory=dict)
     _shared_hash: str | None = None
+    password: str = PASSWORD_PW  # PASSWORD_USER's current password (password_change changes it)
+    _serial: itertools.count = field(default_factory=itertools.count)
+
+    def serial(self) -> int:
+        return next(self._serial)
 
     def browser(self):
         return self.gateway.browser()
@@ -90,6 +107,50 @@ class Operation:
 
 def _login_failure_setup(bench: Bench):
     return bench.browser(), bench.next_failure_user()
+
+
+def _password_change_setup(bench: Bench):
+    return bench.signed_in(username=PASSWORD_USER, password=bench.password), f"quiet-lantern-orbit-{bench.serial()}-Ze7"
+
+
+def _password_change(bench: Bench, state):
+    browser, new_password = state
+    reply = browser.post("/api/me/password", json={"current_password": bench.password, "new_password": new_password})
+    if reply.status == 204:
+        bench.password = new_password
+    return reply
+
+
+def _account_create(bench: Bench, browser):
+    n = bench.serial()
+    return browser.post(f"/api/clinics/{bench.clinic_id}/portal-accounts", json={
+        "patient_id": PATIENT_ID, "username": f"rep{n}@bench.example", "first_name": "Rita",
+        "last_name": f"Rep{n}", "access_type": "authorized_rep", "permissions": ["appointments", "forms"]})
+
+
+# ---------------------------------------------------------------- the audit log page
+
+AUDIT_EVENTS = (300, 60)  # events seeded in the bench clinic's audit log (full, quick)
+
+
+def _seed_audit(bench: Bench) -> None:
+    """Audit events for the bench clinic (login events of made-up staff), bulk-written."""
+    from chalicelib.clinics.records import clinic_key
+    from chalicelib.core.audit import RequestInfo, event
+    from chalicelib.models import AuditEventModel
+
+    info = RequestInfo(source_ip="198.51.100.7", user_agent="Mozilla/5.0 (bench) Firefox/140.0")
+    with AuditEventModel.batch_write() as out:
+        for i in range(AUDIT_EVENTS[1 if bench.quick else 0]):
+            out.save(event(clinic_key(bench.clinic_id), "login", info=info, outcome="success",
+                           actor={"kind": "staff", "username": f"staff{i % 20}"}))
+
+
+def _check_audit_page(bench: Bench, reply) -> None:
+    body = reply.json()
+    if len(body["items"]) != LIST_PAGE or body["next_cursor"] is None:
+        raise BenchError(f"audit_page: expected {LIST_PAGE} events and a cursor, got {len(body['items'])} "
+                         f"and next_cursor={body['next_cursor']!r}")
 
 
 # ---------------------------------------------------------------- User Management list pages
@@ -192,4 +253,13 @@ OPERATIONS: list[Operation] = [
     # Issue 3: one page of 50 of User Management (status=all), 100 vs 10,000 accounts in the clinic.
     list_page_operation("list_page_100"),
     list_page_operation("list_page_10000"),
+    # Issue 9: the audit log's first page, as an admin (the session reused across samples).
+    Operation("audit_page", prepare=_seed_audit, check=_check_audit_page, queries=1, query_limit=LIST_PAGE + 1,
+              setup=lambda b: b.session_for(b.clinic_id, LOGIN_USER, LOGIN_PW),
+              measure=lambda b, browser: browser.get(f"/api/clinics/{b.clinic_id}/audit")),
+    # For the cost model's profiles (infra.bench.cost).
+    Operation("password_change", expect_status=204, setup=_password_change_setup, measure=_password_change),
+    Operation("account_create", expect_status=201,
+              setup=lambda b: b.session_for(b.clinic_id, LOGIN_USER, LOGIN_PW), measure=_account_create),
 ]
+LIST_OPERATIONS = ("list_page_100", "list_page_10000", "audit_page")  # judged on items_read and app_ms

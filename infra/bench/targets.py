@@ -1,11 +1,21 @@
-"""The targets `make bench` judges (each passes when actual <= limit), and the
-list-page ratio they read."""
+"""The targets `make bench` judges (each passes when actual <= limit).
+
+Request counts and items read are exact on any machine (`timing=False`: the quick
+variant in the tests asserts them); timing and price targets depend on the
+machine and are judged by `make bench` only.
+
+Times against moto are moto's as much as ours: its Query sorts the whole partition
+and its TransactWriteItems is slow, neither of which DynamoDB does. So time targets
+judge `app_ms`, the request's time outside botocore calls (ours wherever DynamoDB
+runs), and what DynamoDB does is judged by counting: requests, and the items each
+list page reads (Query ScannedCount)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from infra.bench.operations import LIST_CLINICS
+from infra.bench.cost import AUTH_GOAL
+from infra.bench.operations import LIST_CLINICS, LIST_OPERATIONS, LIST_PAGE
 
 
 @dataclass(frozen=True)
@@ -15,43 +25,53 @@ class Target:
     rule: str
     actual: Callable[[dict], float]
     limit: Callable[[dict], float]
+    timing: bool = False  # depends on the machine: judged by `make bench`, never asserted in tests
+
+
+def _op(results: dict, op: str, key: str):
+    return results["operations"][op][key]
 
 
 def _requests(results: dict, op: str) -> int:
-    return results["operations"][op]["dynamodb_requests"]
-
-
-def _ms(results: dict, op: str) -> float:
-    return results["operations"][op]["median_ms"]
+    return _op(results, op, "dynamodb_requests")
 
 
 TARGETS: list[Target] = [
     Target("staff_login DynamoDB requests", "≤ 3", lambda r: _requests(r, "staff_login"), lambda r: 3),
     Target("me DynamoDB requests", "≤ 1", lambda r: _requests(r, "me"), lambda r: 1),
     Target("Scans over the whole run", "= 0", lambda r: r["scans"], lambda r: 0),
-    Target("staff_login median ms", "≤ 1.25 × argon2 verify",
-           lambda r: _ms(r, "staff_login"), lambda r: 1.25 * r["argon2_verify_ms"]),
-    Target("import app ms", "≤ 1.15 × floor",
-           lambda r: r["import_ms"]["app"], lambda r: 1.15 * r["import_ms"]["floor"]),
-    # A list page: the session, the clinic, one Query (the Query itself: BenchRun.checks).
+    # A list page: the session, the clinic, one Query (the Query itself: BenchRun.checks), and the
+    # same at both sizes; DynamoDB reads at most one page and the item that says another follows.
     *(Target(f"{name} DynamoDB requests", "≤ 3", lambda r, n=name: _requests(r, n), lambda r: 3)
-      for name in LIST_CLINICS),
-    Target("list_page_10000 / list_page_100", "≤ 1.5 (median ms)",
-           lambda r: r["list_page_ratio"], lambda r: 1.5),
+      for name in LIST_OPERATIONS),
+    Target("list_page_10000 vs 100 requests", "= list_page_100's",
+           lambda r: _requests(r, "list_page_10000"), lambda r: _requests(r, "list_page_100")),
+    *(Target(f"{name} items read", f"≤ page + 1 = {LIST_PAGE + 1}", lambda r, n=name: _op(r, n, "items_read"),
+             lambda r: LIST_PAGE + 1) for name in LIST_OPERATIONS),
+    # Timing: our time, outside botocore calls.
+    Target("staff_login app ms", "≤ 1.25 × argon2 verify", lambda r: _op(r, "staff_login", "app_ms"),
+           lambda r: 1.25 * r["argon2_verify_ms"], timing=True),
+    Target("list_page_10000 app ms", "≤ 1.5 × list_page_100's", lambda r: _op(r, "list_page_10000", "app_ms"),
+           lambda r: 1.5 * _op(r, "list_page_100", "app_ms"), timing=True),
+    Target("cold start app ms", "≤ 1.15 × floor", lambda r: r["cold_start_ms"]["app"],
+           lambda r: 1.15 * r["cold_start_ms"]["floor"], timing=True),
+    Target("auth profile USD / 10k MAU", f"≤ Cognito / 30 = {AUTH_GOAL:.2f}",
+           lambda r: r["cost_usd_per_10k_mau"]["auth"]["usd"], lambda r: AUTH_GOAL, timing=True),
 ]
+if not set(LIST_CLINICS) <= set(LIST_OPERATIONS):
+    raise RuntimeError("every list clinic must name a list operation")
 
 
-def list_page_ratio(operations: dict) -> float | None:
-    """median ms of a page with 10,000 accounts over one with 100 (None without both)."""
-    big, small = operations.get("list_page_10000"), operations.get("list_page_100")
-    if not big or not small:
-        return None
-    return round(big["median_ms"] / small["median_ms"], 3)
-
-
-def evaluate(results: dict) -> list[tuple[Target, float, float, bool]]:
+def evaluate(results: dict, *, partial: bool = False) -> list[tuple[Target, float, float, bool]]:
+    """Every target's (target, actual, limit, passed). A target whose figures are
+    missing fails, unless `partial` (a run of some operations only) leaves it out."""
     out = []
     for t in TARGETS:
-        actual, limit = t.actual(results), t.limit(results)
-        out.append((t, actual, limit, actual <= limit))
+        try:
+            actual, limit = t.actual(results), t.limit(results)
+        except KeyError:
+            if partial:
+                continue
+            actual, limit = None, None
+        out.append((t, actual, limit, actual is not None and actual <= limit))
     return out

@@ -35,7 +35,7 @@ class Ledger:
     captcha_tokens: int = 0
     duplicate_ids: list = field(default_factory=list)  # account ids handed out twice
 
-    def merge(self, other: "Ledger") -> None:
+    def merge(self, other: Ledger) -> None:
         self.logins.update(other.logins)
         self.hammer.update(other.hammer)
         self.logouts += other.logouts
@@ -127,7 +127,7 @@ class Client:
     def session_cookie(self) -> str | None:
         return self.cookies.get(SESSION_COOKIE)
 
-    def other_device(self) -> "Client":
+    def other_device(self) -> Client:
         """The same person's other device (the patient's phone): its own connection
         and cookie jar, recording into this client's samples and ledger."""
         other = Client(self.origin, self.index)

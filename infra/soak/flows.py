@@ -10,7 +10,8 @@ replies it expects; any other reply aborts it and is reported.
 | `wrong_password` | the client's own username with a wrong password (401), at most 3 in a row |
 | `unknown_user` | a username nobody has, new each time (401) |
 | `hammer` | one username every client hammers with wrong passwords: 401 for the first 5, then 429 |
-| `create_account` | login, the patient search, a new portal account (Self or representative), sometimes the patient's own first login with the temporary password, logouts |
+| `create_account` | login, the patient search, a new portal account (Self or representative), sometimes |
+|                  | the patient's own first login with the temporary password, logouts |
 | `browse_and_leave` | login, `/api/me`, a list, then the tab is closed: no logout, the session stays |
 """
 from __future__ import annotations

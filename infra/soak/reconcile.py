@@ -109,14 +109,16 @@ def compare(ledger: Ledger, observed: Observed) -> list[dict]:
 
     kinds = Counter(e["kind"] for e in observed.events)
     logins = Counter(((e["actor"] or {}).get("kind"), e["outcome"]) for e in observed.events if e["kind"] == "login")
-    created = sorted((e["subject"] or {}).get("id") or "" for e in observed.events if e["kind"] == "portal_account_created")
+    created = sorted((e["subject"] or {}).get("id") or "" for e in observed.events
+                     if e["kind"] == "portal_account_created")
     invited = sum(1 for a in ledger.accounts.values() if a["status"] == "invited")
     listed = sorted(a["account_id"] for a in observed.accounts)
     mine = sorted(ledger.accounts)
     succeeded = sum(n for (_, outcome), n in ledger.logins.items() if outcome == "succeeded")
     hammered = sum(ledger.hammer.values())
     checks = [
-        check("audit login events by kind and outcome == logins the clients saw", counts(ledger.logins), counts(logins)),
+        check("audit login events by kind and outcome == logins the clients saw",
+              counts(ledger.logins), counts(logins)),
         check("audit logout events == logouts", ledger.logouts, kinds["logout"]),
         check("audit portal_account_created ids == accounts the clients created", mine, created),
         check("audit invitation emails sent == representatives created", invited,

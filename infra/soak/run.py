@@ -41,7 +41,7 @@ def drive(url: str, clients: int, seconds: float, *, seed: int | None = None) ->
         try:
             while time.monotonic() < deadline[0]:
                 person.run_one()
-        except Exception as exc:  # a bug of the soak itself: reported, never hidden
+        except Exception as exc:  # noqa: BLE001 - a bug of the soak itself: reported, never hidden
             person.c.errors.append({"flow": person.c.flow, "request": "-",
                                     "error": f"soak client crashed: {type(exc).__name__}: {exc}"})
         finally:

@@ -51,7 +51,7 @@ class LocalStack:
         for line in self.proc.stdout:
             (self.head if len(self.head) < 200 else self.tail).append(line)
 
-    def start(self) -> "LocalStack":
+    def start(self) -> LocalStack:
         os.makedirs(self.workdir, exist_ok=True)
         seed_path = os.path.join(self.workdir, "soak-seed.json")
         seed.write(seed_path, self.clients)
@@ -79,7 +79,7 @@ class LocalStack:
             match = _MOTO_LINE.search(self.output())
             if match:
                 try:
-                    with urllib.request.urlopen(f"{self.url}/api/health", timeout=2) as r:
+                    with urllib.request.urlopen(f"{self.url}/api/health", timeout=2) as r:  # nosec B310
                         if json.loads(r.read()) == {"status": "ok"}:
                             self.dynamodb_endpoint = match.group(1)
                             return
@@ -97,7 +97,7 @@ class LocalStack:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.returncode = self.proc.wait(timeout=10)
 
-    def __enter__(self) -> "LocalStack":
+    def __enter__(self) -> LocalStack:
         try:
             return self.start()
         except BaseException:

@@ -4,8 +4,8 @@ fresh records of its own, so the same flow can run again and again."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tests.conftest import ADMIN_PW, PATIENT_PW, login
 from tests.portal_helpers import STRONG_PW, rep_body, self_body, sent_messages, token_in
@@ -14,6 +14,7 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 CLINIC = "/api/clinics/SUNRISE"
 ACCOUNTS = CLINIC + "/portal-accounts"
 STAFF = CLINIC + "/staff"
+PATIENTS = CLINIC + "/patients"
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
 
 
@@ -88,6 +89,14 @@ class World:
             "username": username, "first_name": "Ivy", "last_name": "Ted", "roles": ["front_desk"],
             "email": f"{username.lower()}@sunrise.example", "send_invitation": True}), 201)
         return {"username": username, "token": token_in(sent_messages()[-1])}
+
+
+    # Patients
+    def patient(self) -> str:
+        pid = f"F{self.n()}"
+        self.ok(self.admin().post(PATIENTS, json={"patient_id": pid, "first_name": "Fern", "last_name": "Ault",
+                                                  "date_of_birth": "1990-05-06"}), 201)
+        return pid
 
 
 @dataclass
@@ -211,6 +220,15 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
         "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{w.invited_staff()['username']}/resend-invitation",
                            resend=lambda w, reply: f"{STAFF}/{reply.json()['staff']['username']}"
                                                    "/resend-invitation")},
+    ("POST", "/api/clinics/{clinic_id}/patients"): {
+        "id": lambda w: Call(w.admin(), "POST", PATIENTS, {"patient_id": f"N{w.n()}", "first_name": "Nia",
+                                                           "last_name": "Ewe", "date_of_birth": "2001-02-03",
+                                                           "phone": "+1 555 010 0100"}),
+        "generated": lambda w: Call(w.admin(), "POST", PATIENTS, {"first_name": "Gen", "last_name": "Ewe",
+                                                                  "date_of_birth": "2001-02-03"})},
+    ("PATCH", "/api/clinics/{clinic_id}/patients/{patient_id}"): {
+        "": lambda w: Call(w.admin(), "PATCH", f"{PATIENTS}/{w.patient()}",
+                           {"last_name": "Aultman", "city": "Sunrise"})},
     ("POST", "/api/invitations/accept"): {
         "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/accept",
                            {"token": w.rep_account()["token"], "password": STRONG_PW})},

@@ -3,8 +3,7 @@ management is refused across clinics and without the permission, and changes not
 import pytest
 
 from tests.conftest import table_items
-from tests.portal_helpers import (ann_account_id, clinician, create, desk, lakeside_admin, patient, rep_body,
-                                  signed_in)
+from tests.portal_helpers import ann_account_id, clinician, create, desk, lakeside_admin, patient, rep_body, signed_in
 
 PREFIXES = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
             "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings")
@@ -16,8 +15,11 @@ BODIES = {
                                                   "roles": ["clinician"]},
     ("PATCH", "/api/clinics/{clinic_id}/staff/{username}"): {"first_name": "X"},
     ("PATCH", "/api/clinics/{clinic_id}/settings"): {"lockout_threshold": 3},
+    ("POST", "/api/clinics/{clinic_id}/patients"): {"first_name": "X", "last_name": "Y",
+                                                     "date_of_birth": "1990-01-01"},
+    ("PATCH", "/api/clinics/{clinic_id}/patients/{patient_id}"): {"first_name": "X"},
 }
-PERMISSION = {"patients": "portal_accounts.manage", "portal-accounts": "portal_accounts.manage",
+PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_accounts.manage",
               "staff": "staff.manage", "settings": "clinic.settings"}
 
 
@@ -32,7 +34,7 @@ def routes() -> list[tuple[str, str]]:
 
 
 ROUTES = routes()
-TABLES = ("portal_accounts", "portal_usernames", "staff", "clinics", "tokens", "form_requests", "sessions")
+TABLES = ("patients", "portal_accounts", "portal_usernames", "staff", "clinics", "tokens", "form_requests", "sessions")
 
 
 def snapshot() -> dict:
@@ -101,7 +103,7 @@ def test_clinic_b_ids_under_clinic_a_paths_are_not_found(gateway, world, admin):
 @pytest.mark.parametrize("who", ["clinician", "front_desk", "patient"])
 def test_sessions_without_the_permission_are_refused(gateway, world, who):
     browser = {"clinician": clinician, "front_desk": desk, "patient": patient}[who](gateway)
-    held = {"front_desk": {"portal_accounts.manage"}}.get(who, set())
+    held = {"front_desk": {"portal_accounts.manage", "patients.manage"}}.get(who, set())
     before = snapshot()
     refused = 0
     for method, template in ROUTES:

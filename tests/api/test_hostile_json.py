@@ -18,9 +18,8 @@ TABLES = ("clinics", "staff", "portal_accounts", "sessions", "login_counters", "
 
 
 def _routes():
-    from chalicelib.api.http import BODIES
-
     import app  # noqa: F401  (registers every blueprint)
+    from chalicelib.api.http import BODIES
     return sorted(BODIES)
 
 

@@ -53,9 +53,9 @@ ROUTES = [r for r in api_routes() if r not in PUBLIC]
 
 # The permission each clinic area needs (the guards in chalicelib/api/*). A new
 # area fails `test_every_route_is_classified` until it is listed here.
-AREA_PERMISSION = {"patients": "portal_accounts.manage", "portal-accounts": "portal_accounts.manage",
+AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_accounts.manage",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view"}
-FRONT_DESK_HOLDS = {"portal_accounts.manage"}
+FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
@@ -65,6 +65,9 @@ SAMPLE_BODIES = {
     "CompleteFormRequestBody": {"answers": {"q1": "yes"}},
     "CreateStaffBody": {"username": "MatrixX", "first_name": "Max", "last_name": "Trix", "roles": ["admin"]},
     "ChangeStaffBody": {"roles": ["admin"]},
+    "CreatePatientBody": {"patient_id": "MATRIX1", "first_name": "Max", "last_name": "Trix",
+                          "date_of_birth": "1990-01-02"},
+    "ChangePatientBody": {"phone": "+1 555 010 9999"},
     "ChangeSettingsBody": {"lockout_threshold": 3},
     "PasswordChangeBody": {"current_password": "not-the-current-password", "new_password": STRONG_PW},
 }

@@ -95,7 +95,7 @@ def header(response: dict, name: str):
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(schema_pointer: str):
     """A JSON Schema 2020-12 validator (OpenAPI 3.1's dialect) for the schema at a
     pointer in the document, resolving its $refs within the document."""

@@ -3,10 +3,20 @@ invitations, staff, settings) checked against docs/openapi.yaml: a success reply
 of every operation, and the error codes people will meet."""
 import pytest
 
-from tests.conftest import ADMIN_PW, CLINICIAN_PW, login
-from tests.portal_helpers import (STRONG_PW, ann_account_id, desk, lakeside_admin, patient, rep_body, self_body,
-                                  sent_messages, signed_in, token_in)
 from tests.api.test_openapi import Wire, load_doc, operations
+from tests.conftest import ADMIN_PW, CLINICIAN_PW, login
+from tests.portal_helpers import (
+    STRONG_PW,
+    ann_account_id,
+    desk,
+    lakeside_admin,
+    patient,
+    rep_body,
+    self_body,
+    sent_messages,
+    signed_in,
+    token_in,
+)
 
 MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
               "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",
@@ -39,6 +49,21 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(staff.get(f"{base}/patients/P100"), "GET", PID)
     w.check(staff.get(f"{base}/patients/P999"), "GET", PID, code="patient_not_found")
     w.check(signed_in(gateway, "PatelR", CLINICIAN_PW).get(f"{base}/patients"), "GET", P, code="forbidden")
+    new_patient = {"patient_id": "P300", "first_name": "Ivy", "last_name": "Lee", "date_of_birth": "2010-03-04",
+                   "phone": "(555) 010-0123", "postal_code": "94000"}
+    w.check(staff.post(f"{base}/patients", json=new_patient), "POST", P)
+    w.check(staff.post(f"{base}/patients", json=new_patient), "POST", P, code="patient_exists")
+    w.check(staff.post(f"{base}/patients", json=dict(new_patient, date_of_birth="2999-01-01")), "POST", P,
+            code="invalid_request")
+    w.check(staff.post(f"{base}/patients", json={"first_name": "Gen", "last_name": "Id",
+                                                 "date_of_birth": "2000-01-01"}), "POST", P)
+    w.check(staff.patch(f"{base}/patients/P300", json={"city": "Sunrise"}, headers={"If-Match": '"0"'}),
+            "PATCH", PID)
+    w.check(staff.patch(f"{base}/patients/P300", json={"city": "Dawn"}, headers={"If-Match": '"0"'}),
+            "PATCH", PID, code="conflict")
+    w.check(staff.patch(f"{base}/patients/P999", json={"city": "Dawn"}), "PATCH", PID, code="patient_not_found")
+    w.check(signed_in(gateway, "PatelR", CLINICIAN_PW).patch(f"{base}/patients/P300", json={"city": "X"}),
+            "PATCH", PID, code="forbidden")
 
     # Portal accounts: create both kinds, and the ways creating fails.
     r = w.check(staff.post(f"{base}/portal-accounts", json=rep_body()), "POST", A)

@@ -1,6 +1,5 @@
 """The config document the pages read (/static/portal-config.json) is the
 server's own lists, limits and patterns, and the pages are assembled whole."""
-import json
 import re
 
 import pytest
@@ -52,6 +51,8 @@ SAMPLES = {
     "EMAIL_RE": ["a@example.com", "a.b+c@x-y.example", "a@b", "@example.com", "a b@example.com",
                  "a@-x.com", "a@x-.com", "a@ex_ample.com"],
     "DATE_RE": ["2031-05-01", "2031-5-1", "20310501", "x2031-05-01"],
+    "PHONE_RE": ["+1 555 010 0100", "(555) 010-0100", "555.010.0100", "++1555", "555-CALL", "+", "5550100 "],
+    "POSTAL_CODE_RE": ["94000", "94000-1234", "SW1A 1AA", "-9400", "9400!", "x" * 13, "ab"],
 }
 
 

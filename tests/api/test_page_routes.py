@@ -49,3 +49,13 @@ def test_an_unknown_api_path_is_the_json_not_found_error(browser, aws, method, p
     assert r.header("content-type") == "application/json"
     assert r.json() == {"error": "not_found", "message": "There is nothing at this address."}
     assert r.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'"
+
+
+@pytest.mark.parametrize("path", ["/patients", "/patients/P100", "/patients/anything-at-all"])
+def test_the_patient_pages_are_html(browser, aws, path):
+    """The patient page is one page for every id: its script reads the id from the address."""
+    r = browser.get(path)
+    assert r.status == 200 and r.header("content-type").startswith("text/html")
+    script = "patients.js" if path == "/patients" else "patient.js"
+    assert f'<script type="module" src="/static/{script}"></script>' in r.text
+    assert "'unsafe-inline'" not in r.header("content-security-policy")

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from tests.conftest import ADMIN_PW, login, table_items
 from tests.auth.test_lockout import set_clinic
+from tests.conftest import ADMIN_PW, login, table_items
 
 WRONG = "definitely-wrong-pw"
 STRONG = "violet-harbor-lantern-91"

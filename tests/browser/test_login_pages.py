@@ -162,7 +162,7 @@ def test_staff_login_home_and_logout(page, portal, viewport, screenshot_dir):
     expect(logout).to_be_visible()
     # An administrator's staff tools, each shown because the admin role grants it.
     links = page.locator("nav#staff-nav a")
-    expect(links).to_have_text(["Set up a patient portal account", "User Management", "Staff",
+    expect(links).to_have_text(["Patients", "Set up a patient portal account", "User Management", "Staff",
                                 "Clinic settings", "Audit log"])
     assert_no_horizontal_scroll(page, viewport)
     screenshot(page, screenshot_dir, "home", viewport)
@@ -436,3 +436,36 @@ def test_lockout_after_five_wrong_passwords(page, portal, viewport):
     expect(alert(page)).to_contain_text(f"about {-(-wait_s // 60)} minutes")
     assert_accessible(page)
     expect(page.get_by_role("button", name="Log in")).to_be_enabled()
+
+
+def test_a_locked_username_still_signs_in_from_the_persons_own_browser(page, portal, viewport, chromium):
+    """Device cookies: five wrong passwords typed elsewhere lock the username, but
+    not the browser the person signed in on before (HttpOnly, scoped to the login URL)."""
+    from tests.browser.conftest import EXPECT_TIMEOUT_MS
+
+    username = f"Trust{viewport.name.title()}"  # its own username per size: lockouts last
+    own = chromium.new_context(base_url=portal, **viewport.context_options())
+    own.set_default_timeout(EXPECT_TIMEOUT_MS)
+    try:
+        mine = own.new_page()
+        open_login(mine)
+        assert log_in(mine, username, seed_password(username)).status == 200
+        expect(mine).to_have_url(portal + "/home")
+        mine.get_by_role("button", name="Log out", exact=True).click()
+        expect(mine).to_have_url(login_url(portal))
+        (device,) = [c for c in own.cookies() if c["name"].startswith("portal_device_")]
+        assert device["httpOnly"] and device["sameSite"] == "Strict"
+        assert device["path"] == "/api/clinics/BAYVIEW/login"
+
+        open_login(page)                                 # someone else, elsewhere
+        for attempt in range(5):
+            assert log_in(page, username, f"wrong-password-{attempt}").status == 401
+        assert log_in(page, username, seed_password(username)).status == 429
+        expect(alert(page)).to_contain_text("Too many")
+
+        open_login(mine)                                 # the person, at their own browser
+        assert log_in(mine, username, seed_password(username)).status == 200
+        expect(mine).to_have_url(portal + "/home")
+        expect(mine.get_by_role("heading", name=f"Welcome, {'Tara' if viewport.mobile else 'Theo'}")).to_be_visible()
+    finally:
+        own.close()

@@ -1,6 +1,5 @@
 """Audit events for every login attempt, logout and password change; who may read them."""
-from tests.conftest import (ADMIN_PW, CLINICIAN_PW, DESK_PW, PATIENT_PW, login,
-                            table_items)
+from tests.conftest import ADMIN_PW, CLINICIAN_PW, DESK_PW, PATIENT_PW, login, table_items
 
 STRONG = "violet-harbor-lantern-91"
 

@@ -21,7 +21,8 @@ def test_the_failed_item_is_found_by_name_whatever_its_kind_and_order(aws, seede
     """Items are added as put, update, check, delete; PynamoDB sends them as checks,
     deletes, puts, updates. Only one condition fails each time: its name is reported."""
     from chalicelib.core.records import write
-    from chalicelib.models import ClinicModel as C, TokenModel
+    from chalicelib.models import ClinicModel as C
+    from chalicelib.models import TokenModel
 
     names = ["put", "update", "check", "delete"]
     for failing in names:

@@ -94,10 +94,9 @@ def test_create_clinic_refuses_an_unknown_stage(dev_stage_tables):
 def test_the_stage_cli_fails_when_the_stage_tables_are_missing(dev_stage_tables):
     """Against staging (whose tables this moto does not have) nothing is written anywhere."""
     import boto3
+    from pynamodb.exceptions import PynamoDBException
 
     from infra.admin import main
-
-    from pynamodb.exceptions import PynamoDBException
 
     with pytest.raises(PynamoDBException, match="clinic-portal-staging-clinics"):
         main(["--stage", "staging", *CLINIC_ARGS], io.StringIO(ADMIN_PASSWORD + "\n"))

@@ -3,6 +3,7 @@ Timings are never asserted here (they mean nothing with cheap argon2)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from infra import bench
 
 OPERATIONS = {"clinic_lookup", "staff_login", "login_failure", "me", "logout",
-              "list_page_100", "list_page_10000"}
+              "list_page_100", "list_page_10000", "audit_page", "password_change", "account_create"}
 LIST_OPS = ("list_page_100", "list_page_10000")
 
 
@@ -24,17 +25,27 @@ def quick_run():
 
 def test_json_shape(quick_run, tmp_path):
     res = quick_run.results
-    assert set(res) == {"argon2_verify_ms", "import_ms", "scans", "operations", "list_page_ratio"}
-    assert isinstance(res["list_page_ratio"], float) and res["list_page_ratio"] > 0
+    assert set(res) == {"argon2_verify_ms", "cold_start_ms", "import_ms", "scans", "lambda_memory_mb",
+                        "operations", "cost_usd_per_10k_mau"}
     assert isinstance(res["argon2_verify_ms"], float)
-    assert set(res["import_ms"]) == {"app", "floor"}
-    assert all(isinstance(v, float) for v in res["import_ms"].values())
+    for figure in ("cold_start_ms", "import_ms"):
+        assert set(res[figure]) == {"app", "floor", "app_eager"}
+        assert all(isinstance(v, float) and v > 0 for v in res[figure].values())
     assert isinstance(res["scans"], int)
     assert set(res["operations"]) == OPERATIONS
-    for op in res["operations"].values():
-        assert set(op) == {"dynamodb_requests", "median_ms"}
+    for name, op in res["operations"].items():
+        listed = {"items_read"} if name in bench.LIST_OPERATIONS else set()
+        assert set(op) == {"dynamodb_requests", "median_ms", "app_ms", "billed_ms", "read_units", "write_units",
+                           "cost_usd_per_million"} | listed
+        assert op["billed_ms"] == math.ceil(op["app_ms"] + 10 * op["dynamodb_requests"])
         assert isinstance(op["dynamodb_requests"], int) and op["dynamodb_requests"] >= 1
-        assert isinstance(op["median_ms"], float)
+        assert isinstance(op["median_ms"], float) and 0 < op["app_ms"] < op["median_ms"]
+        assert op["read_units"] >= 0.5 and op["cost_usd_per_million"] > 3.7  # API Gateway + Lambda request
+    assert set(res["cost_usd_per_10k_mau"]) == {"auth", "portal"}
+    for profile in res["cost_usd_per_10k_mau"].values():
+        assert set(profile["by"]) == {"api_gateway", "lambda_requests", "lambda_compute", "dynamodb_reads",
+                                      "dynamodb_writes", "ses_emails"}
+        assert profile["usd"] == pytest.approx(sum(profile["by"].values()), abs=0.01)
     path = tmp_path / "bench.json"
     bench.write_json(res, str(path))
     assert json.loads(path.read_text()) == res
@@ -49,11 +60,18 @@ def test_request_counts(quick_run):
     assert quick_run.argon2_params == {"time_cost": 1, "memory_kib": 256, "parallelism": 1}
 
 
+def test_every_exact_target_holds(quick_run):
+    """Request counts and items read are exact even on a busy machine: CI holds them."""
+    exact = [(t.label, actual, limit) for t, actual, limit, ok in quick_run.checks if not t.timing]
+    failed = [(t.label, actual, limit) for t, actual, limit, ok in quick_run.checks if not t.timing and not ok]
+    assert failed == []
+    labels = {label for label, _, _ in exact}
+    for name in bench.LIST_OPERATIONS:
+        assert {f"{name} DynamoDB requests", f"{name} items read", f"{name} Queries"} <= labels
+    assert "list_page_10000 vs 100 requests" in labels
+
+
 def test_count_targets_judge_counts(quick_run):
-    checks = {t.label: ok for t, _, _, ok in quick_run.checks}
-    assert checks["staff_login DynamoDB requests"]
-    assert checks["me DynamoDB requests"]
-    assert checks["Scans over the whole run"]
     worse = json.loads(json.dumps(quick_run.results))
     worse["operations"]["me"]["dynamodb_requests"] = 2
     worse["scans"] = 1
@@ -61,6 +79,43 @@ def test_count_targets_judge_counts(quick_run):
     assert {"me DynamoDB requests", "Scans over the whole run"} <= failed
     text = bench.table(quick_run)
     assert all(name in text for name in OPERATIONS) and "verdict:" in text
+
+
+def test_timing_targets_judge_our_time_not_the_emulators(quick_run):
+    """staff_login and the 10,000-account page are judged on app_ms (outside botocore
+    calls), the cold start on the moto-server measurement; all are machine-dependent."""
+    timing = {t.label: t for t in bench.TARGETS if t.timing}
+    assert set(timing) == {"staff_login app ms", "list_page_10000 app ms", "cold start app ms",
+                           "auth profile USD / 10k MAU"}
+    res = json.loads(json.dumps(quick_run.results))
+    res["argon2_verify_ms"] = 100.0
+    res["operations"]["staff_login"].update(median_ms=500.0, app_ms=120.0)  # slow emulator, our part fine
+    res["operations"]["list_page_100"]["app_ms"] = 10.0
+    res["operations"]["list_page_10000"].update(median_ms=900.0, app_ms=14.0)
+    res["cold_start_ms"] = {"app": 300.0, "floor": 280.0, "app_eager": 400.0}
+    verdict = {t.label: ok for t, _, _, ok in bench.evaluate(res)}
+    assert verdict["staff_login app ms"] and verdict["list_page_10000 app ms"] and verdict["cold start app ms"]
+    res["operations"]["staff_login"]["app_ms"] = 126.0
+    res["operations"]["list_page_10000"]["app_ms"] = 15.5
+    res["cold_start_ms"]["app"] = 323.0
+    verdict = {t.label: ok for t, _, _, ok in bench.evaluate(res)}
+    assert not (verdict["staff_login app ms"] or verdict["list_page_10000 app ms"] or verdict["cold start app ms"])
+    del res["cold_start_ms"]
+    assert not {t.label: ok for t, _, _, ok in bench.evaluate(res)}["cold start app ms"]  # missing fails
+
+
+def test_auth_profile_prices_the_stated_mix(quick_run):
+    ops = quick_run.results["operations"]
+    auth = quick_run.results["cost_usd_per_10k_mau"]["auth"]
+    assert bench.PROFILES["auth"] == {"staff_login": 10, "login_failure": 1, "me": 40, "password_change": 1}
+    # 52 requests per user, 10,000 users: API Gateway REST at $3.50 per million
+    assert auth["requests_per_user"] == 52 and auth["by"]["api_gateway"] == pytest.approx(1.82)
+    assert auth["by"]["lambda_requests"] == pytest.approx(0.104)
+    writes = sum(ops[name]["write_units"] * n for name, n in bench.PROFILES["auth"].items())
+    assert auth["by"]["dynamodb_writes"] == pytest.approx(writes * 10_000 * 0.625e-6, abs=0.001)
+    assert auth["cognito_usd"] == 150.0
+    portal = quick_run.results["cost_usd_per_10k_mau"]["portal"]
+    assert portal["usd"] > auth["usd"] and portal["by"]["ses_emails"] == pytest.approx(0.1)  # 1,000 invitations
 
 
 def test_prod_argon2_parameters_come_from_chalice_config(tmp_path, monkeypatch):
@@ -98,31 +153,51 @@ def test_quick_list_pages_use_small_clinics():
 
 def test_list_page_is_one_query(quick_run):
     ops = quick_run.results["operations"]
-    for name in LIST_OPS:
+    for name in (*LIST_OPS, "audit_page"):
         calls = quick_run.calls[name]
         assert calls["Query"] == 1, (name, calls)  # each page: exactly one Query...
         assert set(calls.query_limits) == {bench.LIST_PAGE + 1}  # ...asking for one page (+1 for the cursor)
         # the rest: the clinic (GetItem), the session with its person (TransactGetItems)
         assert calls.keys() <= {"Query", "GetItem", "TransactGetItems"}
         assert ops[name]["dynamodb_requests"] == 3
-    assert quick_run.results["list_page_ratio"] == round(
-        ops["list_page_10000"]["median_ms"] / ops["list_page_100"]["median_ms"], 3)
-    assert quick_run.prepare_s.keys() == set(LIST_OPS)  # each clinic seeded once
+    # ...and reading only that: the small clinic's 20 accounts, a page and one more of the big one's
+    assert [ops[n]["items_read"] for n in (*LIST_OPS, "audit_page")] == [20, 51, 51]
+    assert quick_run.prepare_s.keys() == {*LIST_OPS, "audit_page"}  # each clinic seeded once
 
 
 def test_list_targets_judge_counts(quick_run):
-    checks = {t.label: ok for t, _, _, ok in quick_run.checks}
-    for name in LIST_OPS:
-        assert checks[f"{name} DynamoDB requests"]
-        assert checks[f"{name} Queries"]
-    assert "list_page_10000 / list_page_100" in checks  # timing: judged, never asserted here
     worse = json.loads(json.dumps(quick_run.results))
     worse["operations"]["list_page_10000"]["dynamodb_requests"] = 4
-    worse["list_page_ratio"] = 1.6
+    worse["operations"]["audit_page"]["items_read"] = 52
     failed = {t.label for t, _, _, ok in bench.evaluate(worse) if not ok}
-    assert {"list_page_10000 DynamoDB requests", "list_page_10000 / list_page_100"} <= failed
+    assert {"list_page_10000 DynamoDB requests", "list_page_10000 vs 100 requests", "audit_page items read"} <= failed
     text = bench.table(quick_run)
-    assert "list page ratio" in text and "Query×1 (Limit 51)" in text
+    assert "items read" in text and "Query×1 (Limit 51)" in text
+
+
+def test_a_filter_expression_that_discards_items_fails_the_bench(monkeypatch):
+    """A page that hides disabled accounts with a FilterExpression, and drops the Limit
+    to still fill the page, makes the same requests and returns the same page shape,
+    but DynamoDB reads (and bills) the whole partition: items_read catches it."""
+    from chalicelib.models import PortalAccountModel
+    from chalicelib.portal_accounts import listing
+
+    def filtered_page(model, query, hash_key, *, limit, start, key_names, **kwargs):
+        results = query(hash_key, last_evaluated_key=start, filter_condition=PortalAccountModel.status != "disabled")
+        page = next(results.page_iter)  # still one Query
+        raw = page["Items"]
+        last_key = {k: raw[limit - 1][k] for k in key_names} if len(raw) > limit else None
+        return [model.from_raw_data(r) for r in raw[:limit]], last_key
+
+    monkeypatch.setattr(listing, "query_page", filtered_page)
+    r = bench.run(quick=True, operations=[bench.list_page_operation("list_page_10000")], cold_start=False)
+    op = r.results["operations"]["list_page_10000"]
+    assert op["dynamodb_requests"] == 3 and r.calls["list_page_10000"]["Query"] == 1  # counts alone miss it
+    assert op["items_read"] == 200  # the quick clinic's whole partition, 20 of them discarded
+    verdict = {t.label: (actual, ok) for t, actual, _, ok in r.checks}
+    assert verdict["list_page_10000 items read"] == (200, False)
+    assert not r.passed
+    assert "cold start app ms" not in verdict  # a partial run leaves out what it did not measure
 
 
 def test_query_checks_fail_on_two_queries_or_a_big_limit():

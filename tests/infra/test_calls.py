@@ -30,3 +30,31 @@ def test_counts_every_service_and_windows_only_dynamodb(aws):
     assert counter.dynamodb() == {"DescribeTable": 2, "GetItem": 2, "Query": 1}
     counter.reset()
     assert counter.calls == []
+
+
+def test_captures_scanned_count_and_the_items_a_write_touches(aws):
+    """items_read is what DynamoDB read (ScannedCount), a FilterExpression's discards
+    included; a peek records each written item before and after, around the counter."""
+    from chalicelib.core.settings import get_settings
+    from infra.calls import consistent_get, item_ref
+
+    table = get_settings().table_name("audit_events")
+    ddb = aws_client("dynamodb")
+    for i in range(5):
+        ddb.put_item(TableName=table, Item={"clinic_key": {"S": "c"}, "event_key": {"S": f"{i:03d}"},
+                                            "kind": {"S": "keep" if i < 2 else "drop"}})
+    key = {"clinic_key": {"S": "c"}, "event_key": {"S": "000"}}
+    with CallCounter(peek=consistent_get) as counter, counter.window() as calls:
+        ddb.query(TableName=table, KeyConditionExpression="clinic_key = :c", FilterExpression="kind = :k",
+                  ExpressionAttributeValues={":c": {"S": "c"}, ":k": {"S": "keep"}})
+        ddb.update_item(TableName=table, Key=key, UpdateExpression="SET note = :n",
+                        ExpressionAttributeValues={":n": {"S": "x" * 10}})
+        ddb.delete_item(TableName=table, Key={"clinic_key": {"S": "c"}, "event_key": {"S": "004"}})
+    assert calls.scanned == [5] and calls.items_read == 5  # 2 returned, 3 read and discarded
+    assert calls == {"Query": 1, "UpdateItem": 1, "DeleteItem": 1}  # the peeks are not counted
+    assert counter.count("dynamodb", "GetItem") == 0 and calls.peek_ms > 0
+    update, delete = calls.records[1], calls.records[2]
+    assert "note" not in update.before[item_ref(table, key)]
+    assert update.after[item_ref(table, key)]["note"] == {"S": "x" * 10}
+    gone = item_ref(table, {"clinic_key": {"S": "c"}, "event_key": {"S": "004"}})
+    assert delete.before[gone]["kind"] == {"S": "drop"} and delete.after[gone] is None

@@ -233,3 +233,24 @@ def test_unknown_addresses_get_a_404_page_or_the_json_error(stack):
     status, body = stack.request("GET", "/api/no-such-thing")
     assert status == 404
     assert json.loads(body) == {"error": "not_found", "message": "There is nothing at this address."}
+
+
+def test_a_login_sends_each_cookie_on_its_own_set_cookie_line(stack):
+    """The session and the device cookie (a list in the app's reply: multiValueHeaders)
+    reach the browser as two Set-Cookie lines, as API Gateway sends them."""
+    from tests.conftest import DESK_PW
+
+    origin = f"http://127.0.0.1:{stack.port}"   # (DoeJ is locked by the tests above)
+    body = json.dumps({"username": "SmithF", "password": DESK_PW, "login_type": "staff"})
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+    try:
+        conn.request("POST", "/api/clinics/SUNRISE/login", body=body,
+                     headers={"Content-Type": "application/json", "Origin": origin})
+        reply = conn.getresponse()
+        reply.read()
+        cookies = reply.msg.get_all("Set-Cookie") or []
+    finally:
+        conn.close()
+    assert reply.status == 200
+    assert [c.split("=")[0] for c in cookies][0] == "portal_session" and len(cookies) == 2, cookies
+    assert cookies[1].startswith("portal_device_") and "Path=/api/clinics/SUNRISE/login" in cookies[1]

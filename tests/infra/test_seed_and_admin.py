@@ -26,6 +26,10 @@ def bad(mutate):
     (lambda d: d.update(extra=[]), "unknown key 'extra'"),
     (lambda d: d["staff"][2].pop("password"), "staff[2]: missing 'password'"),
     (lambda d: d["staff"][2].update(portal_access="yes"), "staff[2]: 'portal_access' must be a bool"),
+    (lambda d: d["patients"][0].update(phone="call me"), "patients[0]: phone must be a phone number"),
+    (lambda d: d["patients"][1].update(postal_code="#1"), "patients[1]: postal_code must be 2 to 12"),
+    (lambda d: d["patients"][0].update(city="x" * 61), "patients[0]: city is longer than 60"),
+    (lambda d: d["patients"][0].update(county="Kent"), "patients[0]: unknown key 'county'"),
 ])
 def test_a_bad_seed_names_the_entry_and_loads_nothing(aws, mutate, message):
     from infra.seed import SeedError, load
@@ -43,6 +47,22 @@ def test_loading_the_same_clinic_twice_is_refused_whole(seeded):
     with pytest.raises(SeedError, match="already exists"):
         load(copy.deepcopy(SEED))
     assert len(table_items("staff")) == len(SEED["staff"])
+
+
+def test_patients_phone_and_address_load_normalized(gateway, aws):
+    from infra.seed import load
+
+    data = copy.deepcopy(SEED)
+    data["patients"][0].update(phone=" +1 555 010 0100 ", address_line1="12  Harbor Road",
+                               city="Sunrise", region="CA", postal_code="94000-1234")
+    load(data)
+    admin = gateway.browser()
+    assert login(admin, "DoeJ", ADMIN_PW).status == 200
+    p = admin.get("/api/clinics/SUNRISE/patients/P100").json()["patient"]
+    assert (p["phone"], p["address_line1"], p["address_line2"], p["city"], p["region"], p["postal_code"]) == (
+        "+1 555 010 0100", "12 Harbor Road", None, "Sunrise", "CA", "94000-1234")
+    # A seed written before phone and address existed loads as before.
+    assert admin.get("/api/clinics/SUNRISE/patients/P100").json()["patient"]["date_of_birth"] == "1980-02-03"
 
 
 def test_the_demo_seed_loads(aws):

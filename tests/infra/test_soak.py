@@ -83,18 +83,18 @@ def test_a_faithful_stack_reconciles():
 
 
 @pytest.mark.parametrize("spoil, check", [
-    (lambda l, o: o.events.pop(0), "audit login events"),                              # a login lost
-    (lambda l, o: o.events.append(o.events[-2]), "audit portal_account_created"),      # an account doubled
-    (lambda l, o: o.accounts.pop(), "listed accounts =="),                             # an account lost
-    (lambda l, o: o.accounts.append({"account_id": "zz", "status": "active"}), "listed accounts =="),
-    (lambda l, o: o.accounts[0].update(status="active"), "listed account statuses"),
-    (lambda l, o: o.sessions.append("h3"), "live sessions in the table =="),           # a logout not ended
-    (lambda l, o: setattr(o, "sessions", ["h1", "h9"]), "exactly the clients' unended"),
-    (lambda l, o: o.events.remove(next(e for e in o.events if e["kind"] == "logout")), "audit logout"),
-    (lambda l, o: setattr(o, "captcha_left", 1), "CAPTCHA tokens"),
-    (lambda l, o: l.hammer.update({"failed": 1}), "hammered username"),              # lockout outrun
-    (lambda l, o: l.duplicate_ids.append("a1"), "no account id handed out twice"),
-    (lambda l, o: o.events.append({"kind": "staff_disabled", "outcome": "succeeded", "actor": {}}),
+    (lambda led, o: o.events.pop(0), "audit login events"),                              # a login lost
+    (lambda led, o: o.events.append(o.events[-2]), "audit portal_account_created"),      # an account doubled
+    (lambda led, o: o.accounts.pop(), "listed accounts =="),                             # an account lost
+    (lambda led, o: o.accounts.append({"account_id": "zz", "status": "active"}), "listed accounts =="),
+    (lambda led, o: o.accounts[0].update(status="active"), "listed account statuses"),
+    (lambda led, o: o.sessions.append("h3"), "live sessions in the table =="),           # a logout not ended
+    (lambda led, o: setattr(o, "sessions", ["h1", "h9"]), "exactly the clients' unended"),
+    (lambda led, o: o.events.remove(next(e for e in o.events if e["kind"] == "logout")), "audit logout"),
+    (lambda led, o: setattr(o, "captcha_left", 1), "CAPTCHA tokens"),
+    (lambda led, o: led.hammer.update({"failed": 1}), "hammered username"),              # lockout outrun
+    (lambda led, o: led.duplicate_ids.append("a1"), "no account id handed out twice"),
+    (lambda led, o: o.events.append({"kind": "staff_disabled", "outcome": "succeeded", "actor": {}}),
      "no other audit event kinds"),
 ])
 def test_the_reconciliation_notices_a_lost_or_doubled_record(spoil, check):

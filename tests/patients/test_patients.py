@@ -1,4 +1,5 @@
-"""The account setup form's "wand": patient search (id or name prefix) and demographics."""
+"""Finding patients (the patients list and the account setup form's "wand"): search
+by id or name prefix, and demographics. Adding and editing: test_patient_records.py."""
 import pytest
 
 from tests.portal_helpers import clinician, desk
@@ -38,8 +39,10 @@ def test_search_by_exact_patient_id(gateway, patients):
     staff = desk(gateway)
     r = staff.get(PATIENTS + "?q=P102")
     assert names(r) == ["Diaz, Carla"]
-    assert r.json()["items"][0] == {"patient_id": "P102", "first_name": "Carla", "last_name": "Diaz",
-                                    "email": "p102@example.com", "date_of_birth": None}
+    assert r.json()["items"][0] | {"created_at": None, "updated_at": None} == {
+        "patient_id": "P102", "first_name": "Carla", "last_name": "Diaz", "email": "p102@example.com",
+        "date_of_birth": None, "phone": None, "address_line1": None, "address_line2": None, "city": None,
+        "region": None, "postal_code": None, "created_at": None, "updated_at": None, "revision": 0}
     assert names(staff.get(PATIENTS + "?q=p102")) == ["Diaz, Carla"]
     assert names(staff.get(PATIENTS + "?q=L200")) == []  # another clinic's patient
 
@@ -66,8 +69,11 @@ def test_demographics(gateway, patients):
     staff = desk(gateway)
     r = staff.get(PATIENTS + "/P100")
     assert r.status == 200
-    assert r.json()["patient"] == {"patient_id": "P100", "first_name": "Ann", "last_name": "Lee",
-                                   "email": "ann@example.com", "date_of_birth": "1980-02-03"}
+    assert r.header("etag") == '"0"'
+    assert {k: v for k, v in r.json()["patient"].items() if k in ("patient_id", "first_name", "last_name",
+                                                                   "email", "date_of_birth")} == {
+        "patient_id": "P100", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+        "date_of_birth": "1980-02-03"}
     for missing in ("P999", "L200", "bad%20id"):
         r = staff.get(PATIENTS + "/" + missing)
         assert r.status == 404 and r.json()["error"] == "patient_not_found"

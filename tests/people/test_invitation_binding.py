@@ -7,8 +7,7 @@ record has now, that works."""
 import pytest
 
 from tests.conftest import login, table_items
-from tests.portal_helpers import (ACCOUNTS, STRONG_PW, accept, desk, invite_rep, sent_messages,
-                                  token_in)
+from tests.portal_helpers import ACCOUNTS, STRONG_PW, accept, desk, invite_rep, sent_messages, token_in
 
 STAFF = "/api/clinics/SUNRISE/staff"
 TOKEN_INVALID = ("This link no longer works: it was already used, it has expired, or a newer "

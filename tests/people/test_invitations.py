@@ -4,8 +4,17 @@ import json
 import pytest
 
 from tests.conftest import login, table_items
-from tests.portal_helpers import (ACCOUNTS, STRONG_PW, accept, create, desk, invite_rep, rep_body,
-                                  sent_messages, token_in)
+from tests.portal_helpers import (
+    ACCOUNTS,
+    STRONG_PW,
+    accept,
+    create,
+    desk,
+    invite_rep,
+    rep_body,
+    sent_messages,
+    token_in,
+)
 
 
 @pytest.fixture

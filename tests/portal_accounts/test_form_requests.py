@@ -2,8 +2,17 @@
 import pytest
 
 from tests.conftest import PATIENT_PW, table_items
-from tests.portal_helpers import (ACCOUNTS, STRONG_PW, accept, ann_account_id, clinician, desk, invite_rep,
-                                  patient, signed_in)
+from tests.portal_helpers import (
+    ACCOUNTS,
+    STRONG_PW,
+    accept,
+    ann_account_id,
+    clinician,
+    desk,
+    invite_rep,
+    patient,
+    signed_in,
+)
 
 
 @pytest.fixture

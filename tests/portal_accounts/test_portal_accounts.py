@@ -6,8 +6,20 @@ import threading
 import pytest
 
 from tests.conftest import PATIENT_PW, login, table_items
-from tests.portal_helpers import (ACCOUNTS, STRONG_PW, accept, ann_account_id, create, desk, invite_rep,
-                                  rep_body, self_body, sent_messages, signed_in, token_in)
+from tests.portal_helpers import (
+    ACCOUNTS,
+    STRONG_PW,
+    accept,
+    ann_account_id,
+    create,
+    desk,
+    invite_rep,
+    rep_body,
+    self_body,
+    sent_messages,
+    signed_in,
+    token_in,
+)
 
 ALL_SECTIONS = ["appointments", "visit_summaries", "test_results", "messages", "refills", "billing", "forms"]
 WRITTEN_TABLES = ("portal_accounts", "portal_usernames", "tokens", "audit_events", "sessions", "form_requests")
