@@ -26,7 +26,7 @@ def _read_password(stream) -> str:
 
 
 def create_clinic(args, stdin) -> str:
-    from chalicelib.auth.passwords import check_policy, hash_password
+    from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password
     from chalicelib.clinics.records import ClinicSettings
     from chalicelib.clinics.records import create_clinic as make_clinic
     from chalicelib.core.errors import PortalError
@@ -36,7 +36,8 @@ def create_clinic(args, stdin) -> str:
     try:
         check_staff_username(args.admin_username)
         check_policy(password, ClinicSettings(),
-                     [args.admin_username, args.admin_email, args.admin_first_name, args.admin_last_name])
+                     [args.admin_username, args.admin_email, args.admin_first_name, args.admin_last_name],
+                     clinic_terms(args.clinic_id, args.name))
         item = new_staff_item("", username=args.admin_username, first_name=args.admin_first_name,
                               last_name=args.admin_last_name, email=args.admin_email, roles=["admin"],
                               portal_access=True, password_hash=hash_password(password),

@@ -129,11 +129,17 @@ class InProcessGateway:
                                                    app.api.binary_types)
 
     def send(self, method: str, path: str, headers: dict, body: bytes) -> Reply:
-        from chalice.local import LocalGatewayException
+        from chalice.local import ForbiddenError, LocalGatewayException
 
         try:
             response = self._gateway.handle_request(method=method.upper(), path=path,
                                                     headers=headers, body=body)
+        except ForbiddenError:
+            # No route (API Gateway's MISSING_AUTHENTICATION_TOKEN): what the deployed
+            # stage's gateway response answers, an HTML page or the JSON error.
+            from chalicelib.api import not_found
+
+            return Reply(*not_found.reply(path))
         except LocalGatewayException as exc:
             return Reply(exc.CODE, dict(exc.headers or {}), exc.body or b"")
         body_out = response.get("body") or b""

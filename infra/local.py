@@ -171,6 +171,7 @@ def make_server(app, port: int, gate=None, changed=None):
     from chalice.local import (
         ChaliceRequestHandler,
         CustomLocalChalice,
+        ForbiddenError,
         LocalChalice,
         LocalDevServer,
         ThreadedHTTPServer,
@@ -199,6 +200,16 @@ def make_server(app, port: int, gate=None, changed=None):
                     changed()
 
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+        def _send_error_response(self, error):
+            if isinstance(error, ForbiddenError):
+                # No route (API Gateway's MISSING_AUTHENTICATION_TOKEN): the deployed
+                # stage's answer, an HTML "Page not found" page or the JSON error.
+                from chalicelib.api import not_found
+
+                self._send_http_response(*not_found.reply(self.path))
+                return
+            super()._send_error_response(error)
 
     # What chalice.local.create_local_server does, with our server and handler classes.
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)

@@ -34,6 +34,7 @@ import os
 import sys
 from urllib.parse import urlparse
 
+from chalicelib.api.not_found import MESSAGE as NOT_FOUND_MESSAGE
 from infra.policy import function_name, log_group_name
 from infra.stage_env import ROOT, stage_environment
 
@@ -45,14 +46,21 @@ GATEWAY_RESPONSES = {
                     "The service is briefly unavailable. Please try again in a moment."),
     # No authorizer is configured, so API Gateway sends this one for a path or
     # method that has no route: it is a 404, not a 403.
-    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", "There is nothing at this address."),
-    "RESOURCE_NOT_FOUND": ("404", "not_found", "There is nothing at this address."),
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", NOT_FOUND_MESSAGE),
+    "RESOURCE_NOT_FOUND": ("404", "not_found", NOT_FOUND_MESSAGE),
     "UNAUTHORIZED": ("401", "not_authenticated", "Please sign in, then try again."),
     "ACCESS_DENIED": ("403", "forbidden", "You do not have permission to do that."),
     "THROTTLED": ("429", "too_many_requests", "Too many requests. Please wait a moment and try again."),
     "REQUEST_TOO_LARGE": ("413", "body_too_large", "The request is too large."),
 }
 RETRY_AFTER_S = {"DEFAULT_5XX": 5, "THROTTLED": 5}
+# No route at this address: besides the JSON error, an HTML "Page not found" page
+# (chalicelib/api/not_found.py). A gateway response cannot look at the path (its
+# templates take plain `$context` substitution, no VTL), only keep one template per
+# content type; API Gateway picks the one matching the request's Accept header, so
+# a browser opening a page gets the HTML and the portal's fetches, which send
+# `Accept: application/json`, get the JSON. docs/architecture.md ("Unknown addresses").
+HTML_NOT_FOUND = ("MISSING_AUTHENTICATION_TOKEN", "RESOURCE_NOT_FOUND")
 
 PLACEHOLDER_MARKERS = ("REPLACE-ME", ".example")
 
@@ -107,6 +115,19 @@ def gateway_response_headers(stage: str) -> dict[str, str]:
     return headers
 
 
+def not_found_page(stage: str) -> tuple[str, str]:
+    """The "Page not found" page and the page CSP of this stage (its styles and script
+    are the app's own /static/ files)."""
+    from chalicelib.api import not_found
+    from chalicelib.api.pages import content_security_policy
+
+    with stage_settings(stage):
+        html, csp = not_found.page_html(), content_security_policy()
+    if "$" in html:  # a gateway response template substitutes `$name`: keep the page literal
+        raise ValueError("the not-found page must not contain '$'")
+    return html, csp
+
+
 def gateway_responses(stage: str) -> dict:
     headers = gateway_response_headers(stage)
     out = {}
@@ -114,12 +135,12 @@ def gateway_responses(stage: str) -> dict:
         params = {f"gatewayresponse.header.{name}": _static(value) for name, value in headers.items()}
         if response_type in RETRY_AFTER_S:
             params["gatewayresponse.header.Retry-After"] = _static(str(RETRY_AFTER_S[response_type]))
-        response = {
-            "responseParameters": params,
-            "responseTemplates": {
-                "application/json": json.dumps({"error": code, "message": message}, separators=(",", ":")),
-            },
-        }
+        templates = {"application/json": json.dumps({"error": code, "message": message}, separators=(",", ":"))}
+        if response_type in HTML_NOT_FOUND:
+            html, csp = not_found_page(stage)
+            templates["text/html"] = html
+            params["gatewayresponse.header.Content-Security-Policy"] = _static(csp)
+        response = {"responseParameters": params, "responseTemplates": templates}
         if status:
             response["statusCode"] = status
         out[response_type] = response

@@ -37,8 +37,12 @@ def login(request, clinic_id, *, auth, body: LoginBody):
 @route(bp, "/api/me")
 def me(request):
     from chalicelib.api import serializers
+    from chalicelib.clinics.records import get_clinic
 
-    return json_response(serializers.signed_in(authenticate(request, allow_pending_change=True)))
+    session = authenticate(request, allow_pending_change=True)
+    # The rules of a pending password change, stated before the first attempt.
+    clinic = get_clinic(session.clinic_id) if session.password_change_required else None
+    return json_response(serializers.signed_in(session, clinic))
 
 
 @route(bp, "/api/logout", methods=("POST",))

@@ -208,8 +208,21 @@ def principal(session) -> dict:
     return out
 
 
-def signed_in(session) -> dict:
-    return {"principal": principal(session), "password_change_required": bool(session.password_change_required)}
+def password_policy(settings) -> dict:
+    return {"min_length": settings.password_min_length, "min_classes": settings.password_min_classes}
+
+
+def signed_in(session, clinic=None) -> dict:
+    """`/api/me` and the login reply; with `clinic`, the password rules of a pending change."""
+    from chalicelib.auth.sessions import expires_in
+    from chalicelib.core.ids import now
+
+    out = {"principal": principal(session), "password_change_required": bool(session.password_change_required),
+           "idle_timeout_minutes": int(session.idle_timeout_s) // 60,
+           "session_expires_in": expires_in(session, now())}
+    if clinic is not None and session.password_change_required:
+        out["password_policy"] = password_policy(clinic.settings)
+    return out
 
 
 def invitation(found) -> dict:

@@ -41,7 +41,7 @@ def change_password(session, current_password: str, new_password: str, info: Req
 
 
 def _change(session, clinic, record, current_password, new_password, attempt, info, at) -> None:
-    from chalicelib.auth.passwords import check_policy, hash_password, verify_password
+    from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password, verify_password
     from chalicelib.core.records import write
     from chalicelib.models import SessionModel
 
@@ -57,7 +57,8 @@ def _change(session, clinic, record, current_password, new_password, attempt, in
         write(failed)
         attempt.settled = True
         raise InvalidRequest("Your current password is not correct.", code="wrong_current_password")
-    check_policy(new_password, clinic.settings, record.user_inputs)
+    check_policy(new_password, clinic.settings, record.user_inputs,
+                 clinic_terms(clinic.clinic_id, clinic.name))
     if new_password == current_password:
         raise InvalidRequest("Choose a password different from your current one.", code="password_policy")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from contextlib import suppress
 
 from chalicelib.core.errors import InvalidRequest
@@ -63,8 +64,33 @@ def _classes(password: str) -> int:
     ))
 
 
-def check_policy(password: object, clinic_settings, user_inputs: list[str]) -> str:
-    """Raise PasswordPolicyError saying what to fix, or return the password."""
+# A clinic's name or Clinic ID inside a password is refused (case-insensitively), like
+# the username: each word of the name and the Clinic ID of at least this many letters.
+# Shorter ones ("ABC", "Bay") are too likely to occur by chance in an unrelated passphrase.
+CLINIC_TERM_MIN = 4
+# Words every other clinic's name holds: refusing them says nothing about this clinic.
+GENERIC_CLINIC_WORDS = frozenset({
+    "clinic", "clinics", "family", "medical", "medicine", "health", "healthcare", "practice",
+    "group", "community", "center", "centre", "care", "associates", "hospital", "doctors"})
+
+
+def clinic_terms(clinic_id: str | None, name: str | None) -> list[str]:
+    """The parts of a clinic's identity a password must not contain (casefolded)."""
+    words = re.findall(r"[^\W_]+", (name or "").casefold())
+    terms = [w for w in words if len(w) >= CLINIC_TERM_MIN and w not in GENERIC_CLINIC_WORDS]
+    whole = "".join(words)
+    if len(whole) >= CLINIC_TERM_MIN and whole not in terms and len(words) > 1:
+        terms.append(whole)
+    cid = (clinic_id or "").casefold()
+    if len(cid) >= CLINIC_TERM_MIN:
+        terms.append(cid)
+    return list(dict.fromkeys(terms))
+
+
+def check_policy(password: object, clinic_settings, user_inputs: list[str],
+                 clinic: list[str] | tuple = ()) -> str:
+    """Raise PasswordPolicyError saying what to fix, or return the password.
+    `clinic`: the clinic's terms (clinic_terms), refused like the username."""
     if not isinstance(password, str) or not password:
         raise PasswordPolicyError("Enter a new password.")
     min_length = clinic_settings.password_min_length
@@ -79,6 +105,10 @@ def check_policy(password: object, clinic_settings, user_inputs: list[str]) -> s
         for part in {value.casefold(), value.split("@")[0].casefold()}:
             if len(part) >= 3 and part in folded:
                 raise PasswordPolicyError("Don't use your username or email address in your password.")
+    squeezed = re.sub(r"[\W_]+", "", folded)
+    for term in clinic:
+        if term in folded or term in squeezed:
+            raise PasswordPolicyError("Don't use the clinic's name or Clinic ID in your password.")
     needed = clinic_settings.password_min_classes
     if needed and _classes(password) < needed:
         raise PasswordPolicyError(
@@ -87,7 +117,7 @@ def check_policy(password: object, clinic_settings, user_inputs: list[str]) -> s
 
     # zxcvbn rates at most 72 characters; past that, length alone is not weakness,
     # but a long run of one pattern still is, and its first 72 characters show it.
-    result = zxcvbn.zxcvbn(password[:72], user_inputs=[v for v in user_inputs if v])
+    result = zxcvbn.zxcvbn(password[:72], user_inputs=[v for v in list(user_inputs) + list(clinic) if v])
     if result["score"] < 3:
         feedback = result.get("feedback") or {}
         hint = feedback.get("warning") or "This password is too easy to guess."

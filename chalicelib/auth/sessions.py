@@ -125,6 +125,31 @@ def new_session(record, clinic, at: int):
     return token, session
 
 
+def touch_interval(idle_timeout_s: int) -> int:
+    """How long a session goes between writes of `last_seen_at`: TOUCH_INTERVAL_S, or
+    a quarter of a short idle timeout, so a session never ends more than that much
+    before its idle timeout counted from the last request."""
+    return max(1, min(TOUCH_INTERVAL_S, int(idle_timeout_s) // 4))
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, round(int(seconds) / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def expired_message(session, at: int) -> str:
+    """What the person is told when a request meets their ended session."""
+    if at >= session.absolute_expires_at:
+        return "Your session reached its time limit, so you were signed out. Please log in again."
+    return (f"You were signed out after {_minutes(session.idle_timeout_s)} without activity. "
+            "Please log in again.")
+
+
+def expires_in(session, at: int) -> int:
+    """Seconds until the session ends unless it is used again (idle or absolute limit)."""
+    return max(0, int(min(session.absolute_expires_at, session.last_seen_at + session.idle_timeout_s)) - at)
+
+
 def session_expired(session, at: int) -> bool:
     return at >= session.absolute_expires_at or at >= session.last_seen_at + session.idle_timeout_s
 
@@ -170,8 +195,8 @@ def _load(token: str | None, patient_id: str | None):
         raise unauthenticated  # disabled, deleted, reset, access changed: ended
     at = now()
     if session_expired(session, at):
-        raise NotAuthenticated("Your session has ended. Please log in again.", code="session_expired")
-    if at - session.last_seen_at >= TOUCH_INTERVAL_S:
+        raise NotAuthenticated(expired_message(session, at), code="session_expired")
+    if at - session.last_seen_at >= touch_interval(session.idle_timeout_s):
         expires = _ttl(min(session.absolute_expires_at, at + session.idle_timeout_s))
         try:
             session.update(actions=[SessionModel.last_seen_at.set(at), SessionModel.expires_at.set(expires)],

@@ -124,10 +124,19 @@ class Cancelling:
         return details
 
 
-def invite_link(token: str) -> str:
+def invite_link(token: str, clinic_id: str | None = None, kind: str | None = None) -> str:
+    """The set-password link. It also names the clinic and the login tab (nothing
+    secret: the email says both), so the page can still lead to the right login
+    once the token is used up and the server no longer knows whose it was."""
+    from urllib.parse import urlencode
+
     from chalicelib.core.settings import get_settings
 
-    return f"{get_settings().public_base_url}/invite?token={token}"
+    link = f"{get_settings().public_base_url}/invite?token={token}"
+    if clinic_id:
+        link += "&" + urlencode({"clinicID": clinic_id,
+                                 "LoginType": "Patient" if kind == PATIENT_KIND else "Staff"})
+    return link
 
 
 def invitation_email(clinic, kind: str, *, to: str, first_name: str, username: str, token: str,
@@ -142,7 +151,7 @@ def invitation_email(clinic, kind: str, *, to: str, first_name: str, username: s
                     "Open the link below to choose your password."],
         facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id), ("Username", username)],
         link_text="Choose your password",
-        link=invite_link(token),
+        link=invite_link(token, clinic.clinic_id, kind),
         closing=[f"The link works once and expires in {hours} hours. If it has expired, "
                  f"ask {clinic.name} to send you a new invitation.",
                  "If you were not expecting this email, you can ignore it."],
@@ -244,11 +253,11 @@ def lookup(token: object) -> Invitation:
 def accept(token: object, password: object, info: RequestInfo) -> None:
     """Set the invited person's password (clinic policy) and activate the record;
     the token is used up in the same transaction. A weak password changes nothing."""
-    from chalicelib.auth.passwords import check_policy, hash_password
+    from chalicelib.auth.passwords import check_policy, clinic_terms, hash_password
     from chalicelib.core.records import bump, write
     from chalicelib.models import TokenModel
     item, clinic, record = _resolve(token)
-    check_policy(password, clinic.settings, record.user_inputs)
+    check_policy(password, clinic.settings, record.user_inputs, clinic_terms(clinic.clinic_id, clinic.name))
     at = now()
     model = type(record.item)
     actions = [model.password_hash.set(hash_password(password)), model.force_password_change.set(False),

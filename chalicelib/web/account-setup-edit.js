@@ -9,7 +9,7 @@ import { INVITATION, statusBadge, when } from "./words.js";
 import { accountPath, clearMessages, el, formProblem, showUrl, state } from "./account-setup-page.js";
 import { setPermissions, syncForceChange } from "./account-setup-access.js";
 import { choosePatient, patientName, showChosenPatient } from "./account-setup-patient.js";
-import { loadFormRequests } from "./account-setup-requests.js";
+import { loadFormRequests, showFormsSection } from "./account-setup-requests.js";
 
 // ------------------------------------------------------------ new / edit
 
@@ -93,7 +93,7 @@ export function showAccount(account) {
   el.reset.hidden = account.status === "invited";
   el.resend.hidden = account.status !== "invited";
   el.del.hidden = false;
-  el.formsSection.hidden = false;
+  showFormsSection(account);
   document.title = name + " · Patient portal account · Clinic Portal";
   showUrl("?account_id=" + encodeURIComponent(account.account_id));
   if (account.status === "invited" && account.invitation_status === "failed") {

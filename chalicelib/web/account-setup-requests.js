@@ -20,6 +20,16 @@ function formRequestItem(fr) {
   ]);
 }
 
+/* The section for an existing account: the requests made so far, and the form for
+ * a new one only when the account has the Forms section (the API refuses the rest
+ * with 409 forms_not_permitted); otherwise it says why and what to do. */
+export function showFormsSection(account) {
+  var permitted = (account.permissions || []).indexOf("forms") >= 0;
+  el.formRequestForm.hidden = !permitted;
+  document.getElementById("forms-not-permitted").hidden = permitted;
+  el.formsSection.hidden = false;
+}
+
 export function loadFormRequests() {
   if (!state.account) { return Promise.resolve(); }
   var accountId = state.account.account_id;

@@ -34,6 +34,7 @@ export async function api(method, path, body, options) {
   }
   let response;
   let text;
+  const sentAt = Date.now() / 1000;
   try {
     response = await fetch(path, init);
     text = await response.text();
@@ -47,6 +48,8 @@ export async function api(method, path, body, options) {
     try { data = JSON.parse(text); } catch (e) { data = null; }
   }
   const error = data && typeof data.error === "string" ? data.error : null;
+  // For the session's idle watch (session-watch.js): every answer restarts its count.
+  window.dispatchEvent(new CustomEvent("portal:api", { detail: { status: response.status, data, sentAt } }));
   return {
     ok: response.ok,
     status: response.status,

@@ -1,7 +1,7 @@
 /* New sign-in details, shown once: the ready-to-paste message and a Copy
  * button. They live only in this panel: never stored, never in the address,
  * gone on Close, on leaving the page and on reload. */
-import { clear, h, newId, say } from "./dom.js";
+import { clear, h, newId } from "./dom.js";
 
 function selectText(node) {
   try {
@@ -22,7 +22,9 @@ export function showCredentials(container, credentials, opts) {
   const o = opts || {};
   clear(container);
   const headingId = newId("credentials");
-  const status = h("p", { className: "notice", role: "status", hidden: true });
+  // In the page from the start (empty), so screen readers announce each message;
+  // not `hidden` until used, which some of them would not announce.
+  const status = h("p", { className: "notice credentials__status", role: "status", "aria-live": "polite" });
   const text = h("pre", { className: "credentials__text", tabindex: "0",
                           "aria-label": "Sign-in details for " + credentials.username,
                           text: credentials.message });
@@ -40,12 +42,22 @@ export function showCredentials(container, credentials, opts) {
     ]),
     h("p", { text: "The message to pass on:" }),
     text,
-    h("div", { className: "actions" }, [copy, close]),
-    status
+    // Right above the buttons, where the eye is after a tap on Copy (below them it
+    // fell off a phone's screen); a status region, so screen readers announce it.
+    status,
+    h("div", { className: "actions" }, [copy, close])
   ]);
 
+  function tell(message) {
+    status.textContent = "";  // the same words again (a second Copy) are announced again
+    window.setTimeout(() => {
+      status.textContent = message;
+      status.scrollIntoView({ block: "nearest" });
+      copy.scrollIntoView({ block: "nearest" });  // the message and the button under it, both in view
+    }, 50);
+  }
   function copied() {
-    say(status, "Copied. Paste it into a message or letter for " + credentials.username + ".");
+    tell("Copied. Paste it into a message or letter for " + credentials.username + ".");
   }
   function fallback() {
     let ok = false;
@@ -55,7 +67,7 @@ export function showCredentials(container, credentials, opts) {
     if (ok) {
       copied();
     } else {
-      say(status, "Your browser didn't allow copying. The message is selected: press Ctrl+C " +
+      tell("Your browser didn't allow copying. The message is selected: press Ctrl+C " +
         "(Command+C on a Mac), or touch and hold it and choose Copy.");
     }
   }

@@ -2,8 +2,9 @@
  * an account must make before anything else when its clinic asks for one. */
 import { api, loginUrl, problemText, remember, remembered, waitText } from "./api.js";
 import { $, busy, say, showOnly } from "./dom.js";
-import { showClinicName as sessionClinicName, whoAmI } from "./session.js";
+import { showClinicName as sessionClinicName, toLoginAndBack, whoAmI } from "./session.js";
 import { fill } from "./staff-links.js";
+import { passwordRules } from "./words.js";
 
 var el = {
   loading: $("loading"),
@@ -146,6 +147,9 @@ function showPasswordStep() {
   document.title = "Change your password · Clinic Portal";
   showClinicName(me.principal);
   el.passwordUsername.value = me.principal.username; // for password managers
+  if (me.password_policy) {
+    $("new-password-help").textContent = passwordRules(me.password_policy); // the rules before any attempt
+  }
   showOnly([el.passwordStep, el.home], el.passwordStep);
   el.newPassword.focus();
 }
@@ -212,7 +216,7 @@ el.passwordForm.addEventListener("submit", function (event) {
       return;
     }
     if (r.status === 401) {
-      toLogin();
+      toLoginAndBack(r, loginType());
       return;
     }
     if (r.error === "password_policy") {

@@ -1,8 +1,9 @@
 /* The invitation page, /invite?token=...: the person an account was set up for
  * chooses their password. The token is read once, then removed from the address
  * bar (and so from history and bookmarks); it only ever travels in request bodies. */
-import { api, loginUrl, problemText, queryParams, remember } from "./api.js";
+import { api, isClinicId, loginUrl, normalLoginType, problemText, queryParams, remember, remembered } from "./api.js";
 import { $, busy, say, setUrl, showOnly } from "./dom.js";
+import { passwordRules } from "./words.js";
 
 var el = {
   loading: $("loading"),
@@ -28,27 +29,38 @@ var el = {
 };
 
 var ASK_AGAIN = "Ask your clinic to send you a new invitation.";
-var token = queryParams().token || "";
+var params = queryParams();
+var token = params.token || "";
 var invitation = null;
+// The link names its clinic and login tab (not secret): once the token is used up
+// the server no longer knows whose it was, and the page still leads to the right login.
+var linkClinic = params.clinicid && isClinicId(params.clinicid) ? params.clinicid : remembered().clinicId;
+var linkType = params.clinicid && isClinicId(params.clinicid) ? normalLoginType(params.logintype)
+  : remembered().loginType;
 
 // The token must not stay in the address bar, history or a bookmark.
 setUrl("/invite");
 
+/* Where someone who already chose a password goes: the clinic's login (the tab the
+ * invitation was for), or the Clinic ID step when the clinic isn't known. */
+function showLoginWay() {
+  var link = $("problem-login");
+  if (linkClinic) {
+    link.href = loginUrl(linkClinic, linkType);
+    link.textContent = "Go to " + linkType + " Login at " + linkClinic;
+  } else {
+    link.href = "/";
+    link.textContent = "Go to the login page (enter your Clinic ID)";
+  }
+}
+
 function showProblem(title, text, canRetry) {
   el.retry.hidden = !canRetry;
+  showLoginWay();
   el.problemTitle.textContent = title;
   el.problemText.textContent = text;
   document.title = title + " · Clinic Portal";
   showOnly([el.problemStep, el.inviteStep, el.doneStep], el.problemStep);
-}
-
-function policyText(policy) {
-  var text = "Use at least " + policy.min_length + " characters";
-  if (policy.min_classes > 0) {
-    text += ", with at least " + policy.min_classes + " of these kinds: lowercase letters, capital letters, digits, symbols";
-  }
-  return text + ". A few unrelated words together make a strong password that's easy to remember. " +
-    "Don't reuse a password from another site.";
 }
 
 function loginType() {
@@ -66,7 +78,7 @@ function showInvitation(inv) {
     $("invite-lead").textContent = "Hello " + inv.first_name + ". Choose a password for your portal " +
       "account. You will use it with the username below every time you log in.";
   }
-  el.policyHelp.textContent = policyText(inv.password_policy);
+  el.policyHelp.textContent = passwordRules(inv.password_policy);
   document.title = "Choose your password · " + inv.clinic_name;
   showOnly([el.problemStep, el.inviteStep, el.doneStep], el.inviteStep);
   el.newPassword.focus();

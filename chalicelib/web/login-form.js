@@ -71,7 +71,7 @@ el.loginForm.addEventListener("submit", function (event) {
   }).then(function (r) {
     if (r.ok) {
       remember(clinicId, loginType);
-      window.location.assign("/home");
+      window.location.assign(state.next || "/home");
       return;
     }
     finishFailedAttempt(r);

@@ -35,7 +35,8 @@ export var state = {
   tokenRequest: null,    // a pending local-token request
   tokenTimer: null,
   recaptchaWidget: null,
-  recaptchaLoading: false
+  recaptchaLoading: false,
+  next: null             // where to go after logging in (login.js: a path of this portal only)
 };
 
 /* The API path of the clinic shown. */

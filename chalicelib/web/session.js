@@ -3,6 +3,7 @@
 import { api, clinicName, loginUrl, problemText, remember, remembered } from "./api.js";
 import { $, say } from "./dom.js";
 import { fill } from "./staff-links.js";
+import { signedOut, watchSession } from "./session-watch.js";
 
 export const state = { me: null, clinicId: null };
 
@@ -11,11 +12,18 @@ export function toLogin(loginType) {
   window.location.replace(loginUrl(clinic, loginType || "Staff"));
 }
 
+/* Not signed in any more (`r` the 401): to the login page, which says why and
+ * brings the person back to this page afterwards. */
+export function toLoginAndBack(r, loginType) {
+  signedOut(r, loginType || (state.me && state.me.principal.kind === "patient" ? "Patient" : "Staff"),
+            state.clinicId || remembered().clinicId);
+}
+
 /* Redirects for an answer that means "not signed in any more" or "change your
  * password first". Returns true when the page is leaving. */
 export function leaving(r) {
   if (r.status === 401) {
-    toLogin();
+    toLoginAndBack(r);
     return true;
   }
   if (r.status === 403 && r.error === "password_change_required") {
@@ -43,7 +51,7 @@ export async function showClinicName(clinicId, into) {
 export async function whoAmI(loginType) {
   const r = await api("GET", "/api/me");
   if (r.status === 401) {
-    toLogin(loginType && loginType());
+    toLoginAndBack(r, loginType && loginType());
     return null;
   }
   if (!r.ok || !r.data || !r.data.principal) {
@@ -53,6 +61,7 @@ export async function whoAmI(loginType) {
   }
   state.me = r.data;
   state.clinicId = r.data.principal.clinic_id;
+  watchSession(r.data);
   return r.data;
 }
 

@@ -57,6 +57,10 @@ function renderStaff(s, message, problem) {
     render: renderStaff
   });
 
+  const infoButton = row.button("Edit basic info", "button--secondary", () => {
+    editBasicInfo(s, row, name, infoButton);
+  });
+
   const rolesButton = row.button("Change roles", "button--secondary", () => {
     clear(row.panel);
     const legendId = newId("roles");
@@ -85,26 +89,101 @@ function renderStaff(s, message, problem) {
   });
 
   if (!isMe(s)) {
-    row.button(s.portal_access ? "Turn Staff Portal access off" : "Turn Staff Portal access on",
+    // Each of the two ways to stop a login points at its explanation above the list.
+    const explained = (b, id) => b.setAttribute("aria-describedby", headingId + " " + id);
+    explained(row.button(s.portal_access ? "Turn Staff Portal access off" : "Turn Staff Portal access on",
       "button--secondary", (b) => {
         row.change(b, "Saving…", "PATCH", "", { portal_access: !s.portal_access },
           s.portal_access ? "Staff Portal access is off. They can't log in until it is turned on again."
                           : "Staff Portal access is on.");
-      });
+      }), "access-help");
     if (s.status === "disabled") {
-      row.button("Enable", "button--secondary", (b) => row.change(b, "Enabling…", "POST", "/enable", undefined,
-        "Enabled."));
+      explained(row.button("Enable", "button--secondary", (b) => row.change(b, "Enabling…", "POST", "/enable",
+        undefined, "Enabled.")), "disable-help");
     } else {
-      row.button("Disable", "button--outline-danger", (b) => row.change(b, "Disabling…", "POST", "/disable",
-        undefined, "Disabled. They can't log in until enabled again."));
+      explained(row.button("Disable", "button--outline-danger", (b) => row.change(b, "Disabling…", "POST",
+        "/disable", undefined, "Disabled. They can't log in until enabled again.")), "disable-help");
     }
     row.resetPasswordButton(s.username, name);
+    if (s.status === "invited" && s.email) {
+      row.button("Resend invitation", "button--secondary", (b) => row.change(b, "Sending…", "POST",
+        "/resend-invitation", undefined, (c) => c.invitation_status === "failed"
+          ? "The invitation email could not be sent. Try again in a moment."
+          : "A new invitation was sent to " + c.email + ". The previous link no longer works."));
+    }
   }
   if (canAudit(session.me && session.me.principal)) {
     row.actions.appendChild(h("a", { className: "button button--secondary", text: "Sign-in activity",
       href: signInActivityHref(s.username), "aria-describedby": headingId }));
   }
   return row.item;
+}
+
+// ------------------------------------------------------------ basic info
+
+const AWAITING = ["pending", "sent", "failed"];
+
+/* Names and email, edited in the row (PATCH with the row's revision). An invited
+ * person's link is bound to the address it went to: changing the email cancels it,
+ * and the form says so before saving. */
+function editBasicInfo(s, row, name, returnTo) {
+  clear(row.panel);
+  const titleId = newId("info");
+  const field = (label, value, attrs) => {
+    const input = h("input", Object.assign({ id: newId("info-field"), type: "text", value: value || "",
+                                             autocomplete: "off" }, attrs));
+    return { input, node: h("div", { className: "field" }, [h("label", { for: input.id, text: label }), input]) };
+  };
+  const first = field("First name", s.first_name, { maxLength: config.limits.NAME_MAX });
+  const last = field("Last name", s.last_name, { maxLength: config.limits.NAME_MAX });
+  const email = field("Email (optional)", s.email, { type: "email", inputmode: "email", autocapitalize: "none",
+                                                     spellcheck: "false", maxLength: config.limits.EMAIL_MAX });
+  const invited = s.status === "invited" && AWAITING.indexOf(s.invitation_status) >= 0;
+  const warningId = newId("info-warning");
+  const warning = h("p", { id: warningId, className: "warning", hidden: true,
+    text: "Changing the email cancels the invitation already sent to " + (s.email || "the old address") +
+          ": that link stops working. After saving, select Resend invitation to send a new link to the new address." });
+  if (invited) { email.input.setAttribute("aria-describedby", warningId); }
+  email.input.addEventListener("input", () => {
+    warning.hidden = !(invited && email.input.value.trim().toLowerCase() !== (s.email || "").toLowerCase());
+  });
+  const save = h("button", { type: "submit", className: "button button--primary", text: "Save" });
+  const cancel = h("button", { type: "button", className: "button button--secondary", text: "Cancel" });
+  const form = h("form", { className: "form", novalidate: true, "aria-labelledby": titleId }, [
+    h("h4", { id: titleId, text: "Basic info for " + name }),
+    h("div", { className: "field-row" }, [first.node, last.node]),
+    email.node,
+    warning,
+    h("div", { className: "actions" }, [save, cancel])
+  ]);
+  cancel.addEventListener("click", () => { clear(row.panel); returnTo.focus(); });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (save.disabled) { return; }
+    [first.input, last.input, email.input].forEach((c) => invalid(c, false));
+    const body = {};
+    const f = first.input.value.trim();
+    const l = last.input.value.trim();
+    const e = email.input.value.trim();
+    if (!f) { return sayProblem(row.error, "Enter the first name.", first.input); }
+    if (!l) { return sayProblem(row.error, "Enter the last name.", last.input); }
+    if (f !== s.first_name) { body.first_name = f; }
+    if (l !== s.last_name) { body.last_name = l; }
+    if (e.toLowerCase() !== (s.email || "").toLowerCase()) { body.email = e || null; }
+    if (!Object.keys(body).length) {
+      say(row.error, "Nothing was changed.");
+      return;
+    }
+    say(row.error, "");
+    row.change(save, "Saving…", "PATCH", "", body, (c) => c.invitation_status === "cancelled" && invited
+      ? "Saved. The invitation sent to the old address was cancelled: select Resend invitation to send a " +
+        "new link to " + c.email + "."
+      : "Basic info saved.").then((done) => {
+      if (!done && /email/i.test(row.error.textContent)) { invalid(email.input, true); email.input.focus(); }
+    });
+  });
+  row.panel.appendChild(form);
+  first.input.focus();
 }
 
 // ------------------------------------------------------------ the list

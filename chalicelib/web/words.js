@@ -47,3 +47,16 @@ export function statusBadge(record) {
 export function fullName(record) {
   return ((record.first_name || "") + " " + (record.last_name || "")).trim();
 }
+
+/* The clinic's password rules in words, shown under a new-password field before
+ * the first attempt (the invitation page and a forced change on the home page). */
+export function passwordRules(policy) {
+  let text = "Use at least " + policy.min_length + " characters";
+  if (policy.min_classes > 0) {
+    text += ", with at least " + policy.min_classes +
+      " of these kinds: lowercase letters, capital letters, digits, symbols";
+  }
+  return text + ". A few unrelated words together make a strong password that's easy to remember. " +
+    "Don't reuse a password from another site, and don't include your name, your username, " +
+    "or the clinic's name or Clinic ID.";
+}

@@ -23,7 +23,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 
 from infra.policy import STAGES, function_name, log_group_name, policy_document, policy_path, render
 from infra.stage_env import CONFIG_PATH, ROOT, stage_environment
-from infra.template import GATEWAY_RESPONSES, merge_template, placeholders, stage_settings
+from infra.template import GATEWAY_RESPONSES, HTML_NOT_FOUND, merge_template, placeholders, stage_settings
 
 REQUIRE_PACKAGE = os.environ.get("PORTAL_REQUIRE_PACKAGE") == "1"
 REGION, ACCOUNT = "us-east-1", "123456789012"
@@ -542,6 +542,8 @@ def check_gateway_responses(responses: dict, stage: str, app_headers: dict) -> N
         headers = {k.removeprefix("gatewayresponse.header."): v for k, v in params.items()}
         for name, value in app_headers.items():
             assert name in headers, (response_type, name)
+            if name == "Content-Security-Policy" and response_type in HTML_NOT_FOUND:
+                continue  # the page's own CSP (check_not_found_page)
             assert static_value(headers[name]) == value, (response_type, name)
         assert static_value(headers["Access-Control-Allow-Origin"]) == origin, response_type
         assert "*" not in headers["Access-Control-Allow-Origin"]
@@ -551,6 +553,33 @@ def check_gateway_responses(responses: dict, stage: str, app_headers: dict) -> N
         status = response.get("statusCode")
         assert status is None or re.fullmatch(r"[45]\d\d", status), response_type
     assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    check_not_found_page(responses, stage)
+
+
+def page_csp(gateway, stage: str) -> str:
+    with stage_settings(stage):
+        reply = gateway.browser().get("/home")
+    assert reply.status == 200
+    return reply.header("Content-Security-Policy")
+
+
+def check_not_found_page(responses: dict, stage: str) -> None:
+    """No route at an address: a 404 whose templates are the app's JSON error and the
+    HTML "Page not found" page (API Gateway picks by Accept), under the page CSP."""
+    for response_type in HTML_NOT_FOUND:
+        response = responses[response_type]
+        assert response["statusCode"] == "404"
+        templates = response["responseTemplates"]
+        assert json.loads(templates["application/json"]) == {"error": "not_found",
+                                                             "message": "There is nothing at this address."}
+        html = templates["text/html"]
+        assert html.startswith("<!doctype html>") and "<h1 id=\"not-found-title\">Page not found</h1>" in html
+        assert "$" not in html  # nothing for the template's variable substitution to touch
+        assert len(html.encode()) < 10_000  # well within API Gateway's template size quota
+        csp = static_value(response["responseParameters"]["gatewayresponse.header.Content-Security-Policy"])
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp, response_type
+        if stage != "test":
+            assert "https://www.google.com/recaptcha/" in csp  # the stage's page CSP (reCAPTCHA on deployed stages)
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -561,6 +590,29 @@ def test_gateway_responses_carry_the_apps_security_headers_cors_and_error_shape(
     responses = definition["x-amazon-apigateway-gateway-responses"]
     assert set(responses) == set(GATEWAY_RESPONSES)
     check_gateway_responses(responses, stage, app_headers)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_no_route_answers_the_apps_own_not_found_page_and_error(stage, gateway):
+    responses = merge_template(stage)["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"]
+    check_not_found_page(responses, stage)
+    csp = static_value(responses["MISSING_AUTHENTICATION_TOKEN"]["responseParameters"][
+        "gatewayresponse.header.Content-Security-Policy"])
+    assert csp == page_csp(gateway, stage)
+    # The very page the local stack and the test gateway answer for an unknown page path.
+    with stage_settings(stage):
+        local = gateway.browser().get("/no-such-page")
+    assert local.status == 404 and local.text == responses["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"][
+        "text/html"]
+
+
+def test_not_found_check_fails_without_the_html_page():
+    responses = merge_template("dev")["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"]
+    del responses["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["text/html"]
+    with pytest.raises(KeyError):
+        check_not_found_page(responses, "dev")
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -219,6 +219,22 @@ def test_the_stack_allows_its_own_loopback_origins_and_refuses_others(stack):
     assert status == 403 and json.loads(body)["error"] == "origin_mismatch"
 
 
+def test_unknown_addresses_get_a_404_page_or_the_json_error(stack):
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+    try:
+        conn.request("GET", "/no-such-page?x=1", headers={"Accept": "text/html"})
+        page = conn.getresponse()
+        body = page.read().decode()
+        assert page.status == 404 and page.getheader("Content-Type").startswith("text/html")
+        assert "Page not found" in body and "Missing Authentication Token" not in body
+        assert page.getheader("X-Content-Type-Options") == "nosniff"
+    finally:
+        conn.close()
+    status, body = stack.request("GET", "/api/no-such-thing")
+    assert status == 404
+    assert json.loads(body) == {"error": "not_found", "message": "There is nothing at this address."}
+
+
 def test_a_login_sends_each_cookie_on_its_own_set_cookie_line(stack):
     """The session and the device cookie (a list in the app's reply: multiValueHeaders)
     reach the browser as two Set-Cookie lines, as API Gateway sends them."""

@@ -1,6 +1,7 @@
 """Seed files and the admin CLI."""
 import copy
 import io
+import json
 
 import pytest
 
@@ -101,6 +102,20 @@ def test_the_demo_seed_loads(aws):
 
     counts = load_file(DEMO_SEED)
     assert counts["clinics"] >= 1 and counts["staff"] >= 1
+
+
+def test_every_demo_clinic_has_patients_to_set_accounts_up_for(aws):
+    from infra.local import DEMO_SEED
+    from infra.seed import load_file
+
+    with open(DEMO_SEED, encoding="utf-8") as f:
+        seed = json.load(f)
+    load_file(DEMO_SEED)
+    for clinic in seed["clinics"]:
+        assert any(p["clinic_id"] == clinic["clinic_id"] for p in seed["patients"]), clinic["clinic_id"]
+    # LAKESIDE (a paediatric practice) has two children of one family, for the representative flows.
+    okoro = [p for p in table_items("patients") if p.get("last_name", {}).get("S") == "Okoro"]
+    assert len(okoro) == 2
 
 
 def run_admin(argv, password):
