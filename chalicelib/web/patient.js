@@ -1,8 +1,9 @@
 /* A patient's page, /patients/{patient_id}: their demographics (edited by
  * staff with patients.manage, based on the revision shown: when someone else
  * changed the record meanwhile, the page says so and shows the current values)
- * and their patient portal access: the accounts that act for them (Self and
- * authorized representatives) with access type, status and last login, each
+ * and their patient portal access: the logins holding an access grant for them
+ * (Self and authorized representatives; User Management's rows filtered by
+ * patient) with access type, status, when the access ends and last login, each
  * opening its account page, and "Set up portal account" (the setup form with
  * this patient chosen) - the path clinic staff know from Patient Demographics
  * -> Patient Portal Account. */
@@ -146,8 +147,9 @@ function renderAccount(a) {
       h("h3", { id: headingId, text: fullName(a) || a.username }), statusBadge(a)
     ]),
     h("p", { className: "record__sub", text: a.username }),
-    h("dl", { className: "facts" }, [fact("Access type", accessLabel(a.access_type)),
-                                     fact("Last login", when(a.last_login_at))]),
+    h("dl", { className: "facts" }, [fact("Access type", accessLabel(a.access_type))]
+      .concat(a.expires_on ? [fact("Access ends", day(a.expires_on))] : [])
+      .concat([fact("Last login", when(a.last_login_at))])),
     h("div", { className: "actions actions--compact" }, [
       h("a", { className: "button button--secondary", text: "Open account", "aria-describedby": headingId,
                href: "/portal-accounts/setup?account_id=" + encodeURIComponent(a.account_id) }),
