@@ -10,8 +10,9 @@ replies it expects; any other reply aborts it and is reported.
 | `wrong_password` | the client's own username with a wrong password (401), at most 3 in a row |
 | `unknown_user` | a username nobody has, new each time (401) |
 | `hammer` | one username every client hammers with wrong passwords: 401 for the first 5, then 429 |
-| `create_account` | login, the patient search, a new portal account (Self or representative), sometimes |
-|                  | the patient's own first login with the temporary password, logouts |
+| `create_account` | login, the patient search, a new portal account (Self or representative; a Self for a |
+|                  | patient who has one is 409 `self_account_exists`), sometimes the patient's own first |
+|                  | login with the temporary password, logouts |
 | `browse_and_leave` | login, `/api/me`, a list, then the tab is closed: no logout, the session stays |
 """
 from __future__ import annotations
@@ -140,11 +141,20 @@ class Person:
                 "last_name": "Soakfield", "access_type": "authorized_rep" if representative else "self"}
         if representative:
             body["permissions"] = ["appointments", "messages"]
-        _, reply = self.c.call("POST", f"{CLINIC}/portal-accounts", "create account", body=body, expect=(201,))
+        # A patient has at most one Self (issue 10): a second one for the same patient is a 409.
+        status, reply = self.c.call("POST", f"{CLINIC}/portal-accounts", "create account", body=body,
+                                    expect=(201,) if representative else (201, 409))
+        if status == 409:
+            if (reply or {}).get("error") != "self_account_exists":
+                self.c.unexpected.append({"flow": self.c.flow, "request": "create account", "status": 409,
+                                          "error": (reply or {}).get("error")})
+            self.logout()
+            return
         account = reply["account"]
         if account["account_id"] in self.c.ledger.accounts:
             self.c.ledger.duplicate_ids.append(account["account_id"])
-        self.c.ledger.accounts[account["account_id"]] = {"username": email, "status": account["status"]}
+        self.c.ledger.accounts[account["account_id"]] = {"username": email, "status": account["status"],
+                                                         "login_id": account["login"]["login_id"]}
         self.c.call("GET", f"{CLINIC}/portal-accounts/{account['account_id']}", "get account")
         if not representative and self.rng.random() < 0.5:
             phone = self.c.other_device()   # the patient signs in on their own device

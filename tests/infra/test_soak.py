@@ -57,8 +57,9 @@ def consistent():
     ledger.hammer.update({"failed": 5, "locked": 1})  # the threshold is 5
     ledger.logouts = 2
     ledger.live = {"h1", "h2"}
-    ledger.accounts = {"a1": {"username": "x@example.com", "status": "active"},
-                       "a2": {"username": "y@example.com", "status": "invited"}}
+    # a User Management row (an access grant) -> its login: the audit names the login
+    ledger.accounts = {"a1": {"username": "x@example.com", "status": "active", "login_id": "l1"},
+                       "a2": {"username": "y@example.com", "status": "invited", "login_id": "l2"}}
 
     def ev(kind, outcome="succeeded", actor="staff", subject=None):
         return {"kind": kind, "outcome": outcome, "actor": {"kind": actor, "username": "Soak001"},
@@ -66,7 +67,7 @@ def consistent():
 
     events = ([ev("login")] * 3 + [ev("login", "failed")] * 6 + [ev("login", actor="patient")]
               + [ev("login", "locked")] + [ev("logout")] * 2
-              + [ev("portal_account_created", subject={"id": "a1"}), ev("portal_account_created", subject={"id": "a2"}),
+              + [ev("portal_account_created", subject={"id": "l1"}), ev("portal_account_created", subject={"id": "l2"}),
                  ev("invitation_email", "sent")])
     observed = reconcile.Observed(events=events, sessions=["h2", "h1"], captcha_left=0,
                                   accounts=[{"account_id": "a2", "status": "invited"},
@@ -106,7 +107,8 @@ def test_the_reconciliation_notices_a_lost_or_doubled_record(spoil, check):
 
 def test_the_summary_shows_what_differs_not_thousands_of_ids():
     ledger, observed = consistent()
-    ledger.accounts.update({f"id{i:03d}": {"username": "u", "status": "active"} for i in range(40)})
+    ledger.accounts.update({f"id{i:03d}": {"username": "u", "status": "active", "login_id": f"l{i:03d}"}
+                            for i in range(40)})
     observed.accounts += [{"account_id": f"id{i:03d}", "status": "active"} for i in range(1, 41)]
     brief = {c["check"]: c for c in reconcile.brief(reconcile.compare(ledger, observed))}
     listed = brief["listed accounts == accounts the clients created"]
