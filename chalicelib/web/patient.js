@@ -201,6 +201,7 @@ async function load() {
     return;
   }
   show(r.data.patient);
+  el.edit.hidden = false;  // only now: a form opened before the record arrived would be empty
   if (queryParams().added) {
     say(el.status, patientName(r.data.patient) + " was added (patient ID " + r.data.patient.patient_id + ").");
     setUrl(window.location.pathname);
