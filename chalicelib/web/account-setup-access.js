@@ -2,7 +2,7 @@
  * (permission checkboxes), its access type, and the forced password change
  * that goes with them. */
 import { config, sectionIds } from "./config.js";
-import { checkboxes, checkedValues } from "./dom.js";
+import { checkboxes, checkedValues, say } from "./dom.js";
 import { el, state } from "./account-setup-page.js";
 
 // ------------------------------------------------------------ permission checkboxes
@@ -44,6 +44,21 @@ export function syncForceChange() {
   }
 }
 
+/* Details the wand filled in from the patient's record belong to the patient:
+ * when the account turns out to be a representative's, they go (unless staff
+ * have typed over them) and staff are asked for the representative's own. */
+function clearPatientDetails() {
+  var filled = state.filled;
+  state.filled = null;
+  if (!filled) { return; }
+  var fields = [[el.firstName, filled.first], [el.lastName, filled.last], [el.username, filled.username]];
+  var cleared = fields.filter(function (f) { return !f[0].readOnly && f[1] && f[0].value === f[1]; });
+  cleared.forEach(function (f) { f[0].value = ""; });
+  if (cleared.length) {
+    say(el.status, "The patient's own details were cleared: type the representative's name and email.");
+  }
+}
+
 function onAccessChange() {
   if (!state.account) {
     // A new account starts from its type's default: Self opens every section,
@@ -53,6 +68,7 @@ function onAccessChange() {
       el.force.checked = true;
     } else {
       setPermissions([]);
+      clearPatientDetails();
     }
   }
   syncForceChange();

@@ -16,6 +16,7 @@ import { loadFormRequests, showFormsSection } from "./account-setup-requests.js"
 export function newForm(keepUrl) {
   state.account = null;
   state.patient = null;
+  state.filled = null;
   el.form.reset();
   el.username.readOnly = false;
   el.username.value = "";

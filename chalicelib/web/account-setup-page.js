@@ -65,6 +65,7 @@ export var state = {
   account: null,     // the account being edited (null: a new one)
   patient: null,     // {patient_id, first_name, last_name, email?, date_of_birth?}
   search: { q: "", cursor: null },
+  filled: null,      // what the wand filled in from the patient's record {first, last, username}
   busy: false
 };
 

@@ -4,6 +4,7 @@ import { api, problemText } from "./api.js";
 import { busy, clear, h, invalid, say } from "./dom.js";
 import { clinicPath, leaving } from "./session.js";
 import { day } from "./words.js";
+import { accessType } from "./account-setup-access.js";
 import { el, formProblem, state } from "./account-setup-page.js";
 
 // ------------------------------------------------------------ patient picker
@@ -105,6 +106,13 @@ el.loadPatient.addEventListener("click", function () {
     var p = r.data.patient;
     state.patient = p;
     showChosenPatient();
+    if (accessType() === "authorized_rep") {
+      // The representative is someone else: their own name and email, never the patient's.
+      state.filled = null;
+      say(el.status, "Loaded " + patientName(p) + "'s record. This account is for an authorized representative: type the representative's own name and email.");
+      (el.username.readOnly ? el.firstName : el.username).focus();
+      return;
+    }
     el.firstName.value = p.first_name || "";
     el.lastName.value = p.last_name || "";
     invalid(el.firstName, false);
@@ -113,6 +121,7 @@ el.loadPatient.addEventListener("click", function () {
       el.username.value = p.email || "";
       invalid(el.username, false);
     }
+    state.filled = { first: el.firstName.value, last: el.lastName.value, username: el.username.value };
     if (p.email || el.username.readOnly) {
       say(el.status, "Filled in from " + patientName(p) + "'s record.");
     } else {

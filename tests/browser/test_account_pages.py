@@ -257,7 +257,24 @@ def test_authorized_representative_gets_an_invitation(page, portal, viewport, ch
     page.get_by_role("button", name="Search", exact=True).click()
     page.get_by_role("button", name=re.compile(r"^Chen, Lily")).click()
 
+    # Loaded while Self was chosen, the patient's own details fill the form ...
+    load = page.get_by_role("button", name="Load patient details")
+    load.click()
+    expect(page.get_by_label("First name")).to_have_value("Lily")
+    # ... and choosing "Authorized representative" takes them away again: the representative
+    # is someone else, with their own name and email.
     page.get_by_label("Authorized representative").check()
+    for field in ("Username (email)", "First name", "Last name"):
+        expect(page.get_by_label(field)).to_have_value("")
+    expect(page.locator("#form-status")).to_contain_text("type the representative's name and email")
+    # Loading for a representative loads only the patient and asks for the representative's details.
+    with page.expect_response(re.compile(r".*/api/clinics/LAKESIDE/patients/[^/?]+$")):
+        load.click()
+    expect(page.locator("#form-status")).to_contain_text(
+        "Loaded Lily Chen's record. This account is for an authorized representative")
+    for field in ("Username (email)", "First name", "Last name"):
+        expect(page.get_by_label(field)).to_have_value("")
+    expect(page.get_by_label("Username (email)")).to_be_focused()
     for section in ALL_SECTIONS:  # a representative starts with none
         expect(page.get_by_role("checkbox", name=section, exact=True)).not_to_be_checked()
     expect(page.get_by_label("Force password change at next login")).to_be_disabled()
