@@ -21,6 +21,10 @@ import unicodedata
 from dataclasses import dataclass
 
 _SPACES = re.compile(r"\s+")
+# A name's part of a key, at most (UTF-8 bytes). Folding can expand a character
+# eighteen-fold ("\ufdfa"), and a DynamoDB sort key holds 1024 bytes: a grant's
+# key is last + first (200 each) + patient id (64) + username key (512) + 3 separators.
+PART_BYTES = 200
 
 
 def fold(value: str | None) -> str:
@@ -32,14 +36,24 @@ def fold(value: str | None) -> str:
     return _SPACES.sub(" ", bare.replace("#", " ")).strip()
 
 
+def part(value: str | None) -> str:
+    """`fold`, cut to PART_BYTES (at a character boundary): one part of a key, or of a
+    search prefix (both sides cut alike, so a prefix still matches its key)."""
+    folded = fold(value)
+    raw = folded.encode("utf-8")
+    if len(raw) <= PART_BYTES:
+        return folded
+    return raw[:PART_BYTES].decode("utf-8", errors="ignore")
+
+
 def last_key(last_name: str, first_name: str, patient_id: str) -> str:
     """"<last>#<first>#<patient id>", folded: a patient's by_name key (prefix: "Last" or "Last, First")."""
-    return f"{fold(last_name)}#{fold(first_name)}#{fold(patient_id)}"
+    return f"{part(last_name)}#{part(first_name)}#{fold(patient_id)}"
 
 
 def first_key(last_name: str, first_name: str, patient_id: str) -> str:
     """"<first>#<last>#<patient id>", folded: a patient's by_first key (prefix: "First" or "First Last")."""
-    return f"{fold(first_name)}#{fold(last_name)}#{fold(patient_id)}"
+    return f"{part(first_name)}#{part(last_name)}#{fold(patient_id)}"
 
 
 @dataclass(frozen=True)
@@ -54,18 +68,19 @@ class Terms:
 def terms(q: str) -> Terms:
     """The sources a (non-empty, trimmed) search text is looked up in; see the module doc."""
     from chalicelib.core.ids import normalize_key
-    from chalicelib.core.limits import PATIENT_ID_RE
+    from chalicelib.core.limits import KEY_MAX_BYTES, PATIENT_ID_RE
 
     if "," in q:
-        last, first = (fold(part) for part in q.split(",", 1))
+        last, first = (part(text) for text in q.split(",", 1))
         if not last:
             return Terms(first=first or None)
         return Terms(last=f"{last}#{first}" if first else f"{last}#")
-    folded = fold(q)
+    folded = part(q)
     if not folded:
         return Terms()
     if " " in folded:
-        given, rest = folded.split(" ", 1)
-        return Terms(last=folded, first=f"{given}#{rest}")
-    return Terms(username=normalize_key(q), patient_id=q if PATIENT_ID_RE.fullmatch(q) else None,
-                 last=folded, first=folded)
+        given, rest = fold(q).split(" ", 1)
+        return Terms(last=folded, first=f"{part(given)}#{part(rest)}")
+    username = normalize_key(q)
+    return Terms(username=username if len(username.encode("utf-8")) <= KEY_MAX_BYTES else None,
+                 patient_id=q if PATIENT_ID_RE.fullmatch(q) else None, last=folded, first=folded)

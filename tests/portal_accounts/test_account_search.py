@@ -174,10 +174,10 @@ def test_patient_pages_across_sources_have_no_duplicates_or_gaps(aws, seeded, aw
 @pytest.mark.parametrize("limit", [1, 2, 3, 7, 50])
 def test_account_pages_across_sources_have_no_duplicates_or_gaps(aws, seeded, aws_calls, limit):
     from chalicelib.models import PortalAccountModel
+    from chalicelib.patients.lookup import get_patient
     from chalicelib.portal_accounts.grants import new_grant
     from chalicelib.portal_accounts.listing import list_accounts
     from chalicelib.portal_accounts.records import new_account_items
-    from chalicelib.patients.lookup import get_patient
 
     lee_patients()
     clinic = SimpleNamespace(clinic_key="sunrise")
