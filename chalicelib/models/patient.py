@@ -52,5 +52,9 @@ class PatientModel(PortalModel):
     updated_at = NumberAttribute(null=True)
     # Bumped by every staff change; a change is conditional on the revision it read.
     revision = NumberAttribute(null=True)
+    # Bumped by each new access grant for the patient (portal_accounts.setup), which is
+    # conditional on the name it copied; a rename is conditional on it, so the rename
+    # rewrites every grant of the patient (patients.admin.update_patient).
+    grant_epoch = NumberAttribute(null=True)
     by_name = PatientNameIndex()
     by_first = PatientFirstNameIndex()

@@ -82,11 +82,15 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
     if renamed:
         values.update(name_keys(last, first, item.patient_id))
     grants = of_patient(clinic.clinic_key, item.patient_id) if renamed else []
+    condition = unchanged(M, M.patient_id, item)
+    if renamed:  # and no grant was made since they were read (its setup moves grant_epoch)
+        epoch = item.grant_epoch
+        condition &= M.grant_epoch.does_not_exist() if epoch is None else (M.grant_epoch == epoch)
     actions = [getattr(M, name).set(value) if value is not None else getattr(M, name).remove()
                for name, value in values.items()] + [bump(M)]
 
     def build(tx):
-        tx.update("patient", item, actions=actions, condition=unchanged(M, M.patient_id, item))
+        tx.update("patient", item, actions=actions, condition=condition)
         # User Management's rows show the patient's name and are found by it.
         follow_patient_name(tx, grants, first, last)
         tx.audit(audit.event(clinic.clinic_key, "patient_updated", info=info, outcome="succeeded",

@@ -16,6 +16,7 @@ patient is written with `attribute_not_exists` in the same transaction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -117,6 +118,31 @@ def of_patient(clinic_key: str, patient_id: str) -> list:
     from chalicelib.models import AccessGrantModel
 
     return list(AccessGrantModel.by_patient.query(f"{clinic_key}#{patient_id}"))
+
+
+def new_grant_for(tx, patient) -> None:
+    """Add to a transaction that creates a grant copying `patient`'s name: the patient
+    must still exist under that name, and its `grant_epoch` moves, so a rename that
+    read the patient's grants before this one commits fails instead of missing it."""
+    from chalicelib.models import PatientModel as P
+
+    tx.update("patient", patient, actions=[P.grant_epoch.add(1)],
+              condition=P.patient_id.exists() & (P.first_name == patient.first_name)
+              & (P.last_name == patient.last_name))
+
+
+def patient_changed(patient) -> Callable[[], Exception]:
+    """The error when `new_grant_for`'s condition failed: gone (404) or renamed meanwhile (409)."""
+    def error() -> Exception:
+        from chalicelib.models import PatientModel as P
+        from chalicelib.portal_accounts.admin import changed_meanwhile, patient_not_found
+
+        try:
+            P.get(patient.clinic_key, patient.patient_id, consistent_read=True)
+        except P.DoesNotExist:
+            return patient_not_found()
+        return changed_meanwhile()
+    return error
 
 
 def follow_patient_name(tx, grants: list, first_name: str, last_name: str) -> list[str]:

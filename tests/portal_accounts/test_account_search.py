@@ -208,3 +208,55 @@ def test_account_pages_across_sources_have_no_duplicates_or_gaps(aws, seeded, aw
         return [(r.login.username, r.grant.patient_id) for r in items], next_cursor
 
     assert walk(fetch, limit) == expected
+
+
+# ---------------------------------------------------------------- a rename racing a new grant
+
+def test_a_grant_made_while_a_rename_runs_is_not_left_with_the_old_name(family, monkeypatch):
+    """A rename reads the patient's grants, then writes them with the patient. A grant
+    set up in between would keep the old name: the rename fails with 409 instead, and
+    done again it rewrites that grant too."""
+    from chalicelib.portal_accounts import grants
+
+    staff = family
+    read = grants.of_patient
+    made = []
+
+    def of_patient_then_setup(clinic_key, patient_id):
+        found = read(clinic_key, patient_id)
+        if not made:  # another staff member sets up access at that moment
+            made.append(create(staff, rep_body(patient_id="P200", username="aunt@example.org")).status)
+        return found
+
+    monkeypatch.setattr(grants, "of_patient", of_patient_then_setup)
+    r = staff.patch(PATIENTS + "/P200", json={"last_name": "Schmidt"})
+    assert made == [201] and r.status == 409 and r.json()["error"] == "conflict", r.text
+    assert staff.get(PATIENTS + "/P200").json()["patient"]["last_name"] == "Müller"  # nothing changed
+    assert staff.patch(PATIENTS + "/P200", json={"last_name": "Schmidt"}).status == 200
+    assert search(staff, "schmidt") == [("aunt@example.org", "P200"), ("jose@example.org", "P200"),
+                                        ("mum@example.org", "P200")]
+    assert search(staff, "muller") == []
+
+
+def test_a_rename_while_a_grant_is_set_up_makes_the_setup_409(family, monkeypatch):
+    """The setup copies the patient's name onto the grant; a rename between its read
+    and its write makes it a 409 (nothing made), and done again it copies the new name."""
+    from chalicelib.portal_accounts import grants
+
+    staff = family
+    real = grants.new_grant
+    renamed = []
+
+    def rename_then_new_grant(login, patient, **kwargs):
+        if not renamed:
+            renamed.append(staff.patch(PATIENTS + "/P201", json={"first_name": "Zoé"}).status)
+        return real(login, patient, **kwargs)
+
+    monkeypatch.setattr(grants, "new_grant", rename_then_new_grant)
+    r = create(staff, rep_body(patient_id="P201", username="uncle@example.org"))
+    assert renamed == [200] and r.status == 409 and r.json()["error"] == "conflict", r.text
+    assert search(staff, "uncle@") == []
+    assert create(staff, rep_body(patient_id="P201", username="uncle@example.org")).status == 201
+    assert search(staff, "garcia, zoe") == [("mum@example.org", "P201"), ("uncle@example.org", "P201")]
+    row = staff.get(ACCOUNTS + "?q=uncle@").json()["items"][0]
+    assert row["patient"]["first_name"] == "Zoé"
