@@ -4,6 +4,7 @@
         --name "Sunrise Family Clinic" --admin-username DoeJ --admin-first-name Jane \
         --admin-last-name Doe --admin-email jane@sunrise.example  < password-file
     python -m infra.admin [--stage prod] load-seed seed.json
+    python -m infra.admin [--stage prod] reindex-search --clinic-id SUNRISE   # infra.reindex
 
 The administrator's password is read from standard input (first line), never
 from the command line. Without --stage the current environment is used (the
@@ -60,6 +61,15 @@ def load_seed(args, stdin) -> str:
     return "loaded " + ", ".join(f"{n} {section}" for section, n in counts.items())
 
 
+def reindex_search(args, stdin) -> str:
+    from chalicelib.clinics.records import clinic_key
+    from infra.reindex import reindex_clinic
+
+    counts = reindex_clinic(clinic_key(args.clinic_id))
+    return (f"rewrote the search keys of {counts['patients']} patients and {counts['grants']} access grants"
+            + (f"; {counts['skipped']} changed meanwhile: run it again" if counts["skipped"] else ""))
+
+
 def main(argv=None, stdin=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.admin", description=__doc__.split("\n")[0])
     parser.add_argument("--stage", help="a stage of .chalice/config.json (dev, staging, prod)")
@@ -73,12 +83,14 @@ def main(argv=None, stdin=None) -> int:
     c.add_argument("--admin-email", required=True)
     s = sub.add_parser("load-seed", help="load a seed file (validated first; all or nothing)")
     s.add_argument("file")
+    r = sub.add_parser("reindex-search", help="rewrite a clinic's search keys (data written before they existed)")
+    r.add_argument("--clinic-id", required=True)
     args = parser.parse_args(argv)
     if args.stage:
         from infra.stage_env import apply_stage
 
         apply_stage(args.stage)
-    handler = {"create-clinic": create_clinic, "load-seed": load_seed}[args.command]
+    handler = {"create-clinic": create_clinic, "load-seed": load_seed, "reindex-search": reindex_search}[args.command]
     print(handler(args, stdin or sys.stdin))
     return 0
 

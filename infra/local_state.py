@@ -4,7 +4,8 @@ The state is kept per seed: `.local/state/<seed digest>.json`, where the digest 
 of the seed file's content (the demo seed or `PORTAL_SEED`), so two seeds never mix
 and an edited seed file starts clean. It also records a digest of the table
 definitions: after a change to the tables (a new index, a new table) the old state
-is set aside and the stack starts clean from the seed, saying so.
+is set aside and the stack starts clean from the seed, saying so. A change to what
+the items hold (computed keys such as the search keys) bumps FORMAT, with the same effect.
 
 Saving is atomic (a temporary file, fsync, `os.replace`), so a crash or `kill -9`
 leaves the previous save whole. The server saves a second or so after any request
@@ -23,7 +24,10 @@ import os
 import threading
 import time
 
-FORMAT = 1
+# Bumped when what the items hold changes without a table change, so an older save
+# starts clean from the seed ("the saved state is in an older format"):
+# 2: search keys folded (accents dropped) and copied onto access grants (issue 10, search).
+FORMAT = 2
 SAVE_DELAY_S = 1.0          # a save follows a change by about this much
 MIN_GAP_FACTOR = 5          # ... but never spends more than 1/5 of the time saving
 

@@ -58,11 +58,9 @@ def encode_cursor(last_evaluated_key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, *, hash_key_name: str, hash_key_value: str) -> dict | None:
-    """Decode an opaque cursor and check it points into the caller's own partition."""
-    if cursor in (None, ""):
-        return None
-    bad = InvalidRequest("The cursor is not valid; start again from the first page.", code="invalid_cursor")
+def parse_cursor(cursor: str) -> dict:
+    """An opaque cursor's content: a DynamoDB key (`{"name": {"S"|"N": "value"}}`), else 400."""
+    bad = invalid_cursor()
     if not isinstance(cursor, str) or len(cursor) > 2048:
         raise bad
     try:
@@ -74,8 +72,20 @@ def decode_cursor(cursor: str | None, *, hash_key_name: str, hash_key_value: str
             and next(iter(v)) in ("S", "N") and isinstance(next(iter(v.values())), str)
             for k, v in data.items()):
         raise bad
+    return data
+
+
+def invalid_cursor() -> InvalidRequest:
+    return InvalidRequest("The cursor is not valid; start again from the first page.", code="invalid_cursor")
+
+
+def decode_cursor(cursor: str | None, *, hash_key_name: str, hash_key_value: str) -> dict | None:
+    """Decode an opaque cursor and check it points into the caller's own partition."""
+    if cursor in (None, ""):
+        return None
+    data = parse_cursor(cursor)
     if data.get(hash_key_name) != {"S": hash_key_value}:
-        raise bad
+        raise invalid_cursor()
     return data
 
 
@@ -88,11 +98,16 @@ def page_start(cursor, *, hash_name: str, hash_value: str, key_names: tuple[str,
     start = decode_cursor(cursor, hash_key_name=hash_name, hash_key_value=hash_value)
     if start is None:
         return None
-    bad = InvalidRequest("The cursor is not valid; start again from the first page.", code="invalid_cursor")
+    return check_start(start, key_names=key_names, prefix_name=prefix_name, prefix=prefix)
+
+
+def check_start(start: dict, *, key_names: tuple[str, ...], prefix_name: str | None = None,
+                prefix: str = "") -> dict:
+    """`page_start`'s checks of a decoded key (its partition already checked)."""
     if set(start) != set(key_names) or any("S" not in value for value in start.values()):
-        raise bad
+        raise invalid_cursor()
     if prefix_name and prefix and not start[prefix_name]["S"].startswith(prefix):
-        raise bad
+        raise invalid_cursor()
     return start
 
 

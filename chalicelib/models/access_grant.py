@@ -57,6 +57,40 @@ class GrantPatientIndex(GlobalSecondaryIndex):
     row_key = UnicodeAttribute(range_key=True)
 
 
+class _GrantSearchIndex(GlobalSecondaryIndex):
+    class Meta:
+        projection = AllProjection()
+
+    clinic_key = UnicodeAttribute(hash_key=True)
+
+
+class GrantPatientIdIndex(_GrantSearchIndex):
+    """A clinic's grants by patient id then username (`patient_id_key`, folded): User Management's id search."""
+
+    class Meta(_GrantSearchIndex.Meta):
+        index_name = "by_patient_id"
+
+    patient_id_key = UnicodeAttribute(range_key=True)
+
+
+class GrantLastNameIndex(_GrantSearchIndex):
+    """A clinic's grants by patient last name, first name, id, username (`patient_last_key`, folded)."""
+
+    class Meta(_GrantSearchIndex.Meta):
+        index_name = "by_patient_last"
+
+    patient_last_key = UnicodeAttribute(range_key=True)
+
+
+class GrantFirstNameIndex(_GrantSearchIndex):
+    """A clinic's grants by patient first name, last name, id, username (`patient_first_key`, folded)."""
+
+    class Meta(_GrantSearchIndex.Meta):
+        index_name = "by_patient_first"
+
+    patient_first_key = UnicodeAttribute(range_key=True)
+
+
 class AccessGrantModel(PortalModel):
     """What one portal login may open: one patient, as `self` or `authorized_rep`,
     with permitted sections, a status and an optional last day (`expires_on`).
@@ -79,6 +113,11 @@ class AccessGrantModel(PortalModel):
     patient_key = UnicodeAttribute()       # "<clinic_key>#<patient_id>"
     patient_first_name = UnicodeAttribute(null=True)
     patient_last_name = UnicodeAttribute(null=True)
+    # User Management's search keys (core.search_keys, each ending "#<username_key>"),
+    # rewritten with the patient's name (patients.admin.update_patient): see portal_accounts.listing.
+    patient_id_key = UnicodeAttribute(null=True)     # "<patient id>#<username>"
+    patient_last_key = UnicodeAttribute(null=True)   # "<last>#<first>#<patient id>#<username>"
+    patient_first_key = UnicodeAttribute(null=True)  # "<first>#<last>#<patient id>#<username>"
     username_key = UnicodeAttribute()      # the login's, for ordering and search
     row_key = UnicodeAttribute()           # "<username_key>#<patient_id>"
     access_type = UnicodeAttribute()       # "self" | "authorized_rep"
@@ -94,6 +133,9 @@ class AccessGrantModel(PortalModel):
     by_status = GrantStatusIndex()
     by_login = GrantLoginIndex()
     by_patient = GrantPatientIndex()
+    by_patient_id = GrantPatientIdIndex()
+    by_patient_last = GrantLastNameIndex()
+    by_patient_first = GrantFirstNameIndex()
 
     @staticmethod
     def row_status(status: str, login_status: str) -> str:
@@ -105,6 +147,15 @@ class AccessGrantModel(PortalModel):
 
     def status_key_for(self, status: str, login_status: str) -> str:
         return f"{self.clinic_key}#{self.row_status(status, login_status)}"
+
+    def search_keys(self, first_name: str, last_name: str) -> dict:
+        """The search keys for this grant's patient named so (core.search_keys)."""
+        from chalicelib.core.search_keys import first_key, fold, last_key
+
+        tail = f"#{self.username_key}"
+        return {"patient_id_key": fold(self.patient_id) + tail,
+                "patient_last_key": last_key(last_name, first_name, self.patient_id) + tail,
+                "patient_first_key": first_key(last_name, first_name, self.patient_id) + tail}
 
     def status_actions(self, *, status: str | None = None, login_status: str | None = None) -> list:
         """Update actions moving the grant's own status and/or its login's copy (index key included)."""

@@ -20,7 +20,7 @@ from chalicelib.core.audit import RequestInfo, actor
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import now
 from chalicelib.patients.lookup import get_patient, patient_not_found
-from chalicelib.patients.records import FIELDS, name_key, new_patient_item
+from chalicelib.patients.records import FIELDS, name_keys, new_patient_item
 
 GENERATE_ATTEMPTS = 5
 
@@ -66,8 +66,9 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
                    revision: int | None = None):
     """Change the demographics that differ (None removes an optional one); one audit
     event naming the changed fields. Returns the item as it is now."""
-    from chalicelib.core.records import bump, check_revision, stale, unchanged, write
+    from chalicelib.core.records import CONFLICT_MESSAGE, bump, check_revision, stale, unchanged, write
     from chalicelib.models import PatientModel as M
+    from chalicelib.portal_accounts.grants import follow_patient_name, of_patient
 
     item = get_patient(clinic, patient_id)
     check_revision(item, revision)
@@ -76,14 +77,22 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
         return item
     at = now()
     values = dict(diff, updated_at=at)
-    if "first_name" in diff or "last_name" in diff:
-        values["name_key"] = name_key(diff.get("last_name", item.last_name),
-                                      diff.get("first_name", item.first_name), item.patient_id)
+    renamed = "first_name" in diff or "last_name" in diff
+    first, last = diff.get("first_name", item.first_name), diff.get("last_name", item.last_name)
+    if renamed:
+        values.update(name_keys(last, first, item.patient_id))
+    grants = of_patient(clinic.clinic_key, item.patient_id) if renamed else []
+    condition = unchanged(M, M.patient_id, item)
+    if renamed:  # and no grant was made since they were read (its setup moves grant_epoch)
+        epoch = item.grant_epoch
+        condition &= M.grant_epoch.does_not_exist() if epoch is None else (M.grant_epoch == epoch)
     actions = [getattr(M, name).set(value) if value is not None else getattr(M, name).remove()
                for name, value in values.items()] + [bump(M)]
 
     def build(tx):
-        tx.update("patient", item, actions=actions, condition=unchanged(M, M.patient_id, item))
+        tx.update("patient", item, actions=actions, condition=condition)
+        # User Management's rows show the patient's name and are found by it.
+        follow_patient_name(tx, grants, first, last)
         tx.audit(audit.event(clinic.clinic_key, "patient_updated", info=info, outcome="succeeded",
                              actor=actor(session), subject=subject(item.patient_id),
                              details={"fields": [name for name in FIELDS if name in diff]}))
@@ -94,7 +103,11 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
         except M.DoesNotExist:
             return None
 
-    write(build, failed={"patient": stale(reload, patient_not_found)})
+    def grant_changed():  # a grant deleted since it was read: try again
+        return Conflict(CONFLICT_MESSAGE, code="conflict")
+
+    write(build, failed={"patient": stale(reload, patient_not_found),
+                         **{f"grant#{i}": grant_changed for i in range(len(grants))}})
     for name, value in values.items():
         setattr(item, name, value)
     item.revision = int(item.revision or 0) + 1

@@ -1,25 +1,29 @@
 """Finding a patient of the clinic and reading their demographics: the patients
-list (with its last-name filter), the patient page and the account setup form's
-"wand". A search is a GetItem on the exact patient id (first page only) plus one
-Query on the by_name index; never a Scan.
+list, the account setup form's patient picker (both `search`), the patient page
+and the setup form's "wand" (`get_patient`).
 
-Names are searched by prefix as "Last" or "Last, First" (e.g. "lee", "Lee, A").
+A search matches the start of a patient id, a last name, a first name, "Last,
+First" or "First Last", whatever the case and accents ("jose" finds "José";
+core.search_keys reads the text). It reads up to three sources in this order,
+each one DynamoDB Query (core.search.search_page: never a Scan, at most one Query
+per source per page, paginated with one opaque cursor):
+
+    patient id   the table itself: begins_with(patient_id, the text in capitals)
+                 (the portal stores ids in capitals)
+    last name    by_name  (name_key  "<last>#<first>#<id>", folded)
+    first name   by_first (first_key "<first>#<last>#<id>", folded)
+
+A patient found by an earlier source is not listed again by a later one. With
+no text, the list is every patient by last name (by_name).
 """
 from __future__ import annotations
 
 from chalicelib.core.db import encode_cursor, page_start, query_page
 from chalicelib.core.errors import InvalidRequest, NotFound
-from chalicelib.core.ids import normalize_key
 from chalicelib.core.limits import SEARCH_MAX as MAX_QUERY
 
 PAGE_SIZE = 25
-
-
-def name_prefix(q: str) -> str:
-    if "," in q:
-        last, first = (normalize_key(part) for part in q.split(",", 1))
-        return f"{last}#{first}" if last else ""
-    return normalize_key(q)
+NAME_KEYS = ("clinic_key", "name_key", "patient_id")
 
 
 def _by_id(clinic_key: str, q: str):
@@ -36,25 +40,44 @@ def _by_id(clinic_key: str, q: str):
     return None
 
 
+def sources(clinic_key: str, q: str) -> list:
+    """The sources a search text is looked up in, in order (core.search.Source)."""
+    from chalicelib.core.search import Source
+    from chalicelib.core.search_keys import terms
+    from chalicelib.models import PatientModel as M
+
+    t = terms(q)
+    out = []
+    if t.patient_id:
+        pid = t.patient_id.upper()
+        out.append(Source(M.query, "clinic_key", clinic_key, ("clinic_key", "patient_id"), "patient_id", pid,
+                          M.patient_id.startswith(pid), lambda p, pid=pid: p.patient_id.startswith(pid)))
+    if t.last:
+        out.append(Source(M.by_name.query, "clinic_key", clinic_key, NAME_KEYS, "name_key", t.last,
+                          M.name_key.startswith(t.last), lambda p, s=t.last: p.name_key.startswith(s)))
+    if t.first:
+        out.append(Source(M.by_first.query, "clinic_key", clinic_key, ("clinic_key", "first_key", "patient_id"),
+                          "first_key", t.first, M.first_key.startswith(t.first),
+                          lambda p, s=t.first: (p.first_key or "").startswith(s)))
+    return out
+
+
 def search(clinic, q: str | None, cursor: str | None, limit: int = PAGE_SIZE) -> tuple[list, str | None]:
-    """One page of patients: (items, next cursor); the exact id match first."""
+    """One page of patients: (items, next cursor)."""
+    from chalicelib.core.search import scope_digest, search_page
     from chalicelib.models import PatientModel
 
     q = (q or "").strip()
     if len(q) > MAX_QUERY:
         raise InvalidRequest(f"q is longer than {MAX_QUERY} characters.")
     ck = clinic.clinic_key
-    prefix = name_prefix(q)
-    keys = ("clinic_key", "name_key", "patient_id")
-    start = page_start(cursor, hash_name="clinic_key", hash_value=ck, key_names=keys,
-                       prefix_name="name_key", prefix=prefix)
-    exact = _by_id(ck, q) if q and start is None else None
-    items, last_key = query_page(
-        PatientModel, PatientModel.by_name.query, ck, limit=limit, start=start, key_names=keys,
-        range_key_condition=PatientModel.name_key.startswith(prefix) if prefix else None)
-    out = [exact] if exact else []
-    out += [p for p in items if not exact or p.patient_id != exact.patient_id]
-    return out, encode_cursor(last_key)
+    if q:
+        return search_page(PatientModel, sources(ck, q), cursor, limit=limit,
+                           scope=scope_digest("patients", ck, q))
+    start = page_start(cursor, hash_name="clinic_key", hash_value=ck, key_names=NAME_KEYS)
+    items, last_key = query_page(PatientModel, PatientModel.by_name.query, ck, limit=limit, start=start,
+                                 key_names=NAME_KEYS)
+    return items, encode_cursor(last_key)
 
 
 def patient_not_found() -> NotFound:

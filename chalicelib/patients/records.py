@@ -1,7 +1,8 @@
 """Patients' demographics as the clinic's record holds them."""
 from __future__ import annotations
 
-from chalicelib.core.ids import normalize_key, now
+from chalicelib.core.ids import now
+from chalicelib.core.search_keys import first_key, last_key
 
 # The demographics staff may set and change (the patient id is the record's key).
 FIELDS = ("first_name", "last_name", "date_of_birth", "email", "phone",
@@ -9,8 +10,10 @@ FIELDS = ("first_name", "last_name", "date_of_birth", "email", "phone",
 OPTIONAL = ("email", "phone", "address_line1", "address_line2", "city", "region", "postal_code")
 
 
-def name_key(last_name: str, first_name: str, patient_id: str) -> str:
-    return f"{normalize_key(last_name)}#{normalize_key(first_name)}#{normalize_key(patient_id)}"
+def name_keys(last_name: str, first_name: str, patient_id: str) -> dict:
+    """The patient's search keys (by_name's `name_key`, by_first's `first_key`)."""
+    return {"name_key": last_key(last_name, first_name, patient_id),
+            "first_key": first_key(last_name, first_name, patient_id)}
 
 
 def new_patient_item(clinic_key: str, *, patient_id: str, first_name: str, last_name: str,
@@ -24,4 +27,4 @@ def new_patient_item(clinic_key: str, *, patient_id: str, first_name: str, last_
     at = now()
     return PatientModel(clinic_key, patient_id, first_name=first_name, last_name=last_name,
                         email=email, date_of_birth=date_of_birth, **optional,
-                        name_key=name_key(last_name, first_name, patient_id), created_at=at, updated_at=at)
+                        **name_keys(last_name, first_name, patient_id), created_at=at, updated_at=at)

@@ -16,6 +16,7 @@ patient is written with `attribute_not_exists` in the same transaction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -100,6 +101,8 @@ def new_grant(login, patient, *, access_type: str, permissions: list[str], expir
         permissions=list(permissions), status="active", login_status=login.status, status_key="",
         expires_on=expires_on, created_at=at, updated_at=at)
     grant.status_key = grant.status_key_for(grant.status, grant.login_status)
+    for name, value in grant.search_keys(patient.first_name, patient.last_name).items():
+        setattr(grant, name, value)
     return grant
 
 
@@ -115,6 +118,45 @@ def of_patient(clinic_key: str, patient_id: str) -> list:
     from chalicelib.models import AccessGrantModel
 
     return list(AccessGrantModel.by_patient.query(f"{clinic_key}#{patient_id}"))
+
+
+def new_grant_for(tx, patient) -> None:
+    """Add to a transaction that creates a grant copying `patient`'s name: the patient
+    must still exist under that name, and its `grant_epoch` moves, so a rename that
+    read the patient's grants before this one commits fails instead of missing it."""
+    from chalicelib.models import PatientModel as P
+
+    tx.update("patient", patient, actions=[P.grant_epoch.add(1)],
+              condition=P.patient_id.exists() & (P.first_name == patient.first_name)
+              & (P.last_name == patient.last_name))
+
+
+def patient_changed(patient) -> Callable[[], Exception]:
+    """The error when `new_grant_for`'s condition failed: gone (404) or renamed meanwhile (409)."""
+    def error() -> Exception:
+        from chalicelib.models import PatientModel as P
+        from chalicelib.portal_accounts.admin import changed_meanwhile, patient_not_found
+
+        try:
+            P.get(patient.clinic_key, patient.patient_id, consistent_read=True)
+        except P.DoesNotExist:
+            return patient_not_found()
+        return changed_meanwhile()
+    return error
+
+
+def follow_patient_name(tx, grants: list, first_name: str, last_name: str) -> list[str]:
+    """Add to a change of a patient's name: each of the patient's grants (`of_patient`,
+    read before the transaction; a patient has few) gets the name and the search keys
+    User Management finds it by. Returns the transaction items' names."""
+    from chalicelib.models import AccessGrantModel as G
+
+    for i, grant in enumerate(grants):
+        keys = grant.search_keys(first_name, last_name)
+        tx.update(f"grant#{i}", grant, condition=G.grant_id.exists(), actions=[
+            G.patient_first_name.set(first_name), G.patient_last_name.set(last_name),
+            *(getattr(G, name).set(value) for name, value in keys.items())])
+    return [f"grant#{i}" for i in range(len(grants))]
 
 
 def follow_login_status(tx, login, status: str) -> None:

@@ -57,7 +57,7 @@ def create_account(session, clinic, *, patient_id: str, username: str, first_nam
 
 def _new_login(session, clinic, patient, *, username, first_name, last_name, access_type, permissions,
                expires_on, send_invitation, force_password_change, info) -> Issued:
-    from chalicelib.models import AccessGrantModel, AccountStatus, PatientModel, PortalAccountModel
+    from chalicelib.models import AccessGrantModel, AccountStatus, PortalAccountModel
     from chalicelib.people import invitations
 
     ckey = clinic.clinic_key
@@ -71,7 +71,7 @@ def _new_login(session, clinic, patient, *, username, first_name, last_name, acc
                         expires_on=expires_on, at=at)
 
     def build(tx):
-        tx.check("patient", PatientModel, ckey, patient.patient_id, condition=PatientModel.patient_id.exists())
+        G.new_grant_for(tx, patient)
         tx.save("account", login, condition=PortalAccountModel.account_id.does_not_exist())
         tx.save("claim", claim, condition=claim_condition())
         tx.save("grant", grant, condition=AccessGrantModel.grant_id.does_not_exist())
@@ -87,14 +87,15 @@ def _new_login(session, clinic, patient, *, username, first_name, last_name, acc
                                       "force_password_change": bool(login.force_password_change),
                                       "invitation": bool(invite)}))
 
-    write(build, failed={"patient": patient_not_found, "self_claim": G.self_exists, "claim": username_taken})
+    write(build, failed={"patient": G.patient_changed(patient), "self_claim": G.self_exists,
+                         "claim": username_taken})
     issued = people.hand_out(KIND, session, clinic, login, password, invite, to=username, info=info)
     return Issued(G.Row(grant, login), issued.credentials)
 
 
 def _attach(session, clinic, login, patient, *, access_type, permissions, expires_on, info) -> Issued:
     """One more grant for an existing login: no new password; an "access added" email."""
-    from chalicelib.models import AccessGrantModel, PatientModel
+    from chalicelib.models import AccessGrantModel
     from chalicelib.models import PortalAccountModel as M
 
     ckey = clinic.clinic_key
@@ -102,7 +103,7 @@ def _attach(session, clinic, login, patient, *, access_type, permissions, expire
                         expires_on=expires_on, at=now())
 
     def build(tx):
-        tx.check("patient", PatientModel, ckey, patient.patient_id, condition=PatientModel.patient_id.exists())
+        G.new_grant_for(tx, patient)
         # The login as read: its status is copied onto the grant.
         tx.update("login", login, actions=[M.grant_count.add(1)],
                   condition=M.account_id.exists() & (M.status == login.status))
@@ -113,7 +114,7 @@ def _attach(session, clinic, login, patient, *, access_type, permissions, expire
                               {"access_type": access_type, "permissions": permissions,
                                "expires_on": expires_on, "existing_login": True}))
 
-    write(build, failed={"patient": patient_not_found, "grant": G.grant_exists, "self_claim": G.self_exists,
+    write(build, failed={"patient": G.patient_changed(patient), "grant": G.grant_exists, "self_claim": G.self_exists,
                          "login": changed_meanwhile})
     login.grant_count = int(login.grant_count or 0) + 1
     from chalicelib.portal_accounts.notices import send_access_added

@@ -156,10 +156,10 @@ function countText(more) {
   const what = n === 1 ? (word ? "1 " + word + " account" : "1 account")
                        : n + (word ? " " + word : "") + " accounts";
   if (n === 0) {
-    return state.q ? "No " + (word ? word + " " : "") + "accounts with a username starting \u201c" + state.q + "\u201d."
+    return state.q ? "No " + (word ? word + " " : "") + "accounts match \u201c" + state.q + "\u201d."
                    : "No " + (word ? word + " " : "") + "accounts.";
   }
-  return "Showing " + what + (state.q ? " with a username starting \u201c" + state.q + "\u201d" : "") +
+  return "Showing " + what + (state.q ? " matching \u201c" + state.q + "\u201d" : "") +
     (more ? ". There are more: select More to see them." : ".");
 }
 

@@ -6,7 +6,7 @@ infra.bench.targets.TARGETS).
 list_page_100 / list_page_10000 (issue 3): the first page of 50 of User Management
 (status=all) in a clinic of 100 and one of 10,000 portal accounts, bulk-written with
 BatchWriteItem (no argon2 per account); audit_page: the first page of 50 of the audit
-log of a clinic holding a few hundred events. Each page must be exactly one Query
+log of a clinic holding a few hundred events; search_*: infra.bench.searches. Each page must be exactly one Query
 asking for at most 51 items and reading at most 51 (`Operation.queries`, judged
 next to TARGETS). password_change and account_create are measured for the cost
 model's profiles (infra.bench.cost)."""
@@ -99,10 +99,11 @@ class Operation:
     setup: Callable[[Bench], object] = lambda bench: None
     prepare: Callable[[Bench], None] | None = None
     check: Callable[[Bench, object], None] | None = None  # untimed, on every reply; raises BenchError
-    # When set: every sample must make exactly this many Queries, each with Limit <= query_limit
-    # (judged in BenchRun.checks next to TARGETS).
+    # When set: every sample must make exactly this many Queries (at most, with queries_at_most),
+    # each with Limit <= query_limit (judged in BenchRun.checks next to TARGETS).
     queries: int | None = None
     query_limit: int | None = None
+    queries_at_most: bool = False  # `queries` is a bound (a search: one Query per source at most)
 
 
 def _login_failure_setup(bench: Bench):
@@ -267,3 +268,8 @@ OPERATIONS: list[Operation] = [
               setup=lambda b: b.session_for(b.clinic_id, LOGIN_USER, LOGIN_PW), measure=_account_create),
 ]
 LIST_OPERATIONS = ("list_page_100", "list_page_10000", "audit_page")  # judged on items_read and app_ms
+
+# Issue 10: the first page of a search by each key, 100 vs 10,000 patients (infra.bench.searches).
+from infra.bench.searches import search_operations  # noqa: E402 (needs Operation)
+
+OPERATIONS += search_operations()

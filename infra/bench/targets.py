@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from infra.bench.cost import AUTH_GOAL
 from infra.bench.operations import LIST_CLINICS, LIST_OPERATIONS, LIST_PAGE
+from infra.bench.searches import SEARCH_OPERATIONS, SEARCHES, SIZES
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,24 @@ def _requests(results: dict, op: str) -> int:
 
 LIST_REQUESTS = {"list_page_100": 4, "list_page_10000": 4, "audit_page": 3}
 
+
+def _stem(name: str) -> str:
+    return name.rsplit("_", 1)[0]
+
+
+def search_requests(name: str) -> int:
+    """A search: the session and the clinic, one Query per source at most, and for
+    User Management one BatchGetItem of the page's logins."""
+    path, _, _, sources = SEARCHES[_stem(name)]
+    return 2 + sources + (path == "portal-accounts")
+
+
+def search_items(name: str) -> int:
+    """A search reads at most its page, plus one item per source (each Query asks for
+    what the page still needs + 1)."""
+    _, _, page, sources = SEARCHES[_stem(name)]
+    return page + sources
+
 TARGETS: list[Target] = [
     Target("staff_login DynamoDB requests", "≤ 3", lambda r: _requests(r, "staff_login"), lambda r: 3),
     Target("me DynamoDB requests", "≤ 1", lambda r: _requests(r, "me"), lambda r: 1),
@@ -51,16 +70,26 @@ TARGETS: list[Target] = [
            lambda r: _requests(r, "list_page_10000"), lambda r: _requests(r, "list_page_100")),
     *(Target(f"{name} items read", f"≤ page + 1 = {LIST_PAGE + 1}", lambda r, n=name: _op(r, n, "items_read"),
              lambda r: LIST_PAGE + 1) for name in LIST_OPERATIONS),
+    # Issue 10: a search by each key, at most one Query per source, at 100 and 10,000 patients.
+    *(Target(f"{name} DynamoDB requests", f"≤ {search_requests(name)}", lambda r, n=name: _requests(r, n),
+             lambda r, n=name: search_requests(n)) for name in SEARCH_OPERATIONS),
+    *(Target(f"{name} items read", f"≤ page + sources = {search_items(name)}",
+             lambda r, n=name: _op(r, n, "items_read"), lambda r, n=name: search_items(n))
+      for name in SEARCH_OPERATIONS),
     # Timing: our time, outside botocore calls.
     Target("staff_login app ms", "≤ 1.25 × argon2 verify", lambda r: _op(r, "staff_login", "app_ms"),
            lambda r: 1.25 * r["argon2_verify_ms"], timing=True),
     Target("list_page_10000 app ms", "≤ 1.5 × list_page_100's", lambda r: _op(r, "list_page_10000", "app_ms"),
            lambda r: 1.5 * _op(r, "list_page_100", "app_ms"), timing=True),
+    *(Target(f"{stem}_10000 app ms", f"≤ 1.5 × {stem}_100's", lambda r, s=stem: _op(r, f"{s}_10000", "app_ms"),
+             lambda r, s=stem: 1.5 * _op(r, f"{s}_100", "app_ms"), timing=True) for stem in SEARCHES),
     Target("cold start app ms", "≤ 1.15 × floor", lambda r: r["cold_start_ms"]["app"],
            lambda r: 1.15 * r["cold_start_ms"]["floor"], timing=True),
     Target("auth profile USD / 10k MAU", f"≤ Cognito / 30 = {AUTH_GOAL:.2f}",
            lambda r: r["cost_usd_per_10k_mau"]["auth"]["usd"], lambda r: AUTH_GOAL, timing=True),
 ]
+if set(SIZES) != {"100", "10000"}:
+    raise RuntimeError("the search targets compare the 10,000-patient search with the 100-patient one")
 if not set(LIST_CLINICS) <= set(LIST_OPERATIONS):
     raise RuntimeError("every list clinic must name a list operation")
 

@@ -279,7 +279,11 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
                                                                   "date_of_birth": "2001-02-03"})},
     ("PATCH", "/api/clinics/{clinic_id}/patients/{patient_id}"): {
         "": lambda w: Call(w.admin(), "PATCH", f"{PATIENTS}/{w.patient()}",
-                           {"last_name": "Aultman", "city": "Sunrise"})},
+                           {"last_name": "Aultman", "city": "Sunrise"}),
+        # a rename rewrites the patient's grants (User Management's search keys) in the same transaction
+        "renamed_with_grant": lambda w: Call(w.admin(), "PATCH",
+                                             f"{PATIENTS}/{w.self_account(sign_in=False)['patient']}",
+                                             {"first_name": "Fernanda"})},
     ("POST", "/api/invitations/accept"): {
         "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/accept",
                            {"token": w.rep_account()["token"], "password": STRONG_PW})},

@@ -488,7 +488,7 @@ def test_user_management_filters_disables_and_enables(page, portal, viewport, ch
     assert_touch_targets(page)
     screenshot(page, screenshot_dir, "user-management", viewport)
 
-    page.get_by_label("Username starts with").fill(f"sam.{viewport.name}")
+    page.get_by_label("Search by name, patient ID or username").fill(f"sam.{viewport.name}")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page).to_have_url(re.compile(r"q=sam\."))
     expect(page.locator("li.record")).to_have_count(1)

@@ -44,7 +44,7 @@ def test_front_desk_adds_and_edits_a_patient(page, portal, viewport, screenshot_
     expect(page.locator("#patients li").first).to_be_visible()
 
     # The last-name filter.
-    page.get_by_label("Last name starts with").fill("alv")
+    page.get_by_label("Search by name or patient ID").fill("alv")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#patients li")).to_have_count(2)
     expect(page.get_by_role("link", name="Alvarez, Omar")).to_be_visible()

@@ -10,8 +10,11 @@ import pytest
 
 from infra import bench
 
+SEARCHES = ("search_last", "search_first", "search_last_first", "search_patient_id", "search_username",
+            "search_accounts_last")
 OPERATIONS = {"clinic_lookup", "staff_login", "login_failure", "me", "logout",
-              "list_page_100", "list_page_10000", "audit_page", "password_change", "account_create"}
+              "list_page_100", "list_page_10000", "audit_page", "password_change", "account_create",
+              *(f"{stem}_{size}" for stem in SEARCHES for size in ("100", "10000"))}
 LIST_OPS = ("list_page_100", "list_page_10000")
 
 
@@ -34,7 +37,7 @@ def test_json_shape(quick_run, tmp_path):
     assert isinstance(res["scans"], int)
     assert set(res["operations"]) == OPERATIONS
     for name, op in res["operations"].items():
-        listed = {"items_read"} if name in bench.LIST_OPERATIONS else set()
+        listed = {"items_read"} if name in bench.LIST_OPERATIONS + bench.SEARCH_OPERATIONS else set()
         assert set(op) == {"dynamodb_requests", "median_ms", "app_ms", "billed_ms", "read_units", "write_units",
                            "cost_usd_per_million"} | listed
         assert op["billed_ms"] == math.ceil(op["app_ms"] + 10 * op["dynamodb_requests"])
@@ -69,6 +72,26 @@ def test_every_exact_target_holds(quick_run):
     for name in bench.LIST_OPERATIONS:
         assert {f"{name} DynamoDB requests", f"{name} items read", f"{name} Queries"} <= labels
     assert "list_page_10000 vs 100 requests" in labels
+    for name in bench.SEARCH_OPERATIONS:  # a search by each key at 100 and 10,000 patients
+        assert {f"{name} DynamoDB requests", f"{name} items read", f"{name} Queries"} <= labels
+
+
+def test_searches_read_a_bounded_number_of_items_at_any_size(quick_run):
+    """Each search: at most one Query per source, each asking for what the page still
+    needs + 1, so what it reads is bounded by the page, not by the clinic."""
+    ops = quick_run.results["operations"]
+    checks = {t.label: (actual, limit) for t, actual, limit, _ in quick_run.checks}
+    for stem in SEARCHES:
+        for size in ("100", "10000"):
+            name = f"{stem}_{size}"
+            assert checks[f"{name} Queries"][0] <= checks[f"{name} Queries"][1] <= 4
+            assert ops[name]["items_read"] <= (50 if "username" in stem or "accounts" in stem else 25) + 4
+            assert ops[name]["dynamodb_requests"] <= 7
+    worse = json.loads(json.dumps(quick_run.results))
+    worse["operations"]["search_last_10000"]["items_read"] = 29
+    worse["operations"]["search_username_10000"]["dynamodb_requests"] = 8
+    failed = {t.label for t, _, _, ok in bench.evaluate(worse) if not ok}
+    assert {"search_last_10000 items read", "search_username_10000 DynamoDB requests"} <= failed
 
 
 def test_count_targets_judge_counts(quick_run):
@@ -86,7 +109,7 @@ def test_timing_targets_judge_our_time_not_the_emulators(quick_run):
     calls), the cold start on the moto-server measurement; all are machine-dependent."""
     timing = {t.label: t for t in bench.TARGETS if t.timing}
     assert set(timing) == {"staff_login app ms", "list_page_10000 app ms", "cold start app ms",
-                           "auth profile USD / 10k MAU"}
+                           "auth profile USD / 10k MAU", *(f"{stem}_10000 app ms" for stem in SEARCHES)}
     res = json.loads(json.dumps(quick_run.results))
     res["argon2_verify_ms"] = 100.0
     res["operations"]["staff_login"].update(median_ms=500.0, app_ms=120.0)  # slow emulator, our part fine
@@ -168,7 +191,9 @@ def test_list_page_is_one_query(quick_run):
             assert ops[name]["dynamodb_requests"] == 3
     # ...and reading only that: the small clinic's 20 accounts, a page and one more of the big one's
     assert [ops[n]["items_read"] for n in (*LIST_OPS, "audit_page")] == [20, 51, 51]
-    assert quick_run.prepare_s.keys() == {*LIST_OPS, "audit_page"}  # each clinic seeded once
+    assert quick_run.prepare_s.keys() == {*LIST_OPS, "audit_page", *bench.SEARCH_OPERATIONS}
+    # each clinic seeded once: the searches of one size share theirs
+    assert all(quick_run.prepare_s[f"{stem}_100"] < 1 for stem in SEARCHES[1:])
 
 
 def test_list_targets_judge_counts(quick_run):

@@ -156,6 +156,19 @@ def test_a_state_saved_for_other_tables_is_set_aside_not_loaded(tmp_path):
     assert local_state.read(str(path), "clinic-portal-local-")[0] is None
 
 
+def test_a_state_saved_before_the_search_keys_starts_clean(tmp_path):
+    """Format 1 states hold unfolded name keys and grants without search keys: even
+    with today's tables (same schema digest) they are not loaded."""
+    from infra import local_state
+
+    path = tmp_path / "state.json"
+    prefix = "clinic-portal-local-"
+    local_state.write_atomically(str(path), {"format": 1, "schema": local_state.schema_digest(prefix),
+                                             "tables": {"patients": []}})
+    state, why = local_state.read(str(path), prefix)
+    assert local_state.FORMAT == 2 and state is None and "older format" in why
+
+
 def test_a_save_waits_for_running_requests_and_holds_new_ones_back():
     from infra.local_state import Gate
 

@@ -160,3 +160,33 @@ def test_admin_cli_never_takes_the_password_as_an_argument():
 
     with pytest.raises(SystemExit):
         main(ARGS + ["--password", "x"], stdin=io.StringIO(""))
+
+
+def test_reindex_search_rewrites_keys_written_before_search_folded_them(gateway, seeded):
+    """Patients and grants written before the search keys: an unfolded name_key, no
+    first_key, a grant without search keys. The admin CLI rewrites them, once."""
+    from chalicelib.models import AccessGrantModel as G
+    from chalicelib.models import PatientModel as P
+    from chalicelib.patients.records import new_patient_item
+    from chalicelib.portal_accounts.grants import of_patient
+    from tests.portal_helpers import ACCOUNTS, create, desk, rep_body
+
+    staff = desk(gateway)
+    new_patient_item("sunrise", patient_id="P200", first_name="José", last_name="Müller", email=None,
+                     date_of_birth=None).save()
+    assert create(staff, rep_body(patient_id="P200", username="mum@example.org")).status == 201
+    P.get("sunrise", "P200").update(actions=[P.name_key.set("müller#josé#p200"), P.first_key.remove()])
+    for grant in of_patient("sunrise", "P200"):
+        grant.update(actions=[G.patient_id_key.remove(), G.patient_last_key.remove(), G.patient_first_key.remove()])
+
+    def found():
+        patients = staff.get("/api/clinics/SUNRISE/patients?q=muller").json()["items"]
+        rows = staff.get(ACCOUNTS + "?q=jose").json()["items"]
+        return [p["patient_id"] for p in patients], [r["username"] for r in rows]
+
+    assert found() == ([], [])
+    code, out = run_admin(["reindex-search", "--clinic-id", "sunrise"], "")
+    assert code == 0 and "1 patients and 1 access grants" in out, out
+    assert found() == (["P200"], ["mum@example.org"])
+    code, out = run_admin(["reindex-search", "--clinic-id", "SUNRISE"], "")
+    assert "0 patients and 0 access grants" in out, out  # the seed's own were written with their keys

@@ -29,7 +29,8 @@ def test_search_by_name_prefix(gateway, patients, aws_calls):
     staff = desk(gateway)
     aws_calls.reset()
     assert names(staff.get(PATIENTS + "?q=lee")) == ["Lee, Ann", "Lee, Ben", "Leeds, Anna"]
-    assert aws_calls.count("dynamodb", "Query") == 1 and aws_calls.count("dynamodb", "Scan") == 0
+    # the three sources in turn (patient id, last name, first name): one Query each, never a Scan
+    assert aws_calls.count("dynamodb", "Query") == 3 and aws_calls.count("dynamodb", "Scan") == 0
     assert names(staff.get(PATIENTS + "?q=Lee,")) == ["Lee, Ann", "Lee, Ben"]
     assert names(staff.get(PATIENTS + "?q=LEE, b")) == ["Lee, Ben"]
     assert names(staff.get(PATIENTS + "?q=nobody")) == []
