@@ -3,13 +3,11 @@ the request never tells (whether the person exists, has an email, is disabled or
 locked). Emails are read back from moto's SES."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.auth.test_lockout_burst import burst
 from tests.conftest import ADMIN_PW, PATIENT_PW, login, table_items
-from tests.portal_helpers import STRONG_PW, sent_messages
+from tests.portal_helpers import STRONG_PW, reset_token_in, sent_messages
 
 CLINIC = "/api/clinics/SUNRISE"
 FORGOT = CLINIC + "/password/forgot"
@@ -21,10 +19,7 @@ def ask(gateway, username, login_type="staff", *, ip="203.0.113.9", clinic=CLINI
                                               json={"login_type": login_type, "username": username})
 
 
-def reset_token(message) -> str:
-    match = re.search(r"/reset\?token=([A-Za-z0-9_-]+)", message.body)
-    assert match, message.body
-    return match.group(1)
+reset_token = reset_token_in
 
 
 def mails_to(address: str) -> list:
