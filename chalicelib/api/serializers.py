@@ -251,7 +251,8 @@ def invitation(found) -> dict:
 
 
 def clinic(found, captcha: dict) -> dict:
-    return {"clinic_id": found.clinic_id, "name": found.name, "captcha": captcha}
+    return {"clinic_id": found.clinic_id, "name": found.name, "captcha": captcha,
+            "password_policy": password_policy(found.settings)}
 
 
 # ---------------------------------------------------------------- shared
