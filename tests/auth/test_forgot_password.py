@@ -263,3 +263,20 @@ def test_a_parallel_burst_sends_at_most_the_limit(gateway, seeded, atomic_dynamo
     assert len(mails_to("jane@sunrise.example")) == 3
     (counter,) = [c for c in table_items("login_counters") if c["counter_key"]["S"].startswith("recover_staff#")]
     assert counter["attempts"]["N"] == "3"
+
+
+def test_both_paths_make_the_same_dynamodb_requests(gateway, seeded, admin, aws_calls):
+    """Existing, unknown, disabled, email-less: the same DynamoDB operations in the same
+    order (a read, then one transaction); only the email differs, and its time is padded."""
+    _set_up_people(gateway, admin)
+    seen = {}
+    for i, (name, login_type) in enumerate([("DoeJ", "staff"), ("NobodyN", "staff"), ("GoneG", "staff"),
+                                            ("SmithF", "staff"), ("ann@example.com", "patient"),
+                                            ("nobody@example.com", "patient")]):
+        aws_calls.reset()
+        assert ask(gateway, name, login_type, ip=f"203.0.113.{60 + i}").status == 202
+        seen[name] = [op for service, op in aws_calls.calls if service == "dynamodb"]
+    assert seen["DoeJ"] == seen["NobodyN"] == seen["GoneG"] == seen["SmithF"] == ["TransactGetItems",
+                                                                                 "TransactWriteItems"]
+    assert seen["ann@example.com"] == seen["nobody@example.com"] == ["TransactGetItems", "GetItem",
+                                                                     "TransactWriteItems"]
