@@ -146,10 +146,10 @@ def _refusal(record) -> str | None:
     """Why this person gets no reset link (None: they get one)."""
     if record is None:
         return "unknown_user"
-    if not record.active:
-        return "account_disabled"
-    if record.password_hash is None:
+    if record.item.awaiting_invitation:
         return "invitation_pending"
+    if not record.active or record.password_hash is None:
+        return "account_disabled"
     if not record.portal_access:
         return "portal_access_disabled"
     if not record.email:

@@ -59,11 +59,11 @@ def reset(token: object, password: object, info: RequestInfo) -> None:
     check_policy(password, clinic.settings, record.user_inputs, clinic_terms(clinic.clinic_id, clinic.name))
     at = now()
     model = type(record.item)
-    epoch_bump, epoch_condition, _ = bump_epoch(model, record.item)
+    epoch_bump, _, _ = bump_epoch(model, record.item)   # conditional on the epoch read: bound_condition
     actions = [model.password_hash.set(hash_password(password)), model.force_password_change.set(False),
                model.password_changed_at.set(at), model.updated_at.set(at), bump(model), epoch_bump]
     condition = (model.password_hash == record.password_hash) & model.active_condition() \
-        & bound_condition(model, record.item) & epoch_condition
+        & bound_condition(model, record.item)
     ending = EndSessions(principal_key(record.item.clinic_key, record.kind, record.subject_id))
     counter = LoginCounterModel(lockout.user_counter_key(clinic.clinic_key, record.kind, record.item.username_key))
 
