@@ -15,6 +15,7 @@ from chalicelib.api import (
     patients,
     portal,
     portal_accounts,
+    recovery,
     staff,
     system,
 )
@@ -25,7 +26,7 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, invitations,
-                  staff, clinic_settings):
+                  recovery, staff, clinic_settings):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

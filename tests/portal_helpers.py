@@ -22,6 +22,12 @@ def token_in(message) -> str:
     return match.group(1)
 
 
+def reset_token_in(message) -> str:
+    match = re.search(r"/reset\?token=([A-Za-z0-9_-]+)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
 def signed_in(gateway, username, password, *, clinic="SUNRISE", login_type="staff"):
     b = gateway.browser()
     r = login(b, username, password, clinic=clinic, login_type=login_type)

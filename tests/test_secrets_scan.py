@@ -1,6 +1,6 @@
 """Secrets scan: run the flows that handle secrets (logins with known passwords,
 CAPTCHA tokens, device cookies, accounts created with temporary passwords, invitations whose
-tokens arrive by email, password changes and resets), then dump every table and
+tokens arrive by email, password changes and resets, reset links by email), then dump every table and
 every log line the portal wrote and check that none of the plain secrets (taken
 from the actual replies, cookies and emails) appears in them."""
 from __future__ import annotations
@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 
 from tests.conftest import ADMIN_PW, DESK_PW, LAKE_PW, PATIENT_PW, login
-from tests.portal_helpers import STRONG_PW, all_tables, rep_body, sent_messages, token_in
+from tests.portal_helpers import STRONG_PW, all_tables, rep_body, reset_token_in, sent_messages, token_in
 
 WRONG_PW = "wrong-guess-password-1234"
 NEW_ADMIN_PW = "amber-glacier-pelican-trumpet-77"
 NEW_ANN_PW = "quiet-meadow-saxophone-harbor-42"
 NEW_STAFF_PW = "copper-lighthouse-juniper-falcon-9"
 REP_PW = STRONG_PW
+NEW_RESET_PW = "saffron-tundra-kestrel-violin-5"
 MIN_LINE = 16  # email body lines this long or longer are looked for on their own
 
 
@@ -53,6 +54,8 @@ def collect_email(secrets, message, what):
             secrets.add(f"{what} email line", line.strip())
     if "/invite?token=" in body:
         secrets.add(f"{what} invitation token", token_in(message))
+    if "/reset?token=" in body:
+        secrets.add(f"{what} reset token", reset_token_in(message))
 
 
 def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog):
@@ -155,6 +158,18 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     assert ann.post("/api/logout", headers=ann_auth).status == 204
     assert desk.post("/api/logout").status == 204
 
+    # Forgot password: the reset link by email, a new password with it; a username reminder.
+    mails = len(sent_messages())
+    assert anon.post("/api/clinics/SUNRISE/password/forgot",
+                     json={"login_type": "staff", "username": "DoeJ"}).status == 202
+    reset_link = sent_messages()[-1]
+    r = anon.post("/api/password/reset", json={"token": reset_token_in(reset_link), "password": NEW_RESET_PW})
+    assert r.status == 204, r.text
+    secrets.add("password chosen with a reset link", NEW_RESET_PW)
+    assert anon.post("/api/clinics/SUNRISE/username/forgot", json={"email": "jane@sunrise.example"}).status == 202
+    for i, message in enumerate(sent_messages()[mails:]):
+        collect_email(secrets, message, f"recovery email {i}")
+
     # The dumps.
     tables = all_tables()
     captured = capsys.readouterr()
@@ -165,6 +180,7 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     kinds = set(secrets.found.values())
     assert sum("email body" in k for k in kinds) >= 3 and sum("session" in k or "bearer" in k for k in kinds) >= 6
     assert sum("device cookie" in k for k in kinds) >= 4
+    assert any("reset token" in k for k in kinds)
 
     problems = []
     for secret, what in secrets.found.items():

@@ -53,6 +53,15 @@ def _invitation_token(value) -> str:
     return value
 
 
+def _reset_token(value) -> str:
+    from chalicelib.api.fields import unencodable
+    from chalicelib.auth.password_reset import token_invalid
+
+    if not isinstance(value, str) or unencodable(value):
+        raise token_invalid()
+    return value
+
+
 REVISION = Int(0, limits.REVISION_MAX, message="{name} must be a whole number from {low} up.")
 PATIENT_ID = Pattern(limits.PATIENT_ID_RE, "A patient id is 1 to 64 letters, digits, '-' or '_'.")
 STAFF_USERNAME = Pattern(limits.STAFF_USERNAME_RE,
@@ -74,6 +83,30 @@ class LoginBody(Body):
 class PasswordChangeBody(Body):
     current_password: str = required(Text(limits.PASSWORD_MAX))
     new_password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
+
+
+# ---------------------------------------------------------------- forgot password / username
+
+@dataclass(frozen=True, kw_only=True)
+class ForgotPasswordBody(Body):
+    login_type: str = required(_login_types())
+    username: str = required(Text(limits.LOGIN_USERNAME_MAX, one_line=True, key=True))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForgotUsernameBody(Body):
+    email: str = required(Email())
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetLookupBody(Body):
+    token: str = required(Lenient(_reset_token, nullable=False))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetBody(Body):
+    token: str = required(Lenient(_reset_token, nullable=False))
+    password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
 
 
 # ---------------------------------------------------------------- invitations
@@ -214,7 +247,8 @@ ChangeSettingsBody.__module__ = __name__
 ChangeSettingsBody.__doc__ = ("PATCH: any clinic settings (ABSENT when not sent); the use case asks for at "
                               "least one.")
 
-__all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "InvitationLookupBody",
+__all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "ForgotPasswordBody", "ForgotUsernameBody",
+           "PasswordResetLookupBody", "PasswordResetBody", "InvitationLookupBody",
            "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody", "CreateFormRequestBody",
            "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody",
            "ChangeSettingsBody"]

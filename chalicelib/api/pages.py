@@ -25,6 +25,7 @@ WEB_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "web")
 PAGES = {"/": "index.html", "/home": "home.html",
          "/portal-accounts/setup": "account-setup.html", "/portal-accounts": "user-management.html",
          "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html",
+         "/forgot": "forgot.html", "/reset": "reset.html", "/password": "password.html",
          "/audit": "audit.html", "/patients": "patients.html"}
 # Pages with an id in their path: the page's script reads the id from the address.
 RECORD_PAGES = {"/patients/{patient_id}": "patient.html"}
@@ -50,11 +51,13 @@ def _fill(template: str, values: dict) -> str:
     return _SLOT.sub(one, template)
 
 
-def _includes(content: str) -> str:
-    """`{{> part.html key=value ...}}` on a line of its own: that fragment, its slots filled."""
+def _includes(content: str, depth: int = 3) -> str:
+    """`{{> part.html key=value ...}}` on a line of its own: that fragment, its slots
+    filled (a fragment may bring in others, a few levels deep)."""
     def one(match):
         values = dict(pair.split("=", 1) for pair in match.group(2).split())
-        return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _read(match.group(1))).rstrip("\n")
+        part = _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), _read(match.group(1))).rstrip("\n")
+        return _includes(part, depth - 1) if depth > 1 else part
     return _INCLUDE.sub(one, content)
 
 

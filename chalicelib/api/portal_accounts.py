@@ -35,6 +35,8 @@ def _reply(clinic, result, status: int = 200):
 @route(bp, BASE, guard=MANAGER)
 def list_portal_accounts(request, clinic_id, *, auth):
     from chalicelib.api import serializers
+    from chalicelib.people.locks import show_locks
+    from chalicelib.portal_accounts.admin import KIND
     from chalicelib.portal_accounts.listing import list_accounts
 
     session, clinic = auth
@@ -42,6 +44,7 @@ def list_portal_accounts(request, clinic_id, *, auth):
     items, cursor = list_accounts(clinic, status=params.get("status") or "all",
                                   patient_id=params.get("patient_id") or None,
                                   q=params.get("q") or None, cursor=params.get("cursor"))
+    show_locks(clinic, KIND, [row.login for row in items])   # one BatchGetItem of the page's counters
     return json_response(serializers.page(items, cursor, lambda i: serializers.account(i, clinic.clinic_id)))
 
 
@@ -140,6 +143,7 @@ register_actions(bp, LOGINS + "/{login_id}", MANAGER, {
     "enable": ("enable_portal_login", "set_enabled", {"enabled": True}),
     "force-password-change": ("force_portal_login_password_change", "force_password_change", {}),
     "resend-invitation": ("resend_portal_login_invitation", "resend_invitation", {}),
+    "unlock": ("unlock_portal_login", "unlock", {}),
 }, _login_action)
 
 

@@ -15,6 +15,16 @@ from chalicelib.core.ids import iso, now
 from chalicelib.core.records import revision_of
 
 
+def with_lock(out: dict, item) -> dict:
+    """`locked_until` (ISO time or null) when the use case read the person's lockout
+    (`people.locks`: the lists, unlock, a password reset); left out otherwise."""
+    from chalicelib.people.locks import LOCK_ATTRIBUTE
+
+    if hasattr(item, LOCK_ATTRIBUTE):
+        out[LOCK_ATTRIBUTE] = getattr(item, LOCK_ATTRIBUTE)
+    return out
+
+
 def etag(record) -> str:
     """A record's revision as an ETag: `"3"`."""
     return f'"{revision_of(record)}"'
@@ -40,7 +50,7 @@ def account(row, clinic_id: str) -> dict:
     from chalicelib.portal_accounts.records import PORTAL_SECTIONS
 
     grant, item = row.grant, row.login
-    return {
+    return with_lock({
         "account_id": grant.grant_id,
         "clinic_id": clinic_id,
         "username": item.username,
@@ -62,12 +72,12 @@ def account(row, clinic_id: str) -> dict:
         "created_at": iso(grant.created_at),
         "updated_at": iso(max(grant.updated_at, item.updated_at)),
         "revision": row.revision,
-    }
+    }, item)
 
 
 def login(item, clinic_id: str) -> dict:
     """A portal login as a whole (the /portal-logins routes)."""
-    return {
+    return with_lock({
         "login_id": item.account_id,
         "clinic_id": clinic_id,
         "username": item.username,
@@ -79,7 +89,7 @@ def login(item, clinic_id: str) -> dict:
         "invitation_status": invitation_status(item),
         "last_login_at": iso(item.last_login_at),
         "revision": revision_of(item),
-    }
+    }, item)
 
 
 def my_patient(grant, selected: str | None) -> dict:
@@ -99,7 +109,7 @@ def my_patient(grant, selected: str | None) -> dict:
 def staff(item) -> dict:
     from chalicelib.staff.roles import permissions_for
 
-    return {
+    return with_lock({
         "username": item.username,
         "first_name": item.first_name,
         "last_name": item.last_name,
@@ -114,7 +124,7 @@ def staff(item) -> dict:
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
         "revision": revision_of(item),
-    }
+    }, item)
 
 
 # ---------------------------------------------------------------- clinics
@@ -241,7 +251,8 @@ def invitation(found) -> dict:
 
 
 def clinic(found, captcha: dict) -> dict:
-    return {"clinic_id": found.clinic_id, "name": found.name, "captcha": captcha}
+    return {"clinic_id": found.clinic_id, "name": found.name, "captcha": captcha,
+            "password_policy": password_policy(found.settings)}
 
 
 # ---------------------------------------------------------------- shared

@@ -22,10 +22,13 @@ def _reply(result, status: int = 200):
 @route(bp, BASE, guard=ADMIN)
 def list_staff(request, clinic_id, *, auth):
     from chalicelib.api import serializers
+    from chalicelib.people.locks import show_locks
+    from chalicelib.staff.admin import KIND
     from chalicelib.staff.admin import list_staff as use_case
 
     session, clinic = auth
     items, cursor = use_case(clinic, (request.query_params or {}).get("cursor"))
+    show_locks(clinic, KIND, items)
     return json_response(serializers.page(items, cursor, serializers.staff))
 
 
@@ -74,4 +77,5 @@ register_actions(bp, BASE + "/{username}", ADMIN, {
     "enable": ("enable_staff", "set_enabled", {"enabled": True}),
     "reset-password": ("reset_staff_password", "reset_password", {}),
     "resend-invitation": ("resend_staff_invitation", "resend_invitation", {}),
+    "unlock": ("unlock_staff", "unlock", {}),
 }, _action)

@@ -31,6 +31,9 @@ INVALID_CREDENTIALS_MESSAGE = (
     "patients and their representatives on the Patient Login tab."
 )
 
+LOCKED_MESSAGE = ("Too many failed attempts. Wait a while before trying again, or ask your clinic's "
+                  "administrator to unlock it.")
+
 
 def invalid_credentials() -> InvalidCredentials:
     # One body for every failure reason: unknown user, wrong password, wrong tab, disabled.
@@ -88,8 +91,7 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
 
     def locked(wait):
         audit.record(ckey, "login", info=info, outcome="locked", actor=actor, details={"device": trust})
-        raise TooManyAttempts("Too many failed attempts. Wait a while before trying again, "
-                              "or ask your clinic to help.", retry_after=wait)
+        raise TooManyAttempts(LOCKED_MESSAGE, retry_after=wait)
 
     # A trusted device is refused by its own lock, never by the username's.
     wait = max(lockout.ip_seconds_left(ip_counter, clinic.settings, at),

@@ -91,3 +91,8 @@ def _change(session, clinic, record, current_password, new_password, attempt, in
     write(build, failed={"record": changed_elsewhere, "session": changed_elsewhere})
     attempt.settled = True
     ending.finish()
+    if record.email:
+        from chalicelib.auth.account_emails import password_changed_email, send_notice
+
+        send_notice(password_changed_email(clinic, login_type=record.kind, to=record.email,
+                                          first_name=record.first_name, username=record.username))

@@ -14,6 +14,11 @@ KINDS: dict[str, str] = {
     "login": "Sign-in",
     "logout": "Sign-out",
     "password_change": "Password change (own)",
+    "password_reset_requested": "Password reset asked for (forgot password)",
+    "password_reset_by_email": "Password reset by email link",
+    "username_reminder": "Username reminder asked for",
+    "staff_unlocked": "Staff member unlocked",
+    "portal_account_unlocked": "Portal login unlocked",
     "invitation_email": "Invitation email",
     "invitation_resent": "Invitation resent",
     "invitation_accepted": "Invitation accepted",
@@ -49,6 +54,7 @@ OUTCOMES = {
     "locked": "Refused (locked)",
     "portal_access_disabled": "Refused (Staff Portal access off)",
     "sent": "Sent",
+    "refused": "Nothing sent",
 }
 
 REASONS = {
@@ -56,6 +62,10 @@ REASONS = {
     "unknown_user": "unknown username",
     "account_disabled": "account disabled",
     "wrong_current_password": "wrong current password",
+    "no_email": "no email address",
+    "invitation_pending": "invitation not yet accepted",
+    "portal_access_disabled": "Staff Portal access off",
+    "unknown_email": "no staff member uses that email",
 }
 
 FIELDS = {
@@ -78,6 +88,9 @@ _SENTENCES = {
     "portal_account_deleted": "{who} deleted the portal account of {subject}",
     "invitation_resent": "{who} sent {subject} a new invitation",
     "invitation_accepted": "{who} accepted their invitation and chose a password",
+    "password_reset_by_email": "{who} chose a new password with a reset link",
+    "staff_unlocked": "{who} unlocked staff member {subject}",
+    "portal_account_unlocked": "{who} unlocked the portal login of {subject}",
     "logout": "{who} signed out",
 }
 
@@ -157,6 +170,16 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             reason = REASONS.get(details.get("reason"))
             return f"{by} tried to change their password" + (f" ({reason})" if reason else "")
         return f"{by} changed their password"
+    if kind == "password_reset_requested":
+        name = _text(actor.get("username") or "someone")
+        if outcome == "succeeded":
+            return f"Password reset link sent to {name} (forgot password)"
+        reason = REASONS.get(details.get("reason"))
+        return f"Password reset asked for {name}; nothing sent" + (f" ({reason})" if reason else "")
+    if kind == "username_reminder":
+        if outcome == "succeeded":
+            return f"Username reminder sent to {to}" if subject else "Username reminder sent (several usernames)"
+        return "Username reminder asked for an email no staff member uses; nothing sent"
     if kind == "invitation_email":
         address = _text(details.get("to") or to)
         return (f"The invitation email to {address} could not be sent" if outcome == "failed"

@@ -1,6 +1,7 @@
 from enum import Enum
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import PortalModel
 
@@ -12,6 +13,25 @@ class StaffStatus(str, Enum):
     ACTIVE = "active"
     INVITED = "invited"
     DISABLED = "disabled"
+
+
+class StaffEmailIndex(GlobalSecondaryIndex):
+    """A clinic's staff by email address (normalised), for "forgot your username?".
+    Sparse: staff without an email are not in it."""
+
+    class Meta:
+        index_name = "by_email"
+        projection = AllProjection()
+
+    clinic_key = UnicodeAttribute(hash_key=True)
+    email_key = UnicodeAttribute(range_key=True)
+
+
+def email_key_of(email: str | None) -> str | None:
+    """The index key of an email address: NFKC, trimmed, case-folded (None: no email)."""
+    from chalicelib.core.ids import normalize_key
+
+    return normalize_key(email) if email else None
 
 
 class StaffModel(PortalModel):
@@ -26,6 +46,7 @@ class StaffModel(PortalModel):
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
+    email_key = UnicodeAttribute(null=True)   # `email_key_of(email)`, kept with it: the by_email index
     roles = ListAttribute(of=UnicodeAttribute, default=list)
     portal_access = BooleanAttribute(default=True)
     enabled = BooleanAttribute(default=True)
@@ -44,6 +65,7 @@ class StaffModel(PortalModel):
     # A session is live only while its recorded epoch is this one: every change that
     # must end the person's sessions bumps it (`auth.sessions.bump_epoch`).
     session_epoch = NumberAttribute(null=True)
+    by_email = StaffEmailIndex()
 
     # ---------------------------------------------------------------- status
 

@@ -49,12 +49,14 @@ def change_fields(kind: Kind, session, clinic, item, changes: dict, info: Reques
             diff[name] = {"before": before, "after": value}
     if not diff:
         return item
-    actions = [getattr(model, name).set(change["after"]) if change["after"] is not None
-               else getattr(model, name).remove() for name, change in diff.items()]
+    settled = {name: change["after"] for name, change in diff.items()}
+    settled.update({attr: derive(settled[name]) for name, (attr, derive) in kind.derived.items() if name in diff})
+    actions = [getattr(model, name).set(value) if value is not None else getattr(model, name).remove()
+               for name, value in settled.items()]
     ending = condition = None
     own = kind.is_own(session, item)
     session_actions = list(own_session(diff)) if own and own_session else []
-    values = {name: change["after"] for name, change in diff.items()}
+    values = dict(settled)
     if any(name in diff for name in kind.session_fields):
         ending = EndSessions(kind.principal(item), keep_hash=session.token_hash if own else None)
         bump, condition, values["session_epoch"] = bump_epoch(model, item)
@@ -191,6 +193,7 @@ def reset_password(kind: Kind, session, clinic, item, info: RequestInfo) -> dict
     if item.invitation_token_hash:
         values.update(invitation_token_hash=None, invitation_expires_at=None, invitation_status=None)
     applied(item, values)
+    item.locked_until = None   # the lockout counter went with the old password (people/locks.py)
     return credentials_json(kind, clinic, item, new.password, True)
 
 

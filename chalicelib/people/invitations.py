@@ -64,13 +64,15 @@ def bound_to(record) -> tuple[str | None, int]:
     return (normalize_key(address) if address else None), epoch_of(record)
 
 
-def new_invite(clinic, kind: str, subject_id: str, at: int, *, record) -> Invite:
-    """A new invitation for `record`, bound to its address and session epoch as they
-    are now (the record's change must be conditional on them: its revision)."""
+def new_invite(clinic, kind: str, subject_id: str, at: int, *, record, lifetime_s: int | None = None) -> Invite:
+    """A new invitation (or, with its own `kind` and `lifetime_s`, another emailed
+    link such as a password reset) for `record`, bound to its address and session
+    epoch as they are now (the record's change must be conditional on them: its
+    revision)."""
     from chalicelib.models import TokenModel
 
     token, token_hash = new_token()
-    expires = at + clinic.settings.invitation_hours * 3600
+    expires = at + (clinic.settings.invitation_hours * 3600 if lifetime_s is None else lifetime_s)
     sent_to, epoch = bound_to(record)
     item = TokenModel(token_hash, kind=kind, clinic_key=clinic.clinic_key, subject_id=subject_id,
                       created_at=at, expires_at=datetime.fromtimestamp(expires, tz=UTC),
@@ -198,42 +200,54 @@ def _still_bound(item, record_item) -> bool:
     return bound_to(record_item) == (item.sent_to, int(item.session_epoch))
 
 
-def _awaiting_condition(model, token_hash: str, record_item):
-    """The record as `_resolve` read it: still invited, by this token, at the same
-    address and session epoch (a change committed meanwhile wins)."""
+def bound_condition(model, record_item):
+    """Condition: the record still has the address and session epoch it had when read."""
     epoch, address = record_item.session_epoch, record_item.invitation_address
     attribute = model.invitation_address_attribute()
-    return ((model.invitation_token_hash == token_hash) & model.invited_condition()
-            & (model.session_epoch.does_not_exist() if epoch is None else model.session_epoch == epoch)
+    return ((model.session_epoch.does_not_exist() if epoch is None else model.session_epoch == epoch)
             & (attribute.does_not_exist() if address is None else attribute == address))
 
 
-def _resolve(token: object):
-    """(token item, clinic, LoginRecord) for a live invitation token, or token_invalid."""
+def _awaiting_condition(model, token_hash: str, record_item):
+    """The record as `_resolve` read it: still invited, by this token, at the same
+    address and session epoch (a change committed meanwhile wins)."""
+    return ((model.invitation_token_hash == token_hash) & model.invited_condition()
+            & bound_condition(model, record_item))
+
+
+def read_bound(token: object, kinds: dict, invalid=token_invalid):
+    """(token item, clinic, LoginRecord) for a live emailed-link token whose kind is
+    one of `kinds` ({token kind: login kind, "staff" or "patient"}) and whose record
+    is still bound to it (address and session epoch); else `invalid()`."""
     from chalicelib.auth import principals
     from chalicelib.clinics.records import Clinic
-    from chalicelib.models import ClinicModel, PortalAccountModel, StaffModel, TokenModel
+    from chalicelib.models import ClinicModel, TokenModel
 
     if not isinstance(token, str) or not 16 <= len(token) <= MAX_TOKEN_LENGTH:
-        raise token_invalid()
+        raise invalid()
     token_hash = hash_token(token)
     try:
         item = TokenModel.get(token_hash, consistent_read=True)
     except TokenModel.DoesNotExist:
-        raise token_invalid() from None
-    if item.kind not in KINDS or item.expires_at is None or item.expires_at.timestamp() <= now():
-        raise token_invalid()
-    model, build = ((PortalAccountModel, principals.from_account) if item.kind == PATIENT_KIND
-                    else (StaffModel, principals.from_staff))
+        raise invalid() from None
+    if item.kind not in kinds or item.expires_at is None or item.expires_at.timestamp() <= now():
+        raise invalid()
     try:
         clinic = Clinic.from_model(ClinicModel.get(item.clinic_key))
-        record_item = model.get(item.clinic_key, item.subject_id, consistent_read=True)
-    except (ClinicModel.DoesNotExist, model.DoesNotExist):
-        raise token_invalid() from None
-    if (record_item.invitation_token_hash != token_hash or not record_item.awaiting_invitation
-            or not _still_bound(item, record_item)):
+    except ClinicModel.DoesNotExist:
+        raise invalid() from None
+    record = principals.load(kinds[item.kind], item.clinic_key, item.subject_id)
+    if record is None or not _still_bound(item, record.item):
+        raise invalid()
+    return item, clinic, record
+
+
+def _resolve(token: object):
+    """(token item, clinic, LoginRecord) for a live invitation token, or token_invalid."""
+    item, clinic, record = read_bound(token, {PATIENT_KIND: "patient", STAFF_KIND: "staff"})
+    if record.item.invitation_token_hash != item.token_hash or not record.item.awaiting_invitation:
         raise token_invalid()
-    return item, clinic, build(record_item)
+    return item, clinic, record
 
 
 @dataclass

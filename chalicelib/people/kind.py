@@ -30,6 +30,8 @@ class Kind:
     # Portal logins: (tx, item, new status) adds what must follow a status change
     # (the login's grants keep a copy of it for User Management).
     follow_status: Callable | None = None
+    # field -> (stored attribute, how it derives from the field): changed with it (staff: email_key).
+    derived: dict = field(default_factory=dict)
 
     def record_id(self, item) -> str:
         return getattr(item, self.key_name)

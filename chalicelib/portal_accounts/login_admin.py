@@ -1,7 +1,7 @@
 """What staff do with a portal *login* as a whole, whatever patients it holds
 grants for: disable/enable it (disabling ends every session and so all of its
 access; its grants keep their own status), reset its password, force a
-password change, resend its invitation. The flows are the ones staff records
+password change, resend its invitation, lift a lockout. The flows are the ones staff records
 share (`people.admin`); the row routes (`admin`) reach them through a grant."""
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ def set_enabled(session, clinic, login, enabled: bool, info: RequestInfo):
 
 def force_password_change(session, clinic, login, info: RequestInfo):
     return people.force_password_change(_kind(), session, clinic, login, info)
+
+
+def unlock(session, clinic, login, info: RequestInfo):
+    from chalicelib.people.locks import unlock as lift
+
+    return lift(_kind(), session, clinic, login, info)
 
 
 def resend_invitation(session, clinic, login, info: RequestInfo):

@@ -81,7 +81,14 @@ KIND = people.Kind(
     address_fields=("email",),                  # invitations go there
     normalize={"roles": lambda roles: sorted(roles or [])},
     actor_guard=actor_guard, own_condition=still_manager, actor_refused=not_permitted,
+    derived={"email": ("email_key", lambda email: _email_key(email))},
 )
+
+
+def _email_key(email):
+    from chalicelib.models.staff import email_key_of
+
+    return email_key_of(email)
 
 
 def get_staff(clinic_key: str, username: object, *, revision: int | None = None):
@@ -182,6 +189,13 @@ def reset_password(session, clinic, username: str, info: RequestInfo, *, revisio
         raise self_lockout("To change your own password, use Change password.")
     credentials = people.reset_password(KIND, session, clinic, item, info)
     return Issued(item, credentials)
+
+
+def unlock(session, clinic, username: str, info: RequestInfo, *, revision: int | None = None):
+    """Lift a login lockout (audited); the reply shows `locked_until` null."""
+    from chalicelib.people.locks import unlock as lift
+
+    return lift(KIND, session, clinic, get_staff(clinic.clinic_key, username, revision=revision), info)
 
 
 def resend_invitation(session, clinic, username: str, info: RequestInfo, *, revision: int | None = None):

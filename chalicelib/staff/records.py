@@ -17,10 +17,12 @@ def new_staff_item(clinic_key: str, *, username: str, first_name: str, last_name
                    email: str | None, roles: list[str], portal_access: bool,
                    password_hash: str | None, force_password_change: bool):
     from chalicelib.models import StaffModel
+    from chalicelib.models.staff import email_key_of
 
     at = now()
     return StaffModel(clinic_key, normalize_key(username), username=username, first_name=first_name,
-                      last_name=last_name, email=email, roles=roles, portal_access=portal_access,
+                      last_name=last_name, email=email, email_key=email_key_of(email), roles=roles,
+                      portal_access=portal_access,
                       enabled=True, password_hash=password_hash,
                       force_password_change=force_password_change,
                       password_changed_at=at if password_hash else None, created_at=at)

@@ -1,8 +1,9 @@
 /* The signed-in home page: who is signed in, log out, and the password change
  * an account must make before anything else when its clinic asks for one. */
-import { api, loginUrl, problemText, remember, remembered, waitText } from "./api.js";
+import { api, loginUrl, problemText, remember, remembered } from "./api.js";
 import { $, busy, say, showOnly } from "./dom.js";
-import { showClinicName as sessionClinicName, toLoginAndBack, whoAmI } from "./session.js";
+import { passwordForm } from "./password-form.js";
+import { showClinicName as sessionClinicName, whoAmI } from "./session.js";
 import { fill } from "./staff-links.js";
 import { passwordRules } from "./words.js";
 
@@ -185,52 +186,10 @@ function logOut(button, errorEl) {
 el.logout.addEventListener("click", function () { logOut(el.logout, el.logoutError); });
 el.passwordLogout.addEventListener("click", function () { logOut(el.passwordLogout, el.passwordError); });
 
-// ------------------------------------------------------------ change password
+// ------------------------------------------------------------ change password (forced)
 
-function passwordProblem(message, field) {
-  say(el.passwordError, message);
-  if (field) { field.focus(); }
-}
-
-el.passwordForm.addEventListener("submit", function (event) {
-  event.preventDefault();
-  if (el.passwordSubmit.disabled) { return; }
-  var next = el.newPassword.value;
-  var again = el.confirmPassword.value;
-  var current = el.currentPassword.value;
-  if (!next) { return passwordProblem("Enter a new password.", el.newPassword); }
-  if (next !== again) {
-    el.confirmPassword.value = "";
-    return passwordProblem("The two new passwords don't match. Please type the new password again.",
-      el.confirmPassword);
-  }
-  if (!current) { return passwordProblem("Enter your current password.", el.currentPassword); }
-
-  say(el.passwordError, "");
-  busy(el.passwordSubmit, true, "Saving…");
-  api("POST", "/api/me/password", { current_password: current, new_password: next }).then(function (r) {
-    busy(el.passwordSubmit, false);
-    if (r.status === 204 || r.ok) {
-      el.passwordForm.reset();
-      loadMe("Your password has been changed.");
-      return;
-    }
-    if (r.status === 401) {
-      toLoginAndBack(r, loginType());
-      return;
-    }
-    if (r.error === "password_policy") {
-      passwordProblem(r.message || "Please choose a stronger password.", el.newPassword);
-    } else if (r.error === "wrong_current_password") {
-      el.currentPassword.value = "";
-      passwordProblem(r.message || "Your current password is not correct.", el.currentPassword);
-    } else if (r.error === "too_many_attempts") {
-      passwordProblem("Too many unsuccessful attempts. Please wait " + waitText(r.retryAfter) +
-        " before trying again.", null);
-    } else {
-      passwordProblem(problemText(r), null);
-    }
-  });
-});
+passwordForm({ form: el.passwordForm, newPassword: el.newPassword, confirmPassword: el.confirmPassword,
+               currentPassword: el.currentPassword, error: el.passwordError, submit: el.passwordSubmit },
+             { loginType: loginType, done: function () { loadMe("Your password has been changed."); } });
 
 loadMe();

@@ -19,7 +19,7 @@ function loginProblem(r) {
       return TICK_ROBOT;
     case "too_many_attempts":
       return "Too many unsuccessful attempts. For your security, please wait " + waitText(r.retryAfter) +
-        " before trying again.";
+        " before trying again, or ask your clinic's administrator to unlock it.";
     case "clinic_not_found":
       return "We couldn't find this clinic any more. Select Change clinic and check the Clinic ID.";
     default:

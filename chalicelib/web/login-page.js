@@ -24,7 +24,9 @@ export var el = {
   robot: $("robot-check"),
   captchaGoogle: $("captcha-google"),
   loginError: $("login-error"),
-  loginSubmit: $("login-submit")
+  loginSubmit: $("login-submit"),
+  forgotLink: $("forgot-link"),
+  forgotNote: $("forgot-note")
 };
 
 export var state = {

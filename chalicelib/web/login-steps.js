@@ -123,6 +123,11 @@ function selectTab(loginType, moveFocus) {
   el.username.setAttribute("inputmode", text.inputmode);
   say(el.loginError, "");
   if (state.clinic) {
+    // "Forgot password?" for this tab: the same clinic and login type.
+    el.forgotLink.href = "/forgot" + loginUrl(state.clinic.clinic_id, loginType).slice(1);
+    el.forgotNote.textContent = loginType === "Staff"
+      ? "Forgot your password or your username? Select \"Forgot password?\" and we'll email you."
+      : "Forgot your password? Select \"Forgot password?\" and we'll email you a link to choose a new one.";
     setUrl(loginUrl(state.clinic.clinic_id, loginType));
     document.title = (loginType === "Staff" ? "Staff Login" : "Patient Login") + " · " + state.clinic.name;
   }

@@ -31,6 +31,10 @@ export function recordRow(opts) {
   ]);
 
   function replaceWith(record, message, problem) {
+    // A reply that did not read the lockout (only lists, unlock and resets do) keeps the one shown.
+    if (!("locked_until" in record) && "locked_until" in opts.record) {
+      record.locked_until = opts.record.locked_until;
+    }
     const node = opts.render(record, message, problem);
     if (item.parentNode) { item.parentNode.replaceChild(node, item); }
     const focusTarget = node.querySelector(problem ? "[role=alert]" : "[role=status]");

@@ -8,7 +8,7 @@ import { $, busy, checkboxes, checkedValues, clear, h, invalid, newId, say, sayP
 import { recordRow } from "./record-actions.js";
 import { clinicPath, leaving, start, state as session } from "./session.js";
 import { canAudit, signInActivityHref } from "./staff-links.js";
-import { STATUS, badge, fullName, when } from "./words.js";
+import { STATUS, badge, badges, fullName, when } from "./words.js";
 
 const el = {
   listStatus: $("list-status"),
@@ -45,7 +45,7 @@ function renderStaff(s, message, problem) {
     path: (suffix) => clinicPath("/staff/" + encodeURIComponent(s.username) + (suffix || "")),
     headingId,
     title: name,
-    badge: badge(s.status, STATUS[s.status] || s.status),
+    badge: badges(badge(s.status, STATUS[s.status] || s.status), s),
     sub: s.username + (s.email ? " · " + s.email : "") + (isMe(s) ? " · This is you" : ""),
     facts: [["Roles", s.roles.map(roleLabel).join(", ")],
             ["Staff Portal access", s.portal_access ? "On" : "Off"],
@@ -105,6 +105,10 @@ function renderStaff(s, message, problem) {
         "/disable", undefined, "Disabled. They can't log in until enabled again.")), "disable-help");
     }
     row.resetPasswordButton(s.username, name);
+    if (s.locked_until) {
+      row.button("Unlock", "button--secondary", (b) => row.change(b, "Unlocking…", "POST", "/unlock", undefined,
+        "Unlocked. " + name + " can log in again now."));
+    }
     if (s.status === "invited" && s.email) {
       row.button("Resend invitation", "button--secondary", (b) => row.change(b, "Sending…", "POST",
         "/resend-invitation", undefined, (c) => c.invitation_status === "failed"

@@ -9,7 +9,7 @@ import { $, busy, clear, h, say, setUrl } from "./dom.js";
 import { recordRow } from "./record-actions.js";
 import { clinicPath, leaving, start, state as session } from "./session.js";
 import { canAudit, signInActivityHref } from "./staff-links.js";
-import { INVITATION, day, fullName, statusBadge, when } from "./words.js";
+import { INVITATION, badges, day, fullName, statusBadge, when } from "./words.js";
 
 const PAGE = "/portal-accounts";
 const FILTERS = ["enabled", "disabled", "invited", "all"];
@@ -72,7 +72,13 @@ function loginButton(row, a, text, className, suffix, busyText, message) {
       say(row.error, problemText(again));
       return;
     }
-    const node = renderAccount(again.data.account, message);
+    const account = again.data.account;
+    if (!("locked_until" in account)) {
+      // The login's own reply says whether it is locked now (unlock: null); else keep what was shown.
+      const login = (r.data && r.data.login) || {};
+      account.locked_until = "locked_until" in login ? login.locked_until : a.locked_until;
+    }
+    const node = renderAccount(account, message);
     if (row.item.parentNode) { row.item.parentNode.replaceChild(node, row.item); }
     const note = node.querySelector("[role=status]");
     note.setAttribute("tabindex", "-1");
@@ -88,7 +94,7 @@ function renderAccount(a, message, problem) {
     path: (suffix) => clinicPath("/portal-accounts/" + encodeURIComponent(a.account_id) + (suffix || "")),
     headingId,
     title: fullName(a) || a.username,
-    badge: statusBadge(a),
+    badge: badges(statusBadge(a), a),
     sub: a.username,
     facts: [["Patient", (a.patient.first_name || "") + " " + (a.patient.last_name || "") +
                " (" + a.patient.patient_id + ")"],
@@ -126,6 +132,10 @@ function renderAccount(a, message, problem) {
   } else if (a.login) {
     loginButton(row, a, "Disable login", "button--outline-danger", "/disable", "Disabling…",
       "The login is disabled: they can't log in, and none of the patients they act for can be opened.");
+  }
+  if (a.locked_until && a.login) {
+    loginButton(row, a, "Unlock", "button--secondary", "/unlock", "Unlocking…",
+      "Unlocked. They can log in again now.");
   }
   if (a.login ? a.login.status === "active" : a.status === "active") {
     row.button("Force password change", "button--secondary", post("Saving…", "/force-password-change",

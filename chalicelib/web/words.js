@@ -44,6 +44,28 @@ export function statusBadge(record) {
   return badge(kind, STATUS[record.status] || record.status);
 }
 
+/* "Locked until 10:42": when a login lockout ends, in the viewer's local time
+ * (with the date when that is not today). */
+export function lockedText(iso) {
+  const date = new Date(iso);
+  if (isNaN(date.getTime())) { return "Locked"; }
+  const today = new Date().toDateString() === date.toDateString();
+  let text;
+  try {
+    text = today ? date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+      : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  } catch (e) {
+    text = date.toLocaleString();
+  }
+  return "Locked until " + text;
+}
+
+/* A record's status badge, and "Locked until ..." beside it while its login is locked. */
+export function badges(statusNode, record) {
+  if (!record.locked_until) { return statusNode; }
+  return h("span", { className: "badges" }, [statusNode, badge("locked", lockedText(record.locked_until))]);
+}
+
 export function fullName(record) {
   return ((record.first_name || "") + " " + (record.last_name || "")).trim();
 }

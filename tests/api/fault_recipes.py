@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tests.conftest import ADMIN_PW, PATIENT_PW, login
-from tests.portal_helpers import STRONG_PW, rep_body, self_body, sent_messages, token_in
+from tests.portal_helpers import STRONG_PW, rep_body, reset_token_in, self_body, sent_messages, token_in
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 CLINIC = "/api/clinics/SUNRISE"
@@ -87,12 +87,15 @@ class World:
         return out["form_request"]["request_id"]
 
     # Staff
-    def staff_member(self, *, sign_in=True) -> dict:
+    def staff_member(self, *, sign_in=True, email=False) -> dict:
         username = f"Fault{self.n()}"
-        out = self.ok(self.admin().post(STAFF, json={
-            "username": username, "first_name": "Fay", "last_name": "Ult", "roles": ["clinician"],
-            "force_password_change": False}), 201)
-        member = {"username": username, "password": out["credentials"]["temporary_password"]}
+        body = {"username": username, "first_name": "Fay", "last_name": "Ult", "roles": ["clinician"],
+                "force_password_change": False}
+        if email:
+            body["email"] = f"{username.lower()}@sunrise.example"
+        out = self.ok(self.admin().post(STAFF, json=body), 201)
+        member = {"username": username, "password": out["credentials"]["temporary_password"],
+                  "email": body.get("email")}
         if sign_in:
             member["browser"] = self.signed_in(username, member["password"])
         return member
@@ -187,6 +190,36 @@ def _change_password(w):
     m = w.staff_member()
     return Call(m["browser"], "POST", "/api/me/password",
                 {"current_password": m["password"], "new_password": STRONG_PW})
+
+
+def _fresh_ip(w) -> str:
+    """A source IP of its own per request: the recovery routes' per-IP limit never decides a case."""
+    n = w.n()
+    return f"198.18.{n // 250}.{n % 250}"
+
+
+def _forgot_password(login_type: str):
+    def prepare(w):
+        if login_type == "staff":
+            username = w.staff_member(sign_in=False, email=True)["username"]
+        else:
+            username = w.self_account(sign_in=False)["username"]
+        return Call(w.gateway.browser(source_ip=_fresh_ip(w)), "POST", CLINIC + "/password/forgot",
+                    {"login_type": login_type, "username": username})
+    return prepare
+
+
+def _forgot_username(w):
+    member = w.staff_member(sign_in=False, email=True)
+    return Call(w.gateway.browser(source_ip=_fresh_ip(w)), "POST", CLINIC + "/username/forgot",
+                {"email": member["email"]})
+
+
+def _reset_token(w) -> str:
+    member = w.staff_member(sign_in=False, email=True)
+    w.ok(w.gateway.browser(source_ip=_fresh_ip(w)).post(CLINIC + "/password/forgot", json={
+        "login_type": "staff", "username": member["username"]}), 202)
+    return reset_token_in(sent_messages()[-1])
 
 
 def _new_staff(invite: bool):
@@ -287,6 +320,18 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
     ("POST", "/api/invitations/accept"): {
         "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/accept",
                            {"token": w.rep_account()["token"], "password": STRONG_PW})},
+    ("POST", "/api/clinics/{clinic_id}/password/forgot"): {
+        "staff": _forgot_password("staff"), "patient": _forgot_password("patient")},
+    ("POST", "/api/clinics/{clinic_id}/username/forgot"): {"": _forgot_username},
+    ("POST", "/api/password/reset"): {
+        "": lambda w: Call(w.gateway.browser(), "POST", "/api/password/reset",
+                           {"token": _reset_token(w), "password": STRONG_PW})},
+    ("POST", "/api/password/reset/lookup"): {
+        "": lambda w: Call(w.gateway.browser(), "POST", "/api/password/reset/lookup", {"token": _reset_token(w)})},
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/unlock"): {
+        "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{w.staff_member(sign_in=False)['username']}/unlock")},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/unlock"): {
+        "": lambda w: Call(w.admin(), "POST", f"{LOGINS}/{w.self_account(sign_in=False)['login']}/unlock")},
     ("POST", "/api/invitations/lookup"): {
         "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/lookup",
                            {"token": w.rep_account()["token"]})},

@@ -13,7 +13,8 @@ For each failed call the reply must be
 - for the invitation email, which is sent after the record commits: the documented
   success, with the email's fate on the record (`invitation_status` "failed" when
   SES refused it; "pending" when recording the status failed) and a resend repairs
-  it; or
+  it; for an email whose fate nothing records (a password-reset link, a username
+  reminder, "your password was changed"), the success with the clean effect; or
 - for a clean-up after the commit (ending sessions through the index): the
   success, with exactly the clean run's effect.
 
@@ -106,6 +107,10 @@ def _person(data: dict) -> dict:
 MAIL_EVENTS = ("invitation_email", "access_added_email")
 
 
+def _records_mail(clean: dict) -> bool:
+    return any(kind in MAIL_EVENTS for kind, _ in clean["audit"])
+
+
 def _mail_event(clean: dict) -> str:
     """The email the flow sends: an invitation, or the "access added" notice."""
     return next(kind for kind in MAIL_EVENTS if (kind, "sent") in clean["audit"])
@@ -153,12 +158,18 @@ def run_case(w, prepare, clean_status: int, clean_effect: dict, calls, position:
     # A success despite the failure: only where a step after the commit is documented to be best effort.
     done = effect(before, after)
     mail_sent_before = any(s in ("ses", "sesv2") for s, _ in calls[:position - 1])
-    if service in ("ses", "sesv2"):
+    if service in ("ses", "sesv2") and not _records_mail(clean_effect):
+        # An email whose fate nothing records (a reset link, a username reminder, "your
+        # password was changed"): the same reply and the same effect; the person asks again.
+        if done != clean_effect:
+            return [f"{label}: effect {done}, expected the clean effect"]
+        problems = []
+    elif service in ("ses", "sesv2"):
         # SES refused the invitation: the record says so, and a resend repairs it.
         if done != _expected_after_mail_fault(clean_effect, sent_failed=True):
             return [f"{label}: effect {done}, expected the clean effect with the email failed"]
         problems = _repairs(w, call, reply, label, "failed", clean_effect)
-    elif mail_sent_before and op in WRITES:
+    elif mail_sent_before and op in WRITES and _records_mail(clean_effect):
         # Recording the email's fate failed: the record keeps "pending".
         if done != _expected_after_mail_fault(clean_effect, sent_failed=False):
             return [f"{label}: effect {done}, expected the clean effect without the email's status"]

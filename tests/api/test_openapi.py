@@ -463,6 +463,32 @@ def test_wire_matches_document(gateway, seeded):
     w.check(pending.get("/api/me"), "GET", "/api/me")
     w.check(pending.get("/api/clinics/SUNRISE/audit"), "GET", AUDIT, code="password_change_required")
 
+    # Recovery: forgot password / username, the reset link.
+    forgot, forgot_name = "/api/clinics/{clinic_id}/password/forgot", "/api/clinics/{clinic_id}/username/forgot"
+    w.check(anon.post("/api/clinics/SUNRISE/password/forgot",
+                      json={"login_type": "patient", "username": "ann@example.com"}), "POST", forgot)
+    w.check(anon.post("/api/clinics/SUNRISE/password/forgot", json={"login_type": "staff"}), "POST", forgot,
+            code="invalid_request")
+    w.check(anon.post("/api/clinics/NOPE/password/forgot", json={"login_type": "staff", "username": "DoeJ"}),
+            "POST", forgot, code="clinic_not_found")
+    w.check(anon.post("/api/clinics/SUNRISE/username/forgot", json={"email": "jane@sunrise.example"}),
+            "POST", forgot_name)
+    w.check(anon.post("/api/clinics/SUNRISE/username/forgot", json={"email": "nope"}), "POST", forgot_name,
+            code="invalid_email")
+    from tests.portal_helpers import reset_token_in, sent_messages
+
+    token = reset_token_in(next(m for m in sent_messages() if "/reset?token=" in m.body))
+    NEW = "maple orbit tundra lantern"
+    w.check(anon.post("/api/password/reset/lookup", json={"token": token}), "POST", "/api/password/reset/lookup")
+    w.check(anon.post("/api/password/reset/lookup", json={"token": "x" * 40}), "POST",
+            "/api/password/reset/lookup", code="token_invalid")
+    w.check(anon.post("/api/password/reset", json={"token": token, "password": "short"}), "POST",
+            "/api/password/reset", code="password_policy")
+    w.check(anon.post("/api/password/reset", json={"token": token, "password": NEW}), "POST",
+            "/api/password/reset")
+    w.check(anon.post("/api/password/reset", json={"token": token, "password": NEW}), "POST",
+            "/api/password/reset", code="token_invalid")
+
     w.assert_ok()
 
     # Every documented operation had a success reply checked against its schema

@@ -164,6 +164,7 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(staff.post(f"{base}/portal-logins/{login_id}/resend-invitation"), "POST", L + "/resend-invitation",
             code="not_invited")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/reset-password"), "POST", L + "/reset-password")
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/unlock"), "POST", L + "/unlock")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/disable"), "POST", L + "/disable")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/enable"), "POST", L + "/enable")
     invited_login = staff.get(f"{base}/portal-accounts/{invited_id}").json()["account"]["login"]["login_id"]
@@ -196,6 +197,8 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(admin.post(f"{base}/staff/lopezm/disable"), "POST", SID + "/disable")
     w.check(admin.post(f"{base}/staff/lopezm/enable"), "POST", SID + "/enable")
     w.check(admin.post(f"{base}/staff/lopezm/reset-password"), "POST", SID + "/reset-password")
+    w.check(admin.post(f"{base}/staff/lopezm/unlock"), "POST", SID + "/unlock")
+    w.check(admin.post(f"{base}/staff/nobody/unlock"), "POST", SID + "/unlock", code="staff_not_found")
     w.check(admin.post(f"{base}/staff/lopezm/resend-invitation"), "POST", SID + "/resend-invitation",
             code="not_invited")
     w.check(admin.post(f"{base}/staff", json=dict(new, username="InvitedI", send_invitation=True)), "POST", S)

@@ -22,7 +22,8 @@ def local_token(browser, clinic="SUNRISE"):
 def test_clinic_lookup_says_whether_a_captcha_is_needed(browser, captcha_clinic):
     r = browser.get("/api/clinics/sunrise")
     assert r.json() == {"clinic_id": "SUNRISE", "name": "Sunrise Family Clinic",
-                        "captcha": {"required": True, "provider": "local", "site_key": None}}
+                        "captcha": {"required": True, "provider": "local", "site_key": None},
+                        "password_policy": {"min_length": 12, "min_classes": 0}}
     assert browser.get("/api/clinics/lakeside").json()["captcha"]["required"] is False
 
 

@@ -1,0 +1,88 @@
+"""The emails that help a person back into their account: a password-reset link,
+a staff member's usernames, and "your password was changed". Like every email
+of the portal: the clinic's name, a link to the portal, never a password and no
+health information."""
+from __future__ import annotations
+
+from chalicelib.core.mail import Email, render
+
+IGNORE = "If you did not ask for this, you can ignore this email: your password stays as it is."
+
+
+def send_notice(email: Email) -> bool:
+    """Send an email that follows a change already made: a refusal from SES is logged
+    (by mail.send) and the change stands."""
+    from chalicelib.core.mail import MailError, send
+
+    try:
+        send(email)
+        return True
+    except MailError:
+        return False
+
+
+def _portal(login_type: str) -> str:
+    return "patient portal" if login_type == "patient" else "Staff Portal"
+
+
+def reset_link(token: str, clinic_id: str, login_type: str) -> str:
+    """The reset page's link. Like an invitation's, it names the clinic and the login
+    tab (nothing secret) so the page can lead to the right login afterwards."""
+    from urllib.parse import urlencode
+
+    from chalicelib.core.settings import get_settings
+
+    query = urlencode({"token": token, "clinicID": clinic_id,
+                       "LoginType": "Patient" if login_type == "patient" else "Staff"})
+    return f"{get_settings().public_base_url}/reset?{query}"
+
+
+def reset_email(clinic, *, login_type: str, to: str, first_name: str, username: str, token: str,
+                minutes: int) -> Email:
+    subject, text, html = render(
+        subject=f"{clinic.name}: choose a new password",
+        greeting=f"Hello {first_name},",
+        paragraphs=[f"Someone asked to reset the password of your {_portal(login_type)} account at "
+                    f"{clinic.name}. Open the link below to choose a new password."],
+        facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id), ("Username", username)],
+        link_text="Choose a new password",
+        link=reset_link(token, clinic.clinic_id, login_type),
+        closing=[f"The link works once and expires in {minutes} minutes. Choosing a new password "
+                 "signs you out everywhere.", IGNORE],
+    )
+    return Email(to=to, subject=subject, text=text, html=html)
+
+
+def username_email(clinic, *, to: str, usernames: list[str]) -> Email:
+    from chalicelib.auth.credentials import login_url
+
+    several = len(usernames) > 1
+    subject, text, html = render(
+        subject=f"{clinic.name}: your Staff Portal username" + ("s" if several else ""),
+        greeting="Hello,",
+        paragraphs=[f"Someone asked for the Staff Portal username{'s' if several else ''} at {clinic.name} "
+                    f"that {'use' if several else 'uses'} this email address."],
+        facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id)]
+        + [("Username", name) for name in usernames],
+        link_text="Go to Staff Login",
+        link=login_url(clinic.clinic_id, "staff"),
+        closing=["If you have forgotten your password too, select \"Forgot password?\" on the login page.",
+                 "If you did not ask for this, you can ignore this email."],
+    )
+    return Email(to=to, subject=subject, text=text, html=html)
+
+
+def password_changed_email(clinic, *, login_type: str, to: str, first_name: str, username: str) -> Email:
+    from chalicelib.auth.credentials import login_url
+
+    subject, text, html = render(
+        subject=f"{clinic.name}: your password was changed",
+        greeting=f"Hello {first_name},",
+        paragraphs=[f"The password of your {_portal(login_type)} account at {clinic.name} was just changed, "
+                    "and you were signed out everywhere."],
+        facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id), ("Username", username)],
+        link_text="Log in",
+        link=login_url(clinic.clinic_id, login_type),
+        closing=[f"If you did not change it, contact {clinic.name} right away."],
+    )
+    return Email(to=to, subject=subject, text=text, html=html)
