@@ -64,7 +64,7 @@ def account(row, clinic_id: str) -> dict:
         "grant_status": grant.status,
         "expires_on": grant.expires_on,
         "login": {"login_id": item.account_id, "status": item.status,
-                  "grant_count": int(item.grant_count or 0)},
+                  "grant_count": int(item.grant_count or 0), "mfa_enabled": bool(item.mfa_secret)},
         "force_password_change": bool(item.force_password_change),
         "invitation_status": invitation_status(item),
         "invitation_expires_at": iso(item.invitation_expires_at) if item.awaiting_invitation else None,

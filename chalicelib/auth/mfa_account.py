@@ -14,7 +14,7 @@ from chalicelib.auth import principals
 from chalicelib.auth.mfa import enrolled, principal_of, required
 from chalicelib.core import audit
 from chalicelib.core.audit import RequestInfo
-from chalicelib.core.errors import Conflict, InvalidCredentials, InvalidRequest, NotAuthenticated, TooManyAttempts
+from chalicelib.core.errors import Conflict, InvalidRequest, NotAuthenticated, TooManyAttempts
 from chalicelib.core.ids import now
 
 LOCKED = "Too many failed attempts. Wait a while before trying again."
@@ -95,7 +95,8 @@ class _Guess:
         from chalicelib.auth.mfa_check import count_failure
 
         count_failure(self.clinic, self.record, self.attempt, self.info, actor, "wrong_code", event=event)
-        return InvalidCredentials(message, code="mfa_code_invalid")
+        # 400, as a wrong current password is: a 401 would read as "signed out".
+        return InvalidRequest(message, code="mfa_code_invalid")
 
 
 WRONG = "That code is not correct. Check your authenticator app and try again."

@@ -23,7 +23,7 @@ def test_enrolment_then_login_with_a_code_and_a_replayed_code_is_refused(gateway
     assert setup["qr_svg"].startswith("<svg") and "<script" not in setup["qr_svg"]
     assert setup["otpauth_uri"].startswith("otpauth://totp/") and setup["secret"] in setup["otpauth_uri"]
     assert admin.post("/api/me/mfa/confirm", json={"code": "000000" if code(setup["secret"], clock()) != "000000"
-                                                   else "111111"}).status == 401
+                                                   else "111111"}).status == 400
     assert admin.get("/api/me/mfa").json()["enabled"] is False
     r = admin.post("/api/me/mfa/confirm", json={"code": code(setup["secret"], clock())})
     assert r.status == 200
@@ -83,9 +83,9 @@ def test_a_recovery_code_works_once_and_new_ones_kill_the_old(gateway, admin, cl
 
 def test_regenerating_needs_a_right_fresh_code(admin, clock):
     secret, _ = enrol(admin, clock)
-    assert admin.post("/api/me/mfa/recovery-codes", json={"code": "12345"}).status == 401
+    assert admin.post("/api/me/mfa/recovery-codes", json={"code": "12345"}).status == 400
     used = code(secret, clock() - STEP)   # the enrolment's code: used already
-    assert admin.post("/api/me/mfa/recovery-codes", json={"code": used}).status == 401
+    assert admin.post("/api/me/mfa/recovery-codes", json={"code": used}).status == 400
 
 
 def test_wrong_codes_lock_and_the_second_step_is_refused_while_locked(gateway, admin, clock):
@@ -137,7 +137,7 @@ def test_the_token_dies_when_the_sessions_end(gateway, admin, clock):
 def test_turning_off_needs_the_password_or_a_code(gateway, admin, clock):
     secret, _ = enrol(admin, clock)
     r = admin.post("/api/me/mfa/disable", json={"password": "not-it"})
-    assert r.status == 401
+    assert r.status == 400
     assert admin.post("/api/me/mfa/disable", json={}).status == 400
     assert admin.post("/api/me/mfa/disable", json={"password": ADMIN_PW}).status == 204
     assert login(gateway.browser(), "DoeJ", ADMIN_PW).json()["principal"]["username"] == "DoeJ"
