@@ -23,24 +23,10 @@ RECOVERY_CODES = 10
 ISSUER = "Clinic Portal"
 
 
-_cache: dict = {}
-
-
 def _kms():
-    """One client per settings object (as core.mail's), failing fast: a request waits."""
-    from chalicelib.core.settings import get_settings
+    from chalicelib.core.clients import client
 
-    settings = get_settings()
-    cached = _cache.get("kms")
-    if cached is not None and cached[0] is settings:
-        return cached[1]
-    import boto3
-    from botocore.config import Config
-
-    config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
-    client = boto3.client("kms", region_name=settings.region, config=config)
-    _cache["kms"] = (settings, client)
-    return client
+    return client("kms")
 
 
 def _context(clinic_key: str, principal: str) -> dict:
