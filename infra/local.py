@@ -66,8 +66,8 @@ def configure_environment(port: int, moto_port: int) -> None:
 
 def prepare_aws() -> None:
     """Tables from the deployment's definitions, the KMS key of TOTP secrets, and a
-    verified SES sender. (The key is new at each start: a 2FA enrolment saved in the
-    local state does not decrypt after a restart; reset it from Staff or User Management.)"""
+    verified SES sender. (The key is new at each start; restoring a saved state gives
+    it back the saved key's id and material, infra.local_kms.)"""
     import boto3
 
     from chalicelib.core.settings import get_settings
