@@ -65,14 +65,17 @@ def configure_environment(port: int, moto_port: int) -> None:
 
 
 def prepare_aws() -> None:
-    """Tables from the deployment's definitions, and a verified SES sender."""
+    """Tables from the deployment's definitions, the KMS key of TOTP secrets, and a
+    verified SES sender. (The key is new at each start; restoring a saved state gives
+    it back the saved key's id and material, infra.local_kms.)"""
     import boto3
 
     from chalicelib.core.settings import get_settings
-    from infra.tables import create_tables
+    from infra.tables import create_mfa_key, create_tables
 
     settings = get_settings()
     create_tables(boto3.client("dynamodb"), settings.table_prefix)
+    create_mfa_key(boto3.client("kms"), settings.mfa_key_alias)
     boto3.client("ses").verify_email_identity(EmailAddress=settings.ses_sender)
 
 

@@ -7,6 +7,9 @@ definitions: after a change to the tables (a new index, a new table) the old sta
 is set aside and the stack starts clean from the seed, saying so. A change to what
 the items hold (computed keys such as the search keys) bumps FORMAT, with the same effect.
 
+The state also holds the local KMS key's id and material (`infra.local_kms`), so
+a two-factor enrolment still decrypts after a restart.
+
 Saving is atomic (a temporary file, fsync, `os.replace`), so a crash or `kill -9`
 leaves the previous save whole. The server saves a second or so after any request
 that can change data, and again on stop; a crash loses at most that last second.
@@ -62,8 +65,10 @@ def dump(client, table_prefix: str) -> dict:
         for page in client.get_paginator("scan").paginate(TableName=name, ConsistentRead=True):
             items.extend(page["Items"])
         tables[name[len(table_prefix):]] = items
+    from infra.local_kms import export_key
+
     return {"format": FORMAT, "schema": schema_digest(table_prefix), "saved_at": int(time.time()),
-            "tables": tables}
+            "tables": tables, "kms": export_key()}
 
 
 def write_atomically(path: str, state: dict) -> None:
@@ -107,7 +112,12 @@ def set_aside(path: str) -> str:
 
 
 def load(client, table_prefix: str, state: dict) -> int:
-    """Put a saved state into the (empty) tables. Returns the number of items."""
+    """Put a saved state into the (empty) tables, and the KMS key that sealed its
+    TOTP secrets back under the stage's alias (infra.local_kms). Returns the number
+    of items."""
+    from infra.local_kms import restore_key
+
+    restore_key(state.get("kms"))
     count = 0
     for short_name, items in state["tables"].items():
         name = table_prefix + short_name

@@ -28,6 +28,8 @@ import sys
 
 from infra.stage_env import ROOT, stage_environment
 
+MFA_KEY = "MfaKey"   # the merge template's KMS key (infra.template.MFA_KEY)
+
 STAGES = ("dev", "staging", "prod")
 APP_NAME = "clinic-portal"
 
@@ -54,6 +56,8 @@ INDEX_ACTIONS = {
                       "patients by name, audit events by kind/actor/subject)",
 }
 SES_ACTIONS = {"ses:SendEmail": "boto3 SES client send_email (invitations, password resets)"}
+KMS_ACTIONS = {"kms:Encrypt": "chalicelib.auth.mfa_secrets seals a new TOTP secret",
+               "kms:Decrypt": "chalicelib.auth.mfa_secrets opens a TOTP secret to check a code"}
 SSM_ACTIONS = {"ssm:GetParameter": "chalicelib.auth.captcha reads the reCAPTCHA secret once per container"}
 LOG_ACTIONS = {"logs:CreateLogStream": "Lambda runtime", "logs:PutLogEvents": "Lambda runtime"}
 # The reCAPTCHA SecureString is encrypted with the AWS managed key aws/ssm, whose
@@ -123,6 +127,13 @@ def policy_document(stage: str) -> dict:
             "Action": sorted(SES_ACTIONS),
             "Resource": mail_resources,
             "Condition": {"StringEquals": {"ses:FromAddress": sender}},
+        },
+        {
+            # The stack's own key (infra.template.MFA_KEY; `Ref` of a KMS key is its id).
+            "Sid": "SealTotpSecrets",
+            "Effect": "Allow",
+            "Action": sorted(KMS_ACTIONS),
+            "Resource": [_arn("kms", "key/${" + MFA_KEY + "}")],
         },
         {
             "Sid": "ReadRecaptchaSecret",

@@ -91,3 +91,11 @@ def create_tables(client, table_prefix: str) -> list[str]:
                                        TimeToLiveSpecification=props["TimeToLiveSpecification"])
         created.append(props["TableName"])
     return created
+
+
+def create_mfa_key(client, alias: str) -> str:
+    """The KMS key that encrypts TOTP secrets, under the stage's alias (moto: the
+    local stack and the tests; deployed stages get it from the merge template)."""
+    key_id = client.create_key(Description="Clinic portal: TOTP secrets")["KeyMetadata"]["KeyId"]
+    client.create_alias(AliasName=alias, TargetKeyId=key_id)
+    return key_id

@@ -35,7 +35,7 @@ import sys
 from urllib.parse import urlparse
 
 from chalicelib.api.not_found import MESSAGE as NOT_FOUND_MESSAGE
-from infra.policy import function_name, log_group_name
+from infra.policy import MFA_KEY, function_name, log_group_name
 from infra.stage_env import ROOT, stage_environment
 
 # Gateway-generated errors: response type -> (status override or None, error code, message).
@@ -147,6 +147,41 @@ def gateway_responses(stage: str) -> dict:
     return out
 
 
+def mfa_key_alias(stage: str) -> str:
+    """The alias the app encrypts with (chalicelib settings.mfa_key_alias: alias/<table prefix>mfa)."""
+    env = stage_environment(stage)
+    return env.get("PORTAL_MFA_KEY_ALIAS") or f"alias/{env['PORTAL_TABLE_PREFIX']}mfa"
+
+
+def mfa_key_resources(stage: str) -> dict:
+    """The customer managed KMS key that encrypts TOTP secrets, and its alias. The key
+    policy leaves access to IAM (the account root statement), so the Lambda role's
+    policy decides: kms:Encrypt and kms:Decrypt on this key only. Losing the key loses
+    every enrolment, so it is kept when the stack or the resource goes (all stages)."""
+    return {
+        MFA_KEY: {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": f"clinic-portal {stage}: TOTP secrets of two-factor authentication",
+                "EnableKeyRotation": True,
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                    "Sid": "AccountAdministersTheKeyThroughIam",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }]},
+            },
+        },
+        "MfaKeyAlias": {
+            "Type": "AWS::KMS::Alias",
+            "Properties": {"AliasName": mfa_key_alias(stage), "TargetKeyId": {"Ref": MFA_KEY}},
+        },
+    }
+
+
 def merge_template(stage: str) -> dict:
     from infra.tables import cloudformation_resources
 
@@ -155,6 +190,7 @@ def merge_template(stage: str) -> dict:
     outputs = {
         f"{logical_id}Name": {"Value": {"Ref": logical_id}} for logical_id in sorted(resources)
     }
+    resources.update(mfa_key_resources(stage))
     if env.get("PORTAL_SES_CONFIGURATION_SET"):
         resources["MailConfigurationSet"] = {
             "Type": "AWS::SES::ConfigurationSet",

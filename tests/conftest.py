@@ -89,10 +89,11 @@ def aws():
     from moto import mock_aws
 
     from chalicelib.core.settings import get_settings
-    from infra.tables import create_tables
+    from infra.tables import create_mfa_key, create_tables
 
     with mock_aws():
         create_tables(aws_client("dynamodb"), get_settings().table_prefix)
+        create_mfa_key(aws_client("kms"), get_settings().mfa_key_alias)
         aws_client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
         yield
 

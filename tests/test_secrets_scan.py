@@ -170,6 +170,13 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     for i, message in enumerate(sent_messages()[mails:]):
         collect_email(secrets, message, f"recovery email {i}")
 
+    # Two-factor authentication: the secret (as text and in its URI), the password step's
+    # token, recovery codes (first and regenerated), the sign-in with one, the security emails.
+    mails = len(sent_messages())
+    _two_factor(gateway, secrets)
+    for i, message in enumerate(sent_messages()[mails:]):
+        collect_email(secrets, message, f"two-factor email {i}")
+
     # The dumps.
     tables = all_tables()
     captured = capsys.readouterr()
@@ -181,6 +188,7 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     assert sum("email body" in k for k in kinds) >= 3 and sum("session" in k or "bearer" in k for k in kinds) >= 6
     assert sum("device cookie" in k for k in kinds) >= 4
     assert any("reset token" in k for k in kinds)
+    assert {"TOTP secret", "2FA token", "recovery code", "new recovery code"} <= kinds
 
     problems = []
     for secret, what in secrets.found.items():
@@ -193,3 +201,32 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     print(f"\nsecrets scan: {len(secrets.found)} secrets ({len(kinds)} kinds) checked against "
           f"{len(tables)} tables ({sum(map(len, tables.values()))} items) and {len(log_lines)} log lines")
     assert not problems, "\n".join(problems)
+
+
+def _two_factor(gateway, secrets) -> None:
+    import time
+
+    import pyotp
+
+    from tests.conftest import CLINICIAN_PW
+
+    b = signed_in(gateway, secrets, "clinician", "PatelR", CLINICIAN_PW)
+    setup = b.post("/api/me/mfa/setup").json()
+    secrets.add("TOTP secret", setup["secret"])
+    secrets.add("TOTP URI", setup["otpauth_uri"])
+    totp = pyotp.TOTP(setup["secret"])
+    r = b.post("/api/me/mfa/confirm", json={"code": totp.now()})
+    assert r.status == 200, r.text
+    for code in r.json()["recovery_codes"]:
+        secrets.add("recovery code", code)
+    r = login(gateway.browser(), "PatelR", CLINICIAN_PW)
+    secrets.add("2FA token", r.json()["mfa_token"])
+    signer = gateway.browser()
+    r = signer.post("/api/clinics/SUNRISE/login/mfa", json={"mfa_token": r.json()["mfa_token"],
+                                                            "recovery_code": code})
+    assert r.status == 200, r.text
+    secrets.session_of("clinician (2FA)", signer, r)
+    r = b.post("/api/me/mfa/recovery-codes", json={"code": totp.at(time.time() + 30)})
+    assert r.status == 200, r.text
+    for code in r.json()["recovery_codes"]:
+        secrets.add("new recovery code", code)

@@ -53,9 +53,17 @@ def authenticate(request, *, allow_pending_change: bool = False):
     if from_cookie and request.method not in SAFE_METHODS:
         check_origin(request, required=True)
     session = load_session(token)
-    if session.password_change_required and not allow_pending_change:
-        raise Forbidden("Change your password before you continue.", code="password_change_required")
+    if not allow_pending_change:
+        refuse_pending(session)
     return session
+
+
+def refuse_pending(session) -> None:
+    """A session that must first change its password or set up 2FA reaches nothing else."""
+    if session.password_change_required:
+        raise Forbidden("Change your password before you continue.", code="password_change_required")
+    if session.mfa_enrolment_required:
+        raise Forbidden("Set up two-factor authentication before you continue.", code="mfa_enrolment_required")
 
 
 def authenticate_patient(request, patient_id: object, *, permission: str | None = None):
@@ -73,8 +81,7 @@ def authenticate_patient(request, patient_id: object, *, permission: str | None 
         check_origin(request, required=True)
     valid = isinstance(patient_id, str) and PATIENT_ID_RE.fullmatch(patient_id)
     session, login, grant = load_patient_session(token, patient_id if valid else "-")
-    if session.password_change_required:
-        raise Forbidden("Change your password before you continue.", code="password_change_required")
+    refuse_pending(session)
     if session.kind != "patient":
         raise Forbidden("You do not have permission to do that.", code="forbidden")
     if not valid or not works(grant, login):

@@ -13,14 +13,22 @@ def login(request, clinic_id, *, auth, body: LoginBody):
     """Cookie delivery also presents and receives device cookies (auth/devices.py):
     the new one for this person, and clearing the oldest past devices.MAX_COOKIES.
     Bearer delivery does neither."""
-    from chalicelib.api import serializers
-    from chalicelib.auth import devices
     from chalicelib.auth import login as use_case
 
     cookies = body.session_delivery != "bearer"
     presented = device_cookies(request) if cookies else {}
     result = use_case.login(clinic_id, body.login_type, body.username, body.password, body.captcha_token,
                             request_info(request), device_cookies=presented, issue_device=cookies)
+    if isinstance(result, use_case.mfa.Challenge):   # 2FA on: no session yet (POST .../login/mfa)
+        return json_response({"mfa_required": True, "mfa_token": result.mfa_token})
+    return signed_in_reply(clinic_id, result, presented, cookies)
+
+
+def signed_in_reply(clinic_id, result, presented: dict, cookies: bool):
+    """The session a login started: its body, and (cookie delivery) the session and device cookies."""
+    from chalicelib.api import serializers
+    from chalicelib.auth import devices
+
     payload = serializers.signed_in(result.session)
     if not cookies:
         payload["session_token"] = result.token

@@ -85,6 +85,32 @@ class PasswordChangeBody(Body):
     new_password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
 
 
+# ---------------------------------------------------------------- two-factor authentication
+
+MFA_CODE = Text(16, one_line=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MfaLoginBody(Body):
+    """The second step of a login: the password step's token and a code or a recovery code."""
+    mfa_token: str = required(Text(128, one_line=True))
+    code: str | None = optional(MFA_CODE)
+    recovery_code: str | None = optional(Text(32, one_line=True))
+    session_delivery: str = optional(Choice(("cookie", "bearer")), default="cookie")
+
+
+@dataclass(frozen=True, kw_only=True)
+class MfaCodeBody(Body):
+    code: str = required(MFA_CODE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MfaDisableBody(Body):
+    """Turning 2FA off: the password or a current code."""
+    password: str | None = optional(Text(limits.PASSWORD_MAX))
+    code: str | None = optional(MFA_CODE)
+
+
 # ---------------------------------------------------------------- forgot password / username
 
 @dataclass(frozen=True, kw_only=True)
@@ -233,6 +259,10 @@ class ChangePatientBody(Body):
 
 def _setting(name: str):
     kind, low, high = limits.SETTINGS_RANGES[name]
+    if kind is list:
+        from chalicelib.staff.roles import ROLES
+
+        return ChoiceList(ROLES, noun="role", nouns="roles", sort=True)
     if kind is bool:
         return Bool(message="settings.{name} must be true or false.")
     return Int(low, high, message="settings.{name} must be a whole number from {low} to {high}.")
@@ -247,7 +277,8 @@ ChangeSettingsBody.__module__ = __name__
 ChangeSettingsBody.__doc__ = ("PATCH: any clinic settings (ABSENT when not sent); the use case asks for at "
                               "least one.")
 
-__all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "ForgotPasswordBody", "ForgotUsernameBody",
+__all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "MfaLoginBody", "MfaCodeBody", "MfaDisableBody",
+            "ForgotPasswordBody", "ForgotUsernameBody",
            "PasswordResetLookupBody", "PasswordResetBody", "InvitationLookupBody",
            "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody", "CreateFormRequestBody",
            "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody",

@@ -144,6 +144,7 @@ register_actions(bp, LOGINS + "/{login_id}", MANAGER, {
     "force-password-change": ("force_portal_login_password_change", "force_password_change", {}),
     "resend-invitation": ("resend_portal_login_invitation", "resend_invitation", {}),
     "unlock": ("unlock_portal_login", "unlock", {}),
+    "reset-2fa": ("reset_portal_login_mfa", "reset_mfa", {}),
 }, _login_action)
 
 

@@ -64,7 +64,7 @@ def account(row, clinic_id: str) -> dict:
         "grant_status": grant.status,
         "expires_on": grant.expires_on,
         "login": {"login_id": item.account_id, "status": item.status,
-                  "grant_count": int(item.grant_count or 0)},
+                  "grant_count": int(item.grant_count or 0), "mfa_enabled": bool(item.mfa_secret)},
         "force_password_change": bool(item.force_password_change),
         "invitation_status": invitation_status(item),
         "invitation_expires_at": iso(item.invitation_expires_at) if item.awaiting_invitation else None,
@@ -86,6 +86,7 @@ def login(item, clinic_id: str) -> dict:
         "status": item.status,
         "grant_count": int(item.grant_count or 0),
         "force_password_change": bool(item.force_password_change),
+        "mfa_enabled": bool(item.mfa_secret),
         "invitation_status": invitation_status(item),
         "last_login_at": iso(item.last_login_at),
         "revision": revision_of(item),
@@ -119,6 +120,7 @@ def staff(item) -> dict:
         "portal_access": bool(item.portal_access),
         "status": item.status.value,
         "force_password_change": bool(item.force_password_change),
+        "mfa_enabled": bool(item.mfa_secret),
         "invitation_status": item.invitation_status,
         "last_login_at": iso(item.last_login_at),
         "created_at": iso(item.created_at),
@@ -228,6 +230,7 @@ def signed_in(session, clinic=None) -> dict:
     from chalicelib.core.ids import now
 
     out = {"principal": principal(session), "password_change_required": bool(session.password_change_required),
+           "mfa_enrolment_required": bool(session.mfa_enrolment_required),
            "idle_timeout_minutes": int(session.idle_timeout_s) // 60,
            "session_expires_in": expires_in(session, now())}
     if clinic is not None and session.password_change_required:

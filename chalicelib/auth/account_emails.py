@@ -1,5 +1,6 @@
 """The emails that help a person back into their account: a password-reset link,
-a staff member's usernames, and "your password was changed". Like every email
+a staff member's usernames; and the security notices: "your password was changed",
+two-factor authentication turned on, off or reset, new recovery codes. Like every email
 of the portal: the clinic's name, a link to the portal, never a password and no
 health information."""
 from __future__ import annotations
@@ -72,17 +73,54 @@ def username_email(clinic, *, to: str, usernames: list[str]) -> Email:
     return Email(to=to, subject=subject, text=text, html=html)
 
 
-def password_changed_email(clinic, *, login_type: str, to: str, first_name: str, username: str) -> Email:
+def _security_notice(clinic, *, login_type: str, to: str, first_name: str, username: str, subject: str,
+                     what: str, closing: str) -> Email:
+    """A "something changed in your account" email: what happened, the clinic, a login link."""
     from chalicelib.auth.credentials import login_url
 
     subject, text, html = render(
-        subject=f"{clinic.name}: your password was changed",
+        subject=f"{clinic.name}: {subject}",
         greeting=f"Hello {first_name},",
-        paragraphs=[f"The password of your {_portal(login_type)} account at {clinic.name} was just changed, "
-                    "and you were signed out everywhere."],
+        paragraphs=[what.format(portal=_portal(login_type), clinic=clinic.name)],
         facts=[("Clinic", clinic.name), ("Clinic ID", clinic.clinic_id), ("Username", username)],
         link_text="Log in",
         link=login_url(clinic.clinic_id, login_type),
-        closing=[f"If you did not change it, contact {clinic.name} right away."],
+        closing=[closing.format(clinic=clinic.name)],
     )
     return Email(to=to, subject=subject, text=text, html=html)
+
+
+def password_changed_email(clinic, *, login_type: str, to: str, first_name: str, username: str) -> Email:
+    return _security_notice(
+        clinic, login_type=login_type, to=to, first_name=first_name, username=username,
+        subject="your password was changed",
+        what="The password of your {portal} account at {clinic} was just changed, and you were signed out "
+             "everywhere.",
+        closing="If you did not change it, contact {clinic} right away.")
+
+
+# What happened to a person's two-factor authentication: (subject, what, closing).
+MFA_NOTICES = {
+    "enabled": ("two-factor authentication is on",
+                "Two-factor authentication was just turned on for your {portal} account at {clinic}. "
+                "From now on you sign in with your password and a code from your authenticator app.",
+                "If you did not turn it on, contact {clinic} right away."),
+    "disabled": ("two-factor authentication is off",
+                 "Two-factor authentication was just turned off for your {portal} account at {clinic}. "
+                 "You now sign in with your password only.",
+                 "If you did not turn it off, contact {clinic} right away."),
+    "reset": ("two-factor authentication was reset",
+              "An administrator of {clinic} reset the two-factor authentication of your {portal} account, "
+              "and you were signed out everywhere. You can set it up again after you log in.",
+              "If you did not ask for this, contact {clinic} right away."),
+    "recovery_codes": ("new recovery codes",
+                       "New recovery codes were just made for your {portal} account at {clinic}. "
+                       "The old ones no longer work.",
+                       "If you did not do this, contact {clinic} right away."),
+}
+
+
+def mfa_email(clinic, what: str, *, login_type: str, to: str, first_name: str, username: str) -> Email:
+    subject, text, closing = MFA_NOTICES[what]
+    return _security_notice(clinic, login_type=login_type, to=to, first_name=first_name, username=username,
+                            subject=subject, what=text, closing=closing)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.auth import devices, lockout, principals, sessions
+from chalicelib.auth import devices, lockout, mfa, principals, sessions
 from chalicelib.auth.captcha import require_captcha
 from chalicelib.clinics.records import CLINIC_ID_RE, Clinic, clinic_not_found
 from chalicelib.clinics.records import clinic_key as make_clinic_key
@@ -144,6 +144,8 @@ def _check(clinic, login_type, ukey, record, password, attempt, info, at, actor,
         attempt.settled = True
         raise Forbidden("Your Staff Portal access is turned off. Ask your clinic's administrator "
                         "to turn it on.", code="portal_access_disabled")
+    if mfa.enrolled(record.item):   # 2FA on: no session yet, a second step (auth/mfa.py)
+        return mfa.challenge(clinic, login_type, record, attempt, info, at, actor, trust)
     principals.preselect_patient(record)
     device = devices.new_device(record, ckey, login_type, ukey, at) if issue_device else None
     return _start_session(clinic, record, password, needs_rehash, attempt, info, at, actor, trust, device)

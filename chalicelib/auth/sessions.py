@@ -118,11 +118,18 @@ def new_session(record, clinic, at: int):
         permissions=list(record.permissions), patient_id=record.patient_id,
         access_type=record.access_type, patient_name=record.patient_name,
         password_change_required=bool(record.force_password_change),
+        mfa_enrolment_required=_mfa_enrolment_required(record, clinic),
         session_epoch=epoch_of(record.item),
         created_at=at, last_seen_at=at, idle_timeout_s=idle,
         absolute_expires_at=absolute, expires_at=_ttl(min(absolute, at + idle)),
     )
     return token, session
+
+
+def _mfa_enrolment_required(record, clinic) -> bool:
+    from chalicelib.auth.mfa import enrolled, required
+
+    return required(clinic.settings, record.kind, record.roles) and not enrolled(record.item)
 
 
 def touch_interval(idle_timeout_s: int) -> int:
@@ -207,6 +214,8 @@ def _load(token: str | None, patient_id: str | None):
             raise unauthenticated from None  # ended concurrently (logout, revocation)
     if person.force_password_change:
         session.password_change_required = True
+    if getattr(person, "mfa_secret", None):
+        session.mfa_enrolment_required = False   # enrolled since (in another session)
     return session, (person if kind == "patient" else None), (grant[0] if grant else None)
 
 

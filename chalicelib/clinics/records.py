@@ -22,9 +22,27 @@ class ClinicSettings:
     # a password must use. 0 = no composition rule (the default, as NIST 800-63B advises).
     password_min_classes: int = 0
     invitation_hours: int = 72
+    mfa_required_roles: tuple = ()       # staff roles that must use two-factor authentication
+    mfa_required_for_patients: bool = False
 
     def to_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
+
+
+def _roles(name: str, value: object, where: str) -> list:
+    """A list of distinct staff role names (stored sorted)."""
+    from chalicelib.staff.roles import ROLES
+
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in ROLES for v in value):
+        raise InvalidRequest(f"{where}.{name} must be a list of roles: {', '.join(ROLES)}.")
+    return sorted(set(value))
+
+
+def _stored(name: str, value):
+    kind = _LIMITS[name][0]
+    if kind is list:
+        return tuple(str(v) for v in (value or []))
+    return bool(value) if kind is bool else int(value)
 
 
 # name -> (type, lowest, highest), defined once in core.limits
@@ -40,7 +58,9 @@ def validate_settings(values: object, *, where: str = "settings") -> dict:
         if name not in _LIMITS:
             raise InvalidRequest(f"{where}: unknown setting {name!r}.")
         kind, low, high = _LIMITS[name]
-        if kind is bool:
+        if kind is list:
+            value = _roles(name, value, where)
+        elif kind is bool:
             if not isinstance(value, bool):
                 raise InvalidRequest(f"{where}.{name} must be true or false.")
         elif isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -60,7 +80,7 @@ class Clinic:
     @classmethod
     def from_model(cls, item) -> Clinic:
         stored = item.settings.as_dict() if hasattr(item.settings, "as_dict") else dict(item.settings or {})
-        known = {k: (bool(v) if _LIMITS[k][0] is bool else int(v)) for k, v in stored.items() if k in _LIMITS}
+        known = {k: _stored(k, v) for k, v in stored.items() if k in _LIMITS}
         return cls(item.clinic_key, item.clinic_id, item.name, ClinicSettings(**known), int(item.revision or 0))
 
 

@@ -19,6 +19,11 @@ KINDS: dict[str, str] = {
     "username_reminder": "Username reminder asked for",
     "staff_unlocked": "Staff member unlocked",
     "portal_account_unlocked": "Portal login unlocked",
+    "mfa_enabled": "Two-factor authentication turned on",
+    "mfa_disabled": "Two-factor authentication turned off",
+    "mfa_recovery_codes_regenerated": "Two-factor recovery codes made again",
+    "staff_mfa_reset": "Staff member's two-factor authentication reset",
+    "portal_account_mfa_reset": "Portal login's two-factor authentication reset",
     "invitation_email": "Invitation email",
     "invitation_resent": "Invitation resent",
     "invitation_accepted": "Invitation accepted",
@@ -66,6 +71,8 @@ REASONS = {
     "invitation_pending": "invitation not yet accepted",
     "portal_access_disabled": "Staff Portal access off",
     "unknown_email": "no staff member uses that email",
+    "wrong_code": "wrong two-factor code",
+    "code_already_used": "two-factor code already used",
 }
 
 FIELDS = {
@@ -91,6 +98,8 @@ _SENTENCES = {
     "password_reset_by_email": "{who} chose a new password with a reset link",
     "staff_unlocked": "{who} unlocked staff member {subject}",
     "portal_account_unlocked": "{who} unlocked the portal login of {subject}",
+    "staff_mfa_reset": "{who} reset the two-factor authentication of staff member {subject}",
+    "portal_account_mfa_reset": "{who} reset the two-factor authentication of the portal login of {subject}",
     "logout": "{who} signed out",
 }
 
@@ -133,11 +142,19 @@ def _login(actor: dict, outcome, details: dict) -> str:
         return f"{who(actor)} signed in{portal}"
     if outcome == "locked":
         return f"Sign-in refused for {name}{portal} (too many failed attempts)"
+    if outcome == "mfa_required":
+        return f"{who(actor)} gave the right password{portal}; a two-factor code was asked for"
     if outcome == "portal_access_disabled":
         return f"Sign-in refused for {name} (Staff Portal access is off)"
     reason = REASONS.get(details.get("reason"))
     return f"Failed sign-in for {name}{portal}" + (f" ({reason})" if reason else "")
 
+
+_MFA_OWN = {
+    "mfa_enabled": "turn on two-factor authentication",
+    "mfa_disabled": "turn off two-factor authentication",
+    "mfa_recovery_codes_regenerated": "make new two-factor recovery codes",
+}
 
 _GRANT_VERBS = {
     "access_grant_created": "gave {to} access to {patient}",
@@ -170,6 +187,10 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             reason = REASONS.get(details.get("reason"))
             return f"{by} tried to change their password" + (f" ({reason})" if reason else "")
         return f"{by} changed their password"
+    if kind in _MFA_OWN:
+        if outcome == "failed":
+            return f"{by} tried to {_MFA_OWN[kind]} (wrong two-factor code or password)"
+        return f"{by} " + _MFA_OWN[kind].replace("turn", "turned").replace("make", "made")
     if kind == "password_reset_requested":
         name = _text(actor.get("username") or "someone")
         if outcome == "succeeded":

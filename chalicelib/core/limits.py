@@ -59,4 +59,8 @@ SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {
     "password_min_length": (int, 8, 128),
     "password_min_classes": (int, 0, 4),
     "invitation_hours": (int, 1, 24 * 30),
+    # Two-factor authentication required: for staff holding one of these roles (a
+    # list of role names, none to all of them), and for every portal login.
+    "mfa_required_roles": (list, 0, 16),
+    "mfa_required_for_patients": (bool, 0, 1),
 }

@@ -17,9 +17,6 @@ from dataclasses import asdict, dataclass
 
 log = logging.getLogger("portal")
 
-_client_cache: dict = {}
-
-
 class MailError(Exception):
     """SES did not accept the email. The message never holds the email's content."""
 
@@ -32,25 +29,11 @@ class Email:
     html: str
 
 
-def _client(settings):
-    # One client per settings object (the stage's region and endpoints).
-    cached = _client_cache.get("ses")
-    if cached is not None and cached[0] is settings:
-        return cached[1]
-    import boto3
-    from botocore.config import Config
-
-    # Fail fast: a request waits for this call, and API Gateway gives up after 29 s.
-    config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
-    client = boto3.client("ses", region_name=settings.region, config=config)
-    _client_cache["ses"] = (settings, client)
-    return client
-
-
 def send(email: Email) -> None:
     """Send through SES; raise MailError if SES refuses or cannot be reached."""
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from chalicelib.core.clients import client
     from chalicelib.core.settings import get_settings
 
     settings = get_settings()
@@ -66,7 +49,7 @@ def send(email: Email) -> None:
     if settings.ses_configuration_set:
         kwargs["ConfigurationSetName"] = settings.ses_configuration_set
     try:
-        _client(settings).send_email(**kwargs)
+        client("ses").send_email(**kwargs)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "unknown")
         log.warning("email not sent: SES answered %s", code)

@@ -38,6 +38,8 @@ class Settings:
     outbox_dir: str | None
     log_level: str
     max_body_bytes: int
+    # The KMS key that encrypts TOTP secrets (auth/mfa_secrets.py), by alias.
+    mfa_key_alias: str
 
     @property
     def deployed(self) -> bool:
@@ -92,6 +94,8 @@ def _load() -> Settings:
         outbox_dir=env("PORTAL_OUTBOX_DIR") or None,
         log_level=env("PORTAL_LOG_LEVEL", "INFO"),
         max_body_bytes=_int("PORTAL_MAX_BODY_BYTES", 16 * 1024),
+        mfa_key_alias=env("PORTAL_MFA_KEY_ALIAS", "")
+        or f"alias/{env('PORTAL_TABLE_PREFIX', f'clinic-portal-{stage}-')}mfa",
     )
 
 

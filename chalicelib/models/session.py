@@ -41,6 +41,9 @@ class SessionModel(PortalModel):
     patient_name = UnicodeAttribute(null=True)
     access_type = UnicodeAttribute(null=True)
     password_change_required = BooleanAttribute(default=False)
+    # The clinic requires 2FA of this person and they have not set it up: until they
+    # do, the session reaches only the enrolment (like a forced password change).
+    mfa_enrolment_required = BooleanAttribute(default=False)
     session_epoch = NumberAttribute(default=0)  # the person's session_epoch when it started
     created_at = NumberAttribute()
     last_seen_at = NumberAttribute()

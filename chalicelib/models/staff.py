@@ -1,6 +1,6 @@
 from enum import Enum
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import PortalModel
@@ -65,6 +65,15 @@ class StaffModel(PortalModel):
     # A session is live only while its recorded epoch is this one: every change that
     # must end the person's sessions bumps it (`auth.sessions.bump_epoch`).
     session_epoch = NumberAttribute(null=True)
+    # Two-factor authentication (auth/mfa*.py): the TOTP secret encrypted with KMS
+    # (base64 of the ciphertext, never the secret), one being enrolled, the last
+    # time step accepted (a code works once: updates are conditional on it), and
+    # the SHA-256 of each unused recovery code.
+    mfa_secret = UnicodeAttribute(null=True)
+    mfa_pending_secret = UnicodeAttribute(null=True)
+    mfa_last_step = NumberAttribute(null=True)
+    mfa_recovery = UnicodeSetAttribute(null=True)
+    mfa_enabled_at = NumberAttribute(null=True)
     by_email = StaffEmailIndex()
 
     # ---------------------------------------------------------------- status

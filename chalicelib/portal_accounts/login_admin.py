@@ -40,6 +40,12 @@ def unlock(session, clinic, login, info: RequestInfo):
     return lift(_kind(), session, clinic, login, info)
 
 
+def reset_mfa(session, clinic, login, info: RequestInfo):
+    from chalicelib.people.mfa_reset import reset_mfa as reset
+
+    return reset(_kind(), session, clinic, login, info)
+
+
 def resend_invitation(session, clinic, login, info: RequestInfo):
     if not login.awaiting_invitation:
         message = ("This account is disabled. Enable it before resending the invitation."

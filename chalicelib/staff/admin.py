@@ -198,6 +198,13 @@ def unlock(session, clinic, username: str, info: RequestInfo, *, revision: int |
     return lift(KIND, session, clinic, get_staff(clinic.clinic_key, username, revision=revision), info)
 
 
+def reset_mfa(session, clinic, username: str, info: RequestInfo, *, revision: int | None = None):
+    """Reset two-factor authentication (audited; sessions end; the person is emailed)."""
+    from chalicelib.people.mfa_reset import reset_mfa as reset
+
+    return reset(KIND, session, clinic, get_staff(clinic.clinic_key, username, revision=revision), info)
+
+
 def resend_invitation(session, clinic, username: str, info: RequestInfo, *, revision: int | None = None):
     item = get_staff(clinic.clinic_key, username, revision=revision)
     if not item.awaiting_invitation:

@@ -162,6 +162,8 @@ function loadMe(statusText) {
     remember(me.principal.clinic_id, loginType());
     if (me.password_change_required) {
       showPasswordStep();
+    } else if (me.mfa_enrolment_required) {
+      window.location.replace("/two-factor");   // the clinic requires 2FA: set it up first
     } else {
       showHome(statusText);
     }

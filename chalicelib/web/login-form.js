@@ -1,9 +1,10 @@
 /* The login page: logging in (the form, the plain-words problems, the CAPTCHA
  * token used once), and a form usable again after the back/forward cache. */
-import { api, problemText, remember, waitText } from "./api.js";
+import { api, problemText, waitText } from "./api.js";
 import { busy, say } from "./dom.js";
 import { clinicPath, el, state } from "./login-page.js";
 import { captchaRequired, clearToken, resetCaptcha } from "./login-captcha.js";
+import { signedIn } from "./login-mfa.js";
 
 var TICK_ROBOT = "Please tick the \"I'm not a robot\" box, then select Log in again.";
 
@@ -70,8 +71,7 @@ el.loginForm.addEventListener("submit", function (event) {
     return api("POST", clinicPath("/login"), body);
   }).then(function (r) {
     if (r.ok) {
-      remember(clinicId, loginType);
-      window.location.assign(state.next || "/home");
+      signedIn(r.data, clinicId, loginType);   // or the second step (login-mfa.js)
       return;
     }
     finishFailedAttempt(r);

@@ -30,6 +30,10 @@ export function leaving(r) {
     window.location.replace("/home");
     return true;
   }
+  if (r.status === 403 && r.error === "mfa_enrolment_required") {
+    window.location.replace("/two-factor");
+    return true;
+  }
   return false;
 }
 
@@ -82,6 +86,10 @@ export async function start(opts) {
   const principal = me.principal;
   if (me.password_change_required) {
     window.location.replace("/home");
+    return null;
+  }
+  if (me.mfa_enrolment_required) {
+    window.location.replace("/two-factor");
     return null;
   }
   remember(principal.clinic_id, principal.kind === "patient" ? "Patient" : "Staff");

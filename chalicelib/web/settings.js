@@ -4,6 +4,7 @@
 import { api, CONFLICT, problemText } from "./api.js";
 import { $, busy, invalid, say } from "./dom.js";
 import { clinicPath, leaving, start } from "./session.js";
+import { fillMfa, mfaChanges } from "./settings-mfa.js";
 
 var NUMBERS = ["lockout_threshold", "lockout_minutes", "ip_failure_limit", "idle_timeout_minutes",
                "absolute_timeout_hours", "password_min_length", "password_min_classes", "invitation_hours"];
@@ -41,6 +42,7 @@ function fill(settings, data) {
   if (data) { revision = revisionOf(data); }
   el.captcha.checked = Boolean(settings.captcha_required);
   NUMBERS.forEach(function (name) { $(name).value = String(settings[name]); });
+  fillMfa(settings);
   clearInvalid();
 }
 
@@ -56,6 +58,7 @@ function changes() {
       out[name] = value;
     }
   });
+  mfaChanges(saved, out);
   return out;
 }
 

@@ -109,6 +109,11 @@ function renderStaff(s, message, problem) {
       row.button("Unlock", "button--secondary", (b) => row.change(b, "Unlocking…", "POST", "/unlock", undefined,
         "Unlocked. " + name + " can log in again now."));
     }
+    if (s.mfa_enabled) {
+      row.button("Reset two-factor", "button--secondary", (b) => row.change(b, "Resetting…", "POST", "/reset-2fa",
+        undefined, "Two-factor authentication was reset. " + name + " was signed out and emailed, and can " +
+        "set it up again after logging in."));
+    }
     if (s.status === "invited" && s.email) {
       row.button("Resend invitation", "button--secondary", (b) => row.change(b, "Sending…", "POST",
         "/resend-invitation", undefined, (c) => c.invitation_status === "failed"

@@ -137,6 +137,11 @@ function renderAccount(a, message, problem) {
     loginButton(row, a, "Unlock", "button--secondary", "/unlock", "Unlocking…",
       "Unlocked. They can log in again now.");
   }
+  if (a.login && a.login.mfa_enabled) {
+    loginButton(row, a, "Reset two-factor", "button--secondary", "/reset-2fa", "Resetting…",
+      "Two-factor authentication was reset. They were signed out and emailed, and can set it up again " +
+      "after logging in.");
+  }
   if (a.login ? a.login.status === "active" : a.status === "active") {
     row.button("Force password change", "button--secondary", post("Saving…", "/force-password-change",
       "They will have to choose a new password at their next login."));

@@ -124,9 +124,10 @@ class Call:
     path: str
     json: dict | None = None
     resend: Callable | None = None   # (world, reply) -> path of the resend-invitation action
+    body: Callable | None = None     # () -> the body, made at each send (a TOTP code of that moment)
 
     def send(self):
-        return self.browser.request(self.method, self.path, json=self.json)
+        return self.browser.request(self.method, self.path, json=self.body() if self.body else self.json)
 
 
 def _account_resend(w, reply):
@@ -190,6 +191,52 @@ def _change_password(w):
     m = w.staff_member()
     return Call(m["browser"], "POST", "/api/me/password",
                 {"current_password": m["password"], "new_password": STRONG_PW})
+
+
+# ---------------------------------------------------------------- two-factor authentication
+
+def _totp(w, secret: str):
+    """A body maker: the code of the moment the request is sent (each case's clock moves)."""
+    import pyotp
+
+    return lambda: {"code": pyotp.TOTP(secret).at(w.clock())}
+
+
+def _mfa_member(w) -> dict:
+    """A signed-in staff member with 2FA on (its secret; the enrolment's code is spent)."""
+    m = w.staff_member()
+    m["secret"] = w.ok(m["browser"].post("/api/me/mfa/setup"))["secret"]
+    w.ok(m["browser"].post("/api/me/mfa/confirm", json=_totp(w, m["secret"])()))
+    w.clock.advance(30)
+    return m
+
+
+def _mfa_setup_pending(w):
+    m = w.staff_member()
+    secret = w.ok(m["browser"].post("/api/me/mfa/setup"))["secret"]
+    return Call(m["browser"], "POST", "/api/me/mfa/confirm", body=_totp(w, secret))
+
+
+def _mfa_recovery_codes(w):
+    m = _mfa_member(w)
+    return Call(m["browser"], "POST", "/api/me/mfa/recovery-codes", body=_totp(w, m["secret"]))
+
+
+def _mfa_login(w):
+    m = _mfa_member(w)
+    reply = login(w.gateway.browser(), m["username"], m["password"])
+    token = w.ok(reply)["mfa_token"]
+    code = _totp(w, m["secret"])
+    return Call(w.gateway.browser(), "POST", CLINIC + "/login/mfa", body=lambda: {"mfa_token": token, **code()})
+
+
+def _mfa_reset_portal_login(w):
+    import pyotp
+
+    a = w.self_account()
+    secret = w.ok(a["browser"].post("/api/me/mfa/setup"))["secret"]
+    w.ok(a["browser"].post("/api/me/mfa/confirm", json={"code": pyotp.TOTP(secret).at(w.clock())}))
+    return Call(w.admin(), "POST", f"{LOGINS}/{a['login']}/reset-2fa")
 
 
 def _fresh_ip(w) -> str:
@@ -332,6 +379,16 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
         "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{w.staff_member(sign_in=False)['username']}/unlock")},
     ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/unlock"): {
         "": lambda w: Call(w.admin(), "POST", f"{LOGINS}/{w.self_account(sign_in=False)['login']}/unlock")},
+    ("POST", "/api/clinics/{clinic_id}/login/mfa"): {"": _mfa_login},
+    ("POST", "/api/me/mfa/setup"): {"": lambda w: Call(w.staff_member()["browser"], "POST", "/api/me/mfa/setup")},
+    ("POST", "/api/me/mfa/confirm"): {"": _mfa_setup_pending},
+    ("POST", "/api/me/mfa/recovery-codes"): {"": _mfa_recovery_codes},
+    ("POST", "/api/me/mfa/disable"): {
+        "password": lambda w: (lambda m: Call(m["browser"], "POST", "/api/me/mfa/disable",
+                                              {"password": m["password"]}))(_mfa_member(w))},
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/reset-2fa"): {
+        "": lambda w: Call(w.admin(), "POST", f"{STAFF}/{_mfa_member(w)['username']}/reset-2fa")},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/reset-2fa"): {"": _mfa_reset_portal_login},
     ("POST", "/api/invitations/lookup"): {
         "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/lookup",
                            {"token": w.rep_account()["token"]})},

@@ -371,7 +371,7 @@ def force_password_change(clinic_id: str, username: str) -> None:
         actions=[StaffModel.force_password_change.set(True)])
 
 
-def test_wire_matches_document(gateway, seeded):
+def test_wire_matches_document(gateway, seeded, monkeypatch):
     w = Wire()
     LOGIN = "/api/clinics/{clinic_id}/login"
     CLINIC = "/api/clinics/{clinic_id}"
@@ -488,6 +488,9 @@ def test_wire_matches_document(gateway, seeded):
             "/api/password/reset")
     w.check(anon.post("/api/password/reset", json={"token": token, "password": NEW}), "POST",
             "/api/password/reset", code="token_invalid")
+    from tests.conftest import install_clock
+
+    _check_mfa(w, gateway, install_clock(monkeypatch))
 
     w.assert_ok()
 
@@ -505,6 +508,40 @@ def test_wire_matches_document(gateway, seeded):
             unchecked.append(f"{method.upper()} {path}")
     assert not unchecked, ("No success reply of these operations was checked against the document; "
                            f"add a call to test_wire_matches_document: {unchecked}")
+
+
+def _check_mfa(w, gateway, clock) -> None:
+    """Two-factor authentication: set-up, the login's second step, codes, turning it off."""
+    import pyotp
+
+    me, step = "/api/me/mfa", "/api/clinics/{clinic_id}/login/mfa"
+    b = gateway.browser()
+    assert login(b, "PatelR", CLINICIAN_PW).status == 200
+    w.check(b.get(me), "GET", me)
+    w.check(b.post(me + "/confirm", json={"code": "123456"}), "POST", me + "/confirm", code="mfa_not_pending")
+    r = b.post(me + "/setup")
+    w.check(r, "POST", me + "/setup")
+    totp = pyotp.TOTP(r.json()["secret"])
+    w.check(b.post(me + "/confirm", json={"code": totp.at(clock())}), "POST", me + "/confirm")
+    w.check(b.post(me + "/setup"), "POST", me + "/setup", code="mfa_already_enabled")
+    w.check(b.post(me + "/recovery-codes", json={"code": totp.at(clock())}), "POST", me + "/recovery-codes",
+            code="mfa_code_invalid")   # the code just used
+    first = login(gateway.browser(), "PatelR", CLINICIAN_PW)
+    w.check(first, "POST", "/api/clinics/{clinic_id}/login")
+    w.check(gateway.browser().post("/api/clinics/SUNRISE/login/mfa", json={"mfa_token": "x" * 43, "code": "1"}),
+            "POST", step, code="mfa_token_invalid")
+    w.check(b.post(me + "/disable", json={"password": "wrong"}), "POST", me + "/disable", code="mfa_code_invalid")
+    clock.advance(30)
+    r = gateway.browser().post("/api/clinics/SUNRISE/login/mfa",
+                               json={"mfa_token": first.json()["mfa_token"], "code": totp.at(clock())})
+    w.check(r, "POST", step)
+    w.check(b.post(me + "/disable", json={"password": CLINICIAN_PW}), "POST", me + "/disable")
+    w.check(b.post(me + "/disable", json={"password": CLINICIAN_PW}), "POST", me + "/disable",
+            code="mfa_not_enabled")
+    totp = pyotp.TOTP(b.post(me + "/setup").json()["secret"])
+    assert b.post(me + "/confirm", json={"code": totp.at(clock())}).status == 200
+    clock.advance(30)
+    w.check(b.post(me + "/recovery-codes", json={"code": totp.at(clock())}), "POST", me + "/recovery-codes")
 
 
 @pytest.mark.parametrize("status", ["429", "503"])

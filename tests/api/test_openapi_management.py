@@ -4,7 +4,8 @@ of every operation, and the error codes people will meet."""
 import pytest
 
 from tests.api.test_openapi import Wire, load_doc, operations
-from tests.conftest import ADMIN_PW, CLINICIAN_PW, login
+from tests.auth.mfa_helpers import enrolled_now
+from tests.conftest import ADMIN_PW, CLINICIAN_PW, PATIENT_PW, login
 from tests.portal_helpers import (
     STRONG_PW,
     ann_account_id,
@@ -165,6 +166,11 @@ def test_management_wire_matches_document(gateway, seeded):
             code="not_invited")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/reset-password"), "POST", L + "/reset-password")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/unlock"), "POST", L + "/unlock")
+    w.check(staff.post(f"{base}/portal-logins/{login_id}/reset-2fa"), "POST", L + "/reset-2fa",
+            code="mfa_not_enabled")
+    ann = [r for r in staff.get(f"{base}/portal-accounts").json()["items"] if r["username"] == "ann@example.com"]
+    enrolled_now(gateway, "ann@example.com", PATIENT_PW, "patient")
+    w.check(staff.post(f"{base}/portal-logins/{ann[0]['login']['login_id']}/reset-2fa"), "POST", L + "/reset-2fa")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/disable"), "POST", L + "/disable")
     w.check(staff.post(f"{base}/portal-logins/{login_id}/enable"), "POST", L + "/enable")
     invited_login = staff.get(f"{base}/portal-accounts/{invited_id}").json()["account"]["login"]["login_id"]
@@ -199,6 +205,9 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(admin.post(f"{base}/staff/lopezm/reset-password"), "POST", SID + "/reset-password")
     w.check(admin.post(f"{base}/staff/lopezm/unlock"), "POST", SID + "/unlock")
     w.check(admin.post(f"{base}/staff/nobody/unlock"), "POST", SID + "/unlock", code="staff_not_found")
+    enrolled_now(gateway, "PatelR", CLINICIAN_PW)
+    w.check(admin.post(f"{base}/staff/patelr/reset-2fa"), "POST", SID + "/reset-2fa")
+    w.check(admin.post(f"{base}/staff/patelr/reset-2fa"), "POST", SID + "/reset-2fa", code="mfa_not_enabled")
     w.check(admin.post(f"{base}/staff/lopezm/resend-invitation"), "POST", SID + "/resend-invitation",
             code="not_invited")
     w.check(admin.post(f"{base}/staff", json=dict(new, username="InvitedI", send_invitation=True)), "POST", S)

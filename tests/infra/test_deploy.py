@@ -21,7 +21,7 @@ import pytest
 from pynamodb.attributes import TTLAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 
-from infra.policy import STAGES, function_name, log_group_name, policy_document, policy_path, render
+from infra.policy import MFA_KEY, STAGES, function_name, log_group_name, policy_document, policy_path, render
 from infra.stage_env import CONFIG_PATH, ROOT, stage_environment
 from infra.template import GATEWAY_RESPONSES, HTML_NOT_FOUND, merge_template, placeholders, stage_settings
 
@@ -261,6 +261,9 @@ def stage_markers(stage: str) -> list[str]:
 STAGE_ARN = re.compile(r"arn:\$\{AWS::Partition\}:([a-z0-9-]+):\$\{AWS::Region\}:\$\{AWS::AccountId\}:(.+)")
 
 
+OWN_KEY = "key/${" + MFA_KEY + "}"   # `Ref` of the template's KMS key is its id
+
+
 def foreign_resources(document: dict, stage: str) -> list[str]:
     """Resources that are not one of this stage's, or that use wildcards beyond a log stream."""
     mine = stage_markers(stage)
@@ -272,6 +275,8 @@ def foreign_resources(document: dict, stage: str) -> list[str]:
             match = STAGE_ARN.fullmatch(text)
             body = match.group(2) if match else text
             ok = bool(match) and any(m in body for m in mine) and not any(m in body for m in others)
+            if match and match.group(1) == "kms" and body == OWN_KEY:
+                ok = True   # the stack's own key: a resource of this stage's template by construction
             if "*" in body.removesuffix(":*") or ("*" in body and not body.startswith("log-group:")):
                 ok = False
             if not ok:
@@ -323,8 +328,10 @@ CODE_CALLS = {
     r"\.get_parameter\(": "ssm:GetParameter",
     r"\.get_parameters(_by_path)?\(": "ssm:GetParameters",
     r"\.get_secret_value\(": "secretsmanager:GetSecretValue",
+    r"\.encrypt\(": "kms:Encrypt",
+    r"\.decrypt\(": "kms:Decrypt",
 }
-KNOWN_CLIENTS = {"dynamodb", "ses", "ssm"}  # services whose calls infra/policy.py grants
+KNOWN_CLIENTS = {"dynamodb", "ses", "ssm", "kms"}  # services whose calls infra/policy.py grants
 
 
 def code_calls() -> dict[str, list[str]]:
@@ -446,6 +453,12 @@ def required_permissions(call, stage: str):
         if name == test.recaptcha_secret_parameter:
             name = env["PORTAL_RECAPTCHA_SECRET_PARAMETER"]
         yield "ssm:GetParameter", [f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{name.lstrip('/')}"], {}
+    elif service == "kms" and operation in ("Encrypt", "Decrypt"):
+        # Encrypt names the stage's alias; Decrypt finds the key in the ciphertext: the test
+        # stack has one key, which on a deployed stage is the template's MfaKey.
+        if operation == "Encrypt":
+            assert params["KeyId"] == test.mfa_key_alias, params["KeyId"]
+        yield f"kms:{operation}", [f"arn:aws:kms:{REGION}:{ACCOUNT}:{OWN_KEY}"], {}
     else:
         yield f"{service}:{operation}", [f"unmapped:{service}:{operation}"], {}
 
@@ -487,6 +500,42 @@ def test_policy_allows_mail_as_the_stage_sender_and_reading_the_captcha_secret(s
     assert RecaptchaVerifier(name, None).secret() == "s3cret"
     assert {c[1] for c in recorded_calls.calls} == {"SendEmail", "GetParameter"}
     assert refused_calls(recorded_calls.calls, stage) == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_policy_allows_the_two_factor_calls(stage, gateway, seeded, recorded_calls):
+    """Setting up 2FA (kms:Encrypt) and signing in with a code (kms:Decrypt)."""
+    import time
+
+    import pyotp
+
+    from tests.auth.mfa_helpers import enrolled_now
+    from tests.conftest import DESK_PW, login
+
+    secret = enrolled_now(gateway, "SmithF", DESK_PW)
+    token = login(gateway.browser(), "SmithF", DESK_PW).json()["mfa_token"]
+    r = gateway.browser().post("/api/clinics/SUNRISE/login/mfa",
+                               json={"mfa_token": token, "code": pyotp.TOTP(secret).at(time.time() + 30)})
+    assert r.status == 200, r.text
+    assert {c[1] for c in recorded_calls.calls if c[0] == "kms"} == {"Encrypt", "Decrypt"}
+    assert refused_calls(recorded_calls.calls, stage) == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_template_has_the_key_the_app_encrypts_with(stage):
+    from chalicelib.core.settings import get_settings
+    from infra.template import mfa_key_alias
+
+    resources = merge_template(stage)["Resources"]
+    assert resources[MFA_KEY]["Type"] == "AWS::KMS::Key" and resources[MFA_KEY]["DeletionPolicy"] == "Retain"
+    alias = resources["MfaKeyAlias"]["Properties"]
+    assert alias["TargetKeyId"] == {"Ref": MFA_KEY} and alias["AliasName"] == mfa_key_alias(stage)
+    with stage_settings(stage):
+        assert get_settings().mfa_key_alias == alias["AliasName"] == f"alias/clinic-portal-{stage}-mfa"
+    kms = [s for s in load_policy(stage)["Statement"] if any(a.startswith("kms:") for a in _list(s["Action"]))]
+    assert [(sorted(s["Action"]), s["Resource"]) for s in kms] == [
+        (["kms:Decrypt", "kms:Encrypt"], [{"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:"
+                                                       + OWN_KEY}])]
 
 
 def test_the_evaluator_refuses_what_the_policy_does_not_grant():
