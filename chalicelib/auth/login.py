@@ -154,7 +154,7 @@ def _start_session(clinic, record, password, needs_rehash, attempt, info, at, ac
     from chalicelib.auth.passwords import hash_password
     from chalicelib.core.records import write
 
-    token, session = sessions.new_session(record, clinic, at)
+    token, session = sessions.new_session(record, clinic, at, info)
     model = type(record.item)
     actions = [model.last_login_at.set(at)]
     if needs_rehash:
