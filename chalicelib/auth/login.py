@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.auth import adaptive_captcha, devices, lockout, principals, sessions
+from chalicelib.auth import adaptive_captcha, devices, lockout, principals, sessions, signin_notice
 from chalicelib.auth.captcha import require_captcha
 from chalicelib.clinics.records import CLINIC_ID_RE, Clinic, clinic_not_found
 from chalicelib.clinics.records import clinic_key as make_clinic_key
@@ -159,6 +159,7 @@ def _start_session(clinic, record, password, needs_rehash, attempt, info, at, ac
     from chalicelib.core.records import write
 
     token, session = sessions.new_session(record, clinic, at, info)
+    first_sign_in = getattr(record.item, "last_login_at", None) is None
     model = type(record.item)
     actions = [model.last_login_at.set(at)]
     if needs_rehash:
@@ -177,6 +178,8 @@ def _start_session(clinic, record, password, needs_rehash, attempt, info, at, ac
     # The password or access changed between our read and this write.
     write(build, failed={"record": invalid_credentials})
     attempt.settled = True
+    signin_notice.after_login(clinic, record, info, at, trusted=trust == devices.TRUSTED,
+                              first_sign_in=first_sign_in)
     return LoginResult(token, session, device[0] if device is not None else None)
 
 
