@@ -2,9 +2,9 @@
  * sessions with "Sign out" on each and "Sign out everywhere else". With
  * ?staff=<username> (from the Staff page, administrators) the same list for
  * that staff member, each with "End session". */
-import { api, problemText, remember } from "./api.js";
+import { api, problemText } from "./api.js";
 import { $, busy, clear, h, say, showOnly } from "./dom.js";
-import { leaving, whoAmI } from "./session.js";
+import { leaving, ownAccountPage } from "./session.js";
 
 var el = {
   step: $("sessions-step"),
@@ -50,7 +50,7 @@ function row(s) {
     "Last used " + ago(s.last_used_at) + " · from " + (s.source_ip || "an unknown address") +
     " · signed in " + new Date(s.started_at).toLocaleString()
   ]);
-  var label = staff ? "End session" : (s.this_device ? "Sign out" : "Sign out");
+  var label = staff ? "End session" : "Sign out";
   var button = s.session_id ? h("button", { type: "button", className: "button button--secondary",
                                             "aria-label": label + ": " + name, text: label }) : null;
   if (button) {
@@ -117,14 +117,9 @@ el.others.addEventListener("click", async function () {
   await load();
 });
 
-whoAmI(loginType).then(function (data) {
+ownAccountPage(loginType).then(function (data) {
   if (!data) { return; }
   me = data;
-  if (me.password_change_required) {
-    window.location.replace("/home");
-    return;
-  }
-  remember(me.principal.clinic_id, loginType());
   if (staff) {
     el.title.textContent = "Where " + staff + " is signed in";
     el.lead.textContent = "Each browser or device signed in as " + staff + ". Ending a session signs that browser out at once.";
