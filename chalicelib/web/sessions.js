@@ -112,8 +112,8 @@ el.others.addEventListener("click", async function () {
     say(el.error, problemText(r));
     return;
   }
-  var n = r.data.sessions_ended;
-  say(el.status, n === 1 ? "1 other session is signed out." : n + " other sessions are signed out.");
+  // (sessions_ended also counts sessions that had already expired but not yet been removed)
+  say(el.status, "You are signed out everywhere else.");
   await load();
 });
 

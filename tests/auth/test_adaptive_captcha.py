@@ -89,3 +89,13 @@ def test_a_clinic_that_requires_it_always_is_unchanged(gateway, seeded, admin):
     assert admin.patch("/api/clinics/SUNRISE/settings", json={"captcha_required": True}).status == 200
     r = login(gateway.browser(), "DoeJ", ADMIN_PW)
     assert (r.status, r.json()["error"]) == (400, "captcha_invalid")
+
+
+def test_a_browser_trusted_by_its_device_cookie_is_judged_by_its_own_count(gateway, seeded):
+    mine = gateway.browser(source_ip="192.0.2.80")
+    assert login(mine, "KimS", LAKE_PW, clinic="Lakeside").status == 200     # leaves a device cookie
+    for _ in range(3):
+        attempt(gateway, "KimS", "someone else guessing")
+    # Others' failures on the username ask a new browser for the check, not Kim's own browser.
+    assert attempt(gateway, "KimS", LAKE_PW).json()["error"] == "captcha_invalid"
+    assert login(mine, "KimS", LAKE_PW, clinic="Lakeside").status == 200
