@@ -283,7 +283,10 @@ def test_every_route_is_classified():
     assert {p for _, p in PUBLIC} == {"/api/health", "/api/clinics/{clinic_id}",
                                       "/api/clinics/{clinic_id}/captcha/local-token",
                                       "/api/clinics/{clinic_id}/login", "/api/logout",
-                                      "/api/invitations/lookup", "/api/invitations/accept"}
+                                      "/api/invitations/lookup", "/api/invitations/accept",
+                                      "/api/clinics/{clinic_id}/password/forgot",
+                                      "/api/clinics/{clinic_id}/username/forgot",
+                                      "/api/password/reset/lookup", "/api/password/reset"}
     print(f"\nisolation matrix: {len(ROUTES)} routes x {len(IDENTITIES)} identities -> {len(CASES)} cases")
 
 
