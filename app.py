@@ -17,6 +17,7 @@ from chalicelib.api import (
     portal,
     portal_accounts,
     recovery,
+    sessions,
     staff,
     system,
 )
@@ -27,7 +28,7 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, invitations,
-                  recovery, staff, clinic_settings, mfa):
+                  recovery, staff, clinic_settings, mfa, sessions):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from chalicelib.api.access import check_origin
-from chalicelib.api.http import json_response, route
+from chalicelib.api.http import json_response, request_info, route
 
 bp = Blueprint(__name__)
 
@@ -10,11 +10,11 @@ bp = Blueprint(__name__)
 @route(bp, "/api/clinics/{clinic_id}")
 def clinic_lookup(request, clinic_id):
     from chalicelib.api import serializers
+    from chalicelib.auth.adaptive_captcha import clinic_for_login_page
     from chalicelib.auth.captcha import public_config
-    from chalicelib.clinics.records import get_clinic
 
-    clinic = get_clinic(clinic_id)
-    return json_response(serializers.clinic(clinic, public_config(clinic)))
+    clinic, required = clinic_for_login_page(clinic_id, request_info(request).source_ip)
+    return json_response(serializers.clinic(clinic, public_config(clinic, required=required)))
 
 
 @route(bp, "/api/clinics/{clinic_id}/captcha/local-token", methods=("POST",))

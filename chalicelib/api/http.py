@@ -31,7 +31,7 @@ def error_response(exc: PortalError) -> Response:
     headers = {}
     if exc.retry_after is not None:
         headers["Retry-After"] = str(int(exc.retry_after))
-    return json_response({"error": exc.code, "message": exc.message}, exc.status, headers)
+    return json_response({"error": exc.code, "message": exc.message, **(exc.extra or {})}, exc.status, headers)
 
 
 def map_exception(exc: Exception) -> Response:

@@ -27,6 +27,7 @@ PAGES = {"/": "index.html", "/home": "home.html",
          "/staff": "staff.html", "/settings": "settings.html", "/invite": "invite.html",
          "/forgot": "forgot.html", "/reset": "reset.html", "/password": "password.html",
          "/two-factor": "two-factor.html",
+         "/sessions": "sessions.html",
          "/audit": "audit.html", "/patients": "patients.html"}
 # Pages with an id in their path: the page's script reads the id from the address.
 RECORD_PAGES = {"/patients/{patient_id}": "patient.html"}

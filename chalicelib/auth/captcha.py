@@ -23,7 +23,9 @@ _secret_lock = threading.Lock()
 
 
 def captcha_invalid() -> InvalidRequest:
-    return InvalidRequest("Please confirm you are not a robot, then try again.", code="captcha_invalid")
+    error = InvalidRequest("Please confirm you are not a robot, then try again.", code="captcha_invalid")
+    error.extra = {"captcha_required": True}   # the page shows the check (adaptive_captcha.py)
+    return error
 
 
 class LocalVerifier:
@@ -110,21 +112,23 @@ def verifier():
     return RecaptchaVerifier(s.recaptcha_secret_parameter, urlparse(s.public_base_url).hostname)
 
 
-def public_config(clinic) -> dict:
-    """What a login page needs to show the CAPTCHA for this clinic."""
+def public_config(clinic, *, required: bool | None = None) -> dict:
+    """What a login page needs to show the CAPTCHA for this clinic (`required`: as
+    decided for this caller, adaptive_captcha.py; else the clinic's setting)."""
     from chalicelib.core.settings import get_settings
 
     s = get_settings()
     return {
-        "required": clinic.settings.captcha_required,
+        "required": clinic.settings.captcha_required if required is None else required,
         "provider": s.captcha_provider,
         "site_key": s.recaptcha_site_key if s.captcha_provider == "recaptcha" else None,
     }
 
 
-def require_captcha(clinic, token, remote_ip: str | None) -> None:
-    """Raise captcha_invalid unless the clinic does not require one or the token passes."""
-    if not clinic.settings.captcha_required:
+def require_captcha(clinic, token, remote_ip: str | None, *, required: bool | None = None) -> None:
+    """Raise captcha_invalid unless no CAPTCHA is required or the token passes.
+    `required`: as decided for this attempt (adaptive_captcha.py); else the clinic's setting."""
+    if not (clinic.settings.captcha_required if required is None else required):
         return
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise captcha_invalid()

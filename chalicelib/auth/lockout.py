@@ -58,7 +58,8 @@ def ip_counter_key(clinic_key: str, source_ip: str, now: int) -> str:
     return f"ip#{clinic_key}#{source_ip}#{now // IP_WINDOW_S}"
 
 
-def _live(counter, now: int):
+def live_counter(counter, now: int):
+    """The counter as read, or None once its retention has run out."""
     if counter is None or counter.expires_at is None:
         return counter
     expires = int(counter.expires_at.timestamp())
@@ -67,7 +68,7 @@ def _live(counter, now: int):
 
 def lock_seconds_left(counter, settings, now: int) -> int:
     """Seconds until the username may try again; 0 when not locked."""
-    counter = _live(counter, now)
+    counter = live_counter(counter, now)
     if counter is None or counter.last_failure_at is None:
         return 0
     failures = int(counter.failures or 0)
@@ -79,7 +80,7 @@ def lock_seconds_left(counter, settings, now: int) -> int:
 
 
 def ip_seconds_left(counter, settings, now: int) -> int:
-    counter = _live(counter, now)
+    counter = live_counter(counter, now)
     if counter is None or int(counter.failures or 0) < settings.ip_failure_limit:
         return 0
     return IP_WINDOW_S - now % IP_WINDOW_S
@@ -122,6 +123,7 @@ class Attempt:
             self.user_counter = user_counter
             self.expires = datetime.fromtimestamp(now + COUNTER_RETENTION_S, tz=UTC)
         self.ip_key = ip_counter_key(clinic_key, source_ip, now)
+        self.ip_counter = ip_counter
         self.now = now
         self.settings = settings
         self.ip_slot = ip_slot
@@ -173,7 +175,7 @@ class Attempt:
             # First attempt, unless others are creating the counter right now.
             return ([C.attempts.add(1), C.pending.add(1)] + keep,
                     C.counter_key.does_not_exist() | ((C.attempts < threshold) & C.generation.does_not_exist()))
-        if _live(seen, self.now) is None:
+        if live_counter(seen, self.now) is None:
             # The counter outlived its retention: start again from this attempt.
             return ([C.failures.set(0), C.attempts.set(1), C.pending.set(1), C.last_failure_at.remove()] + keep,
                     _same(C.expires_at, seen.expires_at))

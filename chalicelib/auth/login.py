@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.auth import devices, lockout, mfa, principals, sessions
+from chalicelib.auth import adaptive_captcha, devices, lockout, mfa, principals, sessions, signin_notice
 from chalicelib.auth.captcha import require_captcha
 from chalicelib.clinics.records import CLINIC_ID_RE, Clinic, clinic_not_found
 from chalicelib.clinics.records import clinic_key as make_clinic_key
@@ -35,9 +35,12 @@ LOCKED_MESSAGE = ("Too many failed attempts. Wait a while before trying again, o
                   "administrator to unlock it.")
 
 
-def invalid_credentials() -> InvalidCredentials:
+def invalid_credentials(captcha_required: bool = False) -> InvalidCredentials:
     # One body for every failure reason: unknown user, wrong password, wrong tab, disabled.
-    return InvalidCredentials(INVALID_CREDENTIALS_MESSAGE)
+    error = InvalidCredentials(INVALID_CREDENTIALS_MESSAGE)
+    if captcha_required:
+        error.extra = {"captcha_required": True}   # adaptive_captcha.py
+    return error
 
 
 @dataclass
@@ -78,8 +81,6 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
     clinic = Clinic.from_model(clinic_item)
     actor = _actor(login_type, username.strip()[:LOGIN_USERNAME_MAX])
 
-    require_captcha(clinic, captcha_token, info.source_ip)
-
     # Trusted: the cookie names this username and was issued to this person as they are now.
     device = device_read[0] if device_read and devices.names(device_read[0], user_key, at) else None
     record = unresolved = object()
@@ -88,6 +89,8 @@ def login(clinic_id: str, login_type: str, username: str, password: str,
         if not devices.vouches_for(device, record):
             device = None
     trust = devices.TRUSTED if device is not None else devices.UNTRUSTED
+    require_captcha(clinic, captcha_token, info.source_ip, required=adaptive_captcha.required(
+        clinic.settings, [device if device is not None else user_counter, ip_counter], at))
 
     def locked(wait):
         audit.record(ckey, "login", info=info, outcome="locked", actor=actor, details={"device": trust})
@@ -133,7 +136,8 @@ def _check(clinic, login_type, ukey, record, password, attempt, info, at, actor,
 
         write(failed)
         attempt.settled = True
-        raise invalid_credentials()
+        raise invalid_credentials(adaptive_captcha.required_after_failure(
+            clinic.settings, [attempt.user_counter, attempt.ip_counter], at))
     if not record.portal_access:
         def refused(tx):
             attempt.released(tx)
@@ -156,7 +160,8 @@ def _start_session(clinic, record, password, needs_rehash, attempt, info, at, ac
     from chalicelib.auth.passwords import hash_password
     from chalicelib.core.records import write
 
-    token, session = sessions.new_session(record, clinic, at)
+    token, session = sessions.new_session(record, clinic, at, info)
+    first_sign_in = getattr(record.item, "last_login_at", None) is None
     model = type(record.item)
     actions = [model.last_login_at.set(at)]
     if needs_rehash:
@@ -175,6 +180,8 @@ def _start_session(clinic, record, password, needs_rehash, attempt, info, at, ac
     # The password or access changed between our read and this write.
     write(build, failed={"record": invalid_credentials})
     attempt.settled = True
+    signin_notice.after_login(clinic, record, info, at, trusted=trust == devices.TRUSTED,
+                              first_sign_in=first_sign_in)
     return LoginResult(token, session, device[0] if device is not None else None)
 
 

@@ -68,6 +68,7 @@ def challenge(clinic, login_type, record, attempt, info, at, actor, trust) -> Ch
     is not reset: only a full sign-in does that), a token for the second step is stored."""
     from datetime import UTC, datetime
 
+    from chalicelib.auth import devices
     from chalicelib.auth.sessions import epoch_of
     from chalicelib.core.ids import new_token
     from chalicelib.core.records import write
@@ -76,6 +77,7 @@ def challenge(clinic, login_type, record, attempt, info, at, actor, trust) -> Ch
     token, token_hash = new_token()
     item = TokenModel(token_hash, kind=f"mfa_{login_type}", clinic_key=clinic.clinic_key,
                       subject_id=record.subject_id, created_at=at, session_epoch=epoch_of(record.item),
+                      device_trusted=trust == devices.TRUSTED,
                       expires_at=datetime.fromtimestamp(at + TOKEN_MINUTES * 60, tz=UTC))
 
     def build(tx):

@@ -65,7 +65,7 @@ def count_failure(clinic, record, attempt, info, actor, reason: str, event: str 
 def check_and_sign_in(clinic, record, token, code, recovery_code, attempt, info, at, actor, device):
     """The second step's check and, when it holds, the session: one TransactWrite
     (session, token deleted, factor used up, counter reset, audit, device cookie)."""
-    from chalicelib.auth import principals, sessions
+    from chalicelib.auth import principals, sessions, signin_notice
     from chalicelib.auth.login import LoginResult
     from chalicelib.auth.mfa import code_invalid, token_invalid
     from chalicelib.core.records import write
@@ -76,7 +76,8 @@ def check_and_sign_in(clinic, record, token, code, recovery_code, attempt, info,
         count_failure(clinic, record, attempt, info, actor, "wrong_code")
         raise code_invalid()
     principals.preselect_patient(record)
-    session_token, session = sessions.new_session(record, clinic, at)
+    session_token, session = sessions.new_session(record, clinic, at, info)
+    first_sign_in = getattr(record.item, "last_login_at", None) is None
     model = type(record.item)
     item, actions, condition = principals.credential_update(record, [model.last_login_at.set(at)] + proof.actions)
     condition &= proof.condition & _same_epoch(model, token.session_epoch)
@@ -101,6 +102,8 @@ def check_and_sign_in(clinic, record, token, code, recovery_code, attempt, info,
         count_failure(clinic, record, attempt, info, actor, "code_already_used")
         raise code_invalid() from None
     attempt.settled = True
+    signin_notice.after_login(clinic, record, info, at, trusted=bool(token.device_trusted),
+                              first_sign_in=first_sign_in)
     return LoginResult(session_token, session, device[0] if device is not None else None)
 
 

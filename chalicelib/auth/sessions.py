@@ -101,8 +101,12 @@ def _ttl(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, tz=UTC)
 
 
-def new_session(record, clinic, at: int):
-    """(token, unsaved SessionModel) for a principal that just proved who it is."""
+USER_AGENT_MAX = 512
+
+
+def new_session(record, clinic, at: int, info=None):
+    """(token, unsaved SessionModel) for a principal that just proved who it is;
+    `info` (the login's RequestInfo) gives the browser and address it is listed with."""
     from chalicelib.models import SessionModel
 
     principal = principal_key(clinic.clinic_key, record.kind, record.subject_id)
@@ -122,6 +126,9 @@ def new_session(record, clinic, at: int):
         session_epoch=epoch_of(record.item),
         created_at=at, last_seen_at=at, idle_timeout_s=idle,
         absolute_expires_at=absolute, expires_at=_ttl(min(absolute, at + idle)),
+        session_id=secrets.token_urlsafe(12),
+        user_agent=((info.user_agent or "")[:USER_AGENT_MAX] or None) if info else None,
+        source_ip=(info.source_ip or None) if info else None,
     )
     return token, session
 

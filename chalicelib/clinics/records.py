@@ -12,6 +12,9 @@ from chalicelib.core.limits import CLINIC_ID_RE
 @dataclass(frozen=True)
 class ClinicSettings:
     captcha_required: bool = False
+    # Adaptive CAPTCHA (auth/adaptive_captcha.py): required after this many failures
+    # for a username or from a source IP, even when not required always.
+    captcha_after_failures: int = 3
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     ip_failure_limit: int = 100

@@ -13,6 +13,9 @@ from __future__ import annotations
 KINDS: dict[str, str] = {
     "login": "Sign-in",
     "logout": "Sign-out",
+    "session_ended": "Session signed out (own, from Where you're signed in)",
+    "sessions_ended_elsewhere": "Signed out everywhere else",
+    "staff_session_ended": "Staff member's session ended",
     "password_change": "Password change (own)",
     "password_reset_requested": "Password reset asked for (forgot password)",
     "password_reset_by_email": "Password reset by email link",
@@ -101,6 +104,9 @@ _SENTENCES = {
     "staff_mfa_reset": "{who} reset the two-factor authentication of staff member {subject}",
     "portal_account_mfa_reset": "{who} reset the two-factor authentication of the portal login of {subject}",
     "logout": "{who} signed out",
+    "session_ended": "{who} signed out one of their sessions",
+    "sessions_ended_elsewhere": "{who} signed out everywhere else",
+    "staff_session_ended": "{who} ended a session of staff member {subject}",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 class PortalError(Exception):
     status = 400
     code = "invalid_request"
+    extra: dict | None = None   # more fields of the error body (e.g. `captcha_required`)
 
     def __init__(self, message: str, *, code: str | None = None, retry_after: int | None = None):
         super().__init__(message)

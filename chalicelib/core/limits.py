@@ -51,6 +51,7 @@ AUDIT_EXPORT_MAX_ROWS = 5000   # events in one CSV export of the audit log (a lo
 # A clinic setting: name -> (type, lowest, highest).
 SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {
     "captcha_required": (bool, 0, 1),
+    "captcha_after_failures": (int, 1, 100),
     "lockout_threshold": (int, 1, 100),
     "lockout_minutes": (int, 1, 24 * 60),
     "ip_failure_limit": (int, 1, 100_000),

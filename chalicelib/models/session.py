@@ -50,4 +50,9 @@ class SessionModel(PortalModel):
     idle_timeout_s = NumberAttribute()
     absolute_expires_at = NumberAttribute()
     expires_at = TTLAttribute()
+    # For "Where you're signed in" (auth/session_list.py): an opaque id for URLs (never
+    # the token or its hash), and the browser and address the login came from.
+    session_id = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    source_ip = UnicodeAttribute(null=True)
     by_principal = SessionPrincipalIndex()

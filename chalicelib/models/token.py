@@ -1,4 +1,4 @@
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 
 from chalicelib.models.base import PortalModel
 
@@ -19,3 +19,6 @@ class TokenModel(PortalModel):
     # person's session epoch then; the link works only while the record still has both.
     sent_to = UnicodeAttribute(null=True)
     session_epoch = NumberAttribute(null=True)
+    # Two-factor tokens only: the password step came from a browser its device cookie
+    # vouched for (no "sign-in from a new browser" email after the second step).
+    device_trusted = BooleanAttribute(null=True)

@@ -3,7 +3,7 @@
 import { api, problemText, waitText } from "./api.js";
 import { busy, say } from "./dom.js";
 import { clinicPath, el, state } from "./login-page.js";
-import { captchaRequired, clearToken, resetCaptcha } from "./login-captcha.js";
+import { captchaRequired, clearToken, resetCaptcha, setUpCaptcha } from "./login-captcha.js";
 import { signedIn } from "./login-mfa.js";
 
 var TICK_ROBOT = "Please tick the \"I'm not a robot\" box, then select Log in again.";
@@ -28,11 +28,22 @@ function loginProblem(r) {
   }
 }
 
+/* Adaptive CAPTCHA: after a few failed attempts the server asks for the check
+ * ("captcha_required": true) even when the clinic does not require it always. */
+function showCaptchaIfAsked(r) {
+  if (!(r.data && r.data.captcha_required === true) || !state.clinic || captchaRequired()) { return false; }
+  state.clinic.captcha = Object.assign({}, state.clinic.captcha, { required: true });
+  setUpCaptcha(state.clinic.captcha);
+  return true;
+}
+
 function finishFailedAttempt(r) {
   state.submitting = false;
   busy(el.loginSubmit, false);
   resetCaptcha();
-  say(el.loginError, loginProblem(r));
+  var asked = showCaptchaIfAsked(r);
+  say(el.loginError, loginProblem(r) + (asked && r.error === "invalid_credentials"
+    ? " Before you try again, tick the \"I'm not a robot\" box." : ""));
   if (r.error === "invalid_credentials") {
     el.password.value = "";
     el.password.focus();

@@ -1,9 +1,8 @@
 /* Change password (/password), reached from home: staff and patients alike. The
  * clinic's rules are stated before the first attempt. */
-import { remember } from "./api.js";
 import { $, showOnly } from "./dom.js";
 import { passwordForm } from "./password-form.js";
-import { showClinicName, whoAmI } from "./session.js";
+import { ownAccountPage, showClinicName } from "./session.js";
 import { passwordRules } from "./words.js";
 
 var me = null;
@@ -20,15 +19,10 @@ passwordForm({ form: $("password-form"), newPassword: $("new-password"), confirm
                $("home-link").focus();
              } });
 
-whoAmI(loginType).then(function (data) {
+ownAccountPage(loginType).then(function (data) {
   if (!data) { return; }
   me = data;
-  if (me.password_change_required) {
-    window.location.replace("/home");
-    return;
-  }
   var clinicId = me.principal.clinic_id;
-  remember(clinicId, loginType());
   showClinicName(clinicId, function (clinic) {
     if (clinic.password_policy) { $("new-password-help").textContent = passwordRules(clinic.password_policy); }
   });

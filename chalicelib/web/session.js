@@ -78,6 +78,20 @@ function showNoPermission(principal) {
   $("no-permission").hidden = false;
 }
 
+/* A page of one's own account (staff or patient): /api/me, or null when the page
+ * has been handled (login; a pending password change goes home first). The clinic
+ * and login tab are remembered for the next login. */
+export async function ownAccountPage(loginType) {
+  const me = await whoAmI(loginType);
+  if (!me) { return null; }
+  if (me.password_change_required) {
+    window.location.replace("/home");
+    return null;
+  }
+  remember(me.principal.clinic_id, me.principal.kind === "patient" ? "Patient" : "Staff");
+  return me;
+}
+
 /* Start a staff page: resolves with /api/me when the person may use it
  * (opts.permission), or null when the page has been handled (login, no permission). */
 export async function start(opts) {

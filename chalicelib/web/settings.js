@@ -6,7 +6,7 @@ import { $, busy, invalid, say } from "./dom.js";
 import { clinicPath, leaving, start } from "./session.js";
 import { fillMfa, mfaChanges } from "./settings-mfa.js";
 
-var NUMBERS = ["lockout_threshold", "lockout_minutes", "ip_failure_limit", "idle_timeout_minutes",
+var NUMBERS = ["captcha_after_failures", "lockout_threshold", "lockout_minutes", "ip_failure_limit", "idle_timeout_minutes",
                "absolute_timeout_hours", "password_min_length", "password_min_classes", "invitation_hours"];
 
 var el = {

@@ -121,6 +121,10 @@ function renderStaff(s, message, problem) {
           : "A new invitation was sent to " + c.email + ". The previous link no longer works."));
     }
   }
+  if (!isMe(s)) {
+    row.actions.appendChild(h("a", { className: "button button--secondary", text: "Where signed in",
+      href: "/sessions?" + new URLSearchParams({ staff: s.username }), "aria-describedby": headingId }));
+  }
   if (canAudit(session.me && session.me.principal)) {
     row.actions.appendChild(h("a", { className: "button button--secondary", text: "Sign-in activity",
       href: signInActivityHref(s.username), "aria-describedby": headingId }));

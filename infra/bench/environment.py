@@ -40,7 +40,8 @@ PASSWORD_USER, PASSWORD_PW = "BenchPassword", "bench-first-password-7Qx"  # chan
 PATIENT_ID = "P1"  # the patient the account_create operation sets accounts up for
 # High limits so the failure path measured is the normal one (count, audit, 401),
 # never the lockout; failures also rotate over FAIL_USERS.
-CLINIC_SETTINGS = {"captcha_required": False, "lockout_threshold": 100, "ip_failure_limit": 100_000}
+CLINIC_SETTINGS = {"captcha_required": False, "lockout_threshold": 100, "ip_failure_limit": 100_000,
+                   "captcha_after_failures": 100}
 
 SEED = {
     "clinics": [{"clinic_id": CLINIC_ID, "name": "Bench Clinic", "settings": CLINIC_SETTINGS}],

@@ -26,8 +26,9 @@ def table(r: BenchRun) -> str:
         f"memory_kib={r.argon2_params['memory_kib']} parallelism={r.argon2_params['parallelism']} "
         f"(source: {r.argon2_source})",
         f"login_failure: clinic {CLINIC_ID} seeded with lockout_threshold="
-        f"{CLINIC_SETTINGS['lockout_threshold']} and ip_failure_limit={CLINIC_SETTINGS['ip_failure_limit']}, "
-        f"wrong passwords rotate over {len(FAIL_USERS)} staff users: lockout never triggers, the normal "
+        f"{CLINIC_SETTINGS['lockout_threshold']}, ip_failure_limit={CLINIC_SETTINGS['ip_failure_limit']} and "
+        f"captcha_after_failures={CLINIC_SETTINGS['captcha_after_failures']}, wrong passwords rotate over "
+        f"{len(FAIL_USERS)} staff users: neither lockout nor the adaptive CAPTCHA triggers, the normal "
         "failure path is measured.",
         *_list_note(r),
         "",

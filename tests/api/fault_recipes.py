@@ -279,6 +279,38 @@ def _new_staff(invite: bool):
     return prepare
 
 
+def _other_session(w, browser, path="/api/me/sessions") -> str:
+    """The session id of a session other than `browser`'s own, from a sessions list."""
+    listed = w.ok(browser.get(path))["sessions"]
+    return next(s["session_id"] for s in listed if not s["this_device"])
+
+
+def _end_own_session(w):
+    m = w.staff_member()
+    w.signed_in(m["username"], m["password"])
+    return Call(m["browser"], "DELETE", f"/api/me/sessions/{_other_session(w, m['browser'])}")
+
+
+def _sign_out_others(w):
+    m = w.staff_member()
+    for _ in range(2):
+        w.signed_in(m["username"], m["password"])
+    return Call(m["browser"], "POST", "/api/me/sessions/sign-out-others")
+
+
+def _end_staff_session(w):
+    m = w.staff_member()
+    admin = w.admin()
+    path = f"{STAFF}/{m['username']}/sessions"
+    return Call(admin, "DELETE", f"{path}/{_other_session(w, admin, path)}")
+
+
+def _login_from_a_new_browser(w):
+    w.admin()   # Jane has signed in before: this browser, without her device cookie, is new (an email)
+    return Call(w.gateway.browser(), "POST", CLINIC + "/login",
+                {"login_type": "staff", "username": "DoeJ", "password": ADMIN_PW})
+
+
 # (METHOD, route) -> {variant: prepare(world) -> Call}. A write route without one fails
 # `test_every_write_route_has_a_recipe`: add a recipe here that builds one valid request.
 RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
@@ -288,7 +320,11 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
         "staff": lambda w: Call(w.gateway.browser(), "POST", CLINIC + "/login",
                                 {"login_type": "staff", "username": "DoeJ", "password": ADMIN_PW}),
         "patient": lambda w: Call(w.gateway.browser(), "POST", CLINIC + "/login",
-                                  {"login_type": "patient", "username": "ann@example.com", "password": PATIENT_PW})},
+                                  {"login_type": "patient", "username": "ann@example.com", "password": PATIENT_PW}),
+        "new_browser": _login_from_a_new_browser},
+    ("DELETE", "/api/me/sessions/{session_id}"): {"": _end_own_session},
+    ("POST", "/api/me/sessions/sign-out-others"): {"": _sign_out_others},
+    ("DELETE", "/api/clinics/{clinic_id}/staff/{username}/sessions/{session_id}"): {"": _end_staff_session},
     ("POST", "/api/logout"): {
         "": lambda w: Call(w.admin(), "POST", "/api/logout")},
     ("POST", "/api/me/password"): {"": _change_password},

@@ -61,11 +61,14 @@ def world(gateway, seeded):
     lake_account = r.json()["account"]["account_id"]
     lake_request = lake.post(f"/api/clinics/Lakeside/portal-accounts/{lake_account}/form-requests",
                              json={"form_name": "Lake form"}).json()["form_request"]["request_id"]
+    # A live session of each clinic's staff member (SmithF is `staff`, KimS is `lake`).
+    sunrise_session, lake_session = (b.get("/api/me/sessions").json()["sessions"][0]["session_id"]
+                                     for b in (staff, lake))
     return {
         "SUNRISE": {"clinic_id": "SUNRISE", "account_id": sunrise_account, "request_id": sunrise_request,
-                    "patient_id": "P100", "username": "SmithF"},
+                    "patient_id": "P100", "username": "SmithF", "session_id": sunrise_session},
         "Lakeside": {"clinic_id": "Lakeside", "account_id": lake_account, "request_id": lake_request,
-                     "patient_id": "L200", "username": "KimS"},
+                     "patient_id": "L200", "username": "KimS", "session_id": lake_session},
     }
 
 

@@ -235,8 +235,10 @@ def world():
             "front_desk": signed_in(gateway, "SmithF", DESK_PW),
         }
         login_id = admin.get(f"{base}/{target}").json()["account"]["login"]["login_id"]
+        # A live session of PatelR (the staff `username` below): the sessions routes' id.
+        session_id = browsers["clinician"].get("/api/me/sessions").json()["sessions"][0]["session_id"]
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
-               "request_id": request_id, "login_id": login_id}
+               "request_id": request_id, "login_id": login_id, "session_id": session_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
@@ -270,7 +272,8 @@ def test_every_route_is_classified():
             else:
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
-            if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id"):
+            if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
+                            "session_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:

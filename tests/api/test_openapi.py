@@ -191,7 +191,10 @@ def test_error_schema_is_the_wire_convention():
     error = load_doc()["components"]["schemas"]["Error"]
     assert error["type"] == "object"
     assert set(error["required"]) == {"error", "message"}
-    assert set(error["properties"]) == {"error", "message"}
+    # One optional extra, only on login errors: the adaptive CAPTCHA's signal.
+    assert set(error["properties"]) == {"error", "message", "captcha_required"}
+    assert error["properties"]["captcha_required"] == {**error["properties"]["captcha_required"],
+                                                       "type": "boolean", "const": True}
     assert error["additionalProperties"] is False
 
 
@@ -492,6 +495,30 @@ def test_wire_matches_document(gateway, seeded, monkeypatch):
 
     _check_mfa(w, gateway, install_clock(monkeypatch))
 
+    # Where you're signed in.
+    SESSIONS = "/api/me/sessions"
+    here, there = gateway.browser(), gateway.browser(user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")
+    for b in (here, there):
+        assert login(b, "DoeJ", ADMIN_PW).status == 200
+    w.check(pending.get(SESSIONS), "GET", SESSIONS, code="password_change_required")
+    listed = w.check(here.get(SESSIONS), "GET", SESSIONS).json()["sessions"]
+    other = next(s["session_id"] for s in listed if not s["this_device"])
+    w.check(anon.get(SESSIONS), "GET", SESSIONS, code="not_authenticated")
+    w.check(here.delete(f"{SESSIONS}/{other}"), "DELETE", SESSIONS + "/{session_id}")
+    w.check(here.delete(f"{SESSIONS}/{other}"), "DELETE", SESSIONS + "/{session_id}", code="session_not_found")
+    w.check(here.delete(f"{SESSIONS}/{other}", headers={"origin": "https://evil.example"}), "DELETE",
+            SESSIONS + "/{session_id}", code="origin_mismatch")
+    w.check(here.post(SESSIONS + "/sign-out-others"), "POST", SESSIONS + "/sign-out-others")
+
+    # Adaptive CAPTCHA at Lakeside (the default threshold, 3): the third failure says so.
+    guesser = gateway.browser(source_ip="203.0.113.70")
+    for _ in range(3):
+        last = w.check(login(guesser, "NobodyY", "guess", clinic="Lakeside"), "POST", LOGIN,
+                       code="invalid_credentials")
+    assert last.json()["captcha_required"] is True
+    w.check(login(guesser, "NobodyY", "guess", clinic="Lakeside"), "POST", LOGIN, code="captcha_invalid")
+    w.check(guesser.get("/api/clinics/Lakeside"), "GET", CLINIC)
+
     w.assert_ok()
 
     # Every documented operation had a success reply checked against its schema
@@ -559,7 +586,8 @@ def test_retry_after_is_on_the_wire_when_documented(gateway, seeded, status):
 
         from botocore.exceptions import EndpointConnectionError
 
-        with mock.patch("chalicelib.clinics.records.get_clinic",
+        # The clinic lookup reads the clinic and the caller's IP counter in one TransactGet.
+        with mock.patch("chalicelib.core.db.transact_get",
                         side_effect=EndpointConnectionError(endpoint_url="http://dynamodb")):
             r = w.check(b.get("/api/clinics/SUNRISE"), "GET", "/api/clinics/{clinic_id}",
                         code="service_unavailable")

@@ -205,6 +205,13 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(admin.post(f"{base}/staff/lopezm/reset-password"), "POST", SID + "/reset-password")
     w.check(admin.post(f"{base}/staff/lopezm/unlock"), "POST", SID + "/unlock")
     w.check(admin.post(f"{base}/staff/nobody/unlock"), "POST", SID + "/unlock", code="staff_not_found")
+    signed_in(gateway, "PatelR", CLINICIAN_PW)
+    listed = w.check(admin.get(f"{base}/staff/patelr/sessions"), "GET", SID + "/sessions").json()["sessions"]
+    w.check(admin.get(f"{base}/staff/nobody/sessions"), "GET", SID + "/sessions", code="staff_not_found")
+    w.check(admin.delete(f"{base}/staff/patelr/sessions/{listed[0]['session_id']}"), "DELETE",
+            SID + "/sessions/{session_id}")
+    w.check(admin.delete(f"{base}/staff/patelr/sessions/{listed[0]['session_id']}"), "DELETE",
+            SID + "/sessions/{session_id}", code="session_not_found")
     enrolled_now(gateway, "PatelR", CLINICIAN_PW)
     w.check(admin.post(f"{base}/staff/patelr/reset-2fa"), "POST", SID + "/reset-2fa")
     w.check(admin.post(f"{base}/staff/patelr/reset-2fa"), "POST", SID + "/reset-2fa", code="mfa_not_enabled")

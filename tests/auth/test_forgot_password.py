@@ -59,11 +59,11 @@ def test_the_emailed_link_sets_a_new_password_and_ends_every_session(gateway, se
     assert looked.json()["reset"]["password_policy"]["min_length"] == 12
 
     assert reset(gateway, token).status == 204
+    # "Your password was changed": the clinic, a link, never a password.
+    changed = mails_to(address)[-1]
     assert signed_in.get("/api/me").status == 401                     # every session ended
     assert login(gateway.browser(), username, old, login_type=login_type).status == 401
     assert login(gateway.browser(), username, NEW_PW, login_type=login_type).status == 200
-    # "Your password was changed": the clinic, a link, never a password.
-    changed = mails_to(address)[-1]
     assert "password was changed" in changed.subject and "Sunrise Family Clinic" in changed.body
     assert NEW_PW not in changed.body and "/?clinicID=SUNRISE" in changed.body
     # Audited in plain words.

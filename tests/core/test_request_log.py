@@ -195,12 +195,13 @@ def test_the_leak_finder_finds_leaks():
 
 def test_an_unhandled_error_is_one_json_line_with_the_request_id_and_no_message(gateway, seeded, captured,
                                                                                    monkeypatch):
-    import chalicelib.clinics.records
+    import chalicelib.auth.adaptive_captcha
 
-    def broken(clinic_id):
+    def broken(clinic_id, source_ip):
         raise RuntimeError("boom while reading ann@example.com")
 
-    monkeypatch.setattr(chalicelib.clinics.records, "get_clinic", broken)
+    # The clinic lookup's one read (the clinic and the caller's IP counter).
+    monkeypatch.setattr(chalicelib.auth.adaptive_captcha, "clinic_for_login_page", broken)
     captured()
     reply = gateway.browser().get("/api/clinics/SUNRISE")
     assert reply.status == 500
