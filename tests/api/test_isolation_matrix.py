@@ -73,6 +73,8 @@ SAMPLE_BODIES = {
     "ChangePatientBody": {"phone": "+1 555 010 9999"},
     "ChangeSettingsBody": {"lockout_threshold": 3},
     "PasswordChangeBody": {"current_password": "not-the-current-password", "new_password": STRONG_PW},
+    "MfaCodeBody": {"code": "123456"},
+    "MfaDisableBody": {"password": "not-the-current-password"},
 }
 
 
@@ -287,7 +289,9 @@ def test_every_route_is_classified():
                                       # forgot password / username: the emailed link is the credential
                                       "/api/clinics/{clinic_id}/password/forgot",
                                       "/api/clinics/{clinic_id}/username/forgot",
-                                      "/api/password/reset/lookup", "/api/password/reset"}
+                                      "/api/password/reset/lookup", "/api/password/reset",
+                                      # a login's second step: the password step's token is the credential
+                                      "/api/clinics/{clinic_id}/login/mfa"}
     print(f"\nisolation matrix: {len(ROUTES)} routes x {len(IDENTITIES)} identities -> {len(CASES)} cases")
 
 

@@ -77,7 +77,7 @@ def test_the_login_still_succeeds_when_the_email_fails(gateway, seeded, failure)
     client = mock.Mock()
     client.send_email.side_effect = error
     b = gateway.browser()
-    with mock.patch("chalicelib.core.mail._client", return_value=client):
+    with mock.patch("chalicelib.core.clients.client", return_value=client):
         r = login(b, "DoeJ", ADMIN_PW)
     assert client.send_email.called                      # it was tried
     assert r.status == 200, r.text
