@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import re
 
-SECTION_LABELS = {
-    "appointments": "Appointments",
-    "visit_summaries": "Visit summaries",
-    "test_results": "Test results",
-    "messages": "Messages",
-    "refills": "Prescription refills",
-    "billing": "Billing",
-    "forms": "Forms",
-}
+from chalicelib.sections import SECTIONS
+
+SECTION_LABELS = {s.id: s.label for s in SECTIONS}   # the registry's words (chalicelib/sections)
 ACCESS_LABELS = {"self": "Self", "authorized_rep": "Authorized representative"}
 ROLE_WORDS = {
     "admin": ("Administrator", "Manages staff, clinic settings, patients and portal accounts"),

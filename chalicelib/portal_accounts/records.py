@@ -5,9 +5,10 @@ from __future__ import annotations
 from chalicelib.core.errors import InvalidRequest
 from chalicelib.core.ids import new_id, normalize_key, now
 from chalicelib.core.limits import EMAIL_MAX, EMAIL_RE
+from chalicelib.sections import SECTION_IDS
 
-PORTAL_SECTIONS = ("appointments", "visit_summaries", "test_results", "messages", "refills",
-                   "billing", "forms")
+PORTAL_SECTIONS = SECTION_IDS   # the registry's order (chalicelib/sections)
+
 ACCESS_TYPES = ("self", "authorized_rep")
 
 
