@@ -47,9 +47,20 @@ def _subject_username(subject: dict | None):
     return subject.get("id") if subject.get("kind") == "staff" else None
 
 
+def patient_ref(clinic_key: str, patient_id) -> str | None:
+    """The key the `by_patient` index files an event about a patient under."""
+    from chalicelib.core.limits import PATIENT_ID_RE
+
+    if not isinstance(patient_id, str) or not PATIENT_ID_RE.fullmatch(patient_id):
+        return None
+    return f"{clinic_key}#{patient_id}"
+
+
 def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcome: str | None = None,
           actor: dict | None = None, subject: dict | None = None, details: dict | None = None):
-    """An unsaved audit event, to save alone (`record`) or inside a transaction."""
+    """An unsaved audit event, to save alone (`record`) or inside a transaction. An event
+    whose details name a `patient_id` is filed under that patient (the audit page's patient
+    filter): every event about a patient's records carries it there."""
     from chalicelib.models import AuditEventModel
 
     at_us = time.time_ns() // 1000
@@ -63,6 +74,7 @@ def event(clinic_key: str, kind: str, *, info: RequestInfo | None = None, outcom
         # The index keys of the audit page's filters (chalicelib.core.audit_search).
         kind_ref=f"{clinic_key}#{kind}", actor_ref=person_ref(clinic_key, actor.get("username")),
         subject_ref=person_ref(clinic_key, _subject_username(subject)),
+        patient_ref=patient_ref(clinic_key, (details or {}).get("patient_id")),
     )
 
 

@@ -72,6 +72,8 @@ def export(session, clinic, filters: Filters, info) -> tuple[str, int, bool]:
 
 def filename(clinic_id: str, filters: Filters) -> str:
     parts = ["audit", clinic_id]
+    if filters.patient:
+        parts.append("patient-" + filters.patient)
     if filters.date_from:
         parts.append("from-" + filters.date_from)
     if filters.date_to:

@@ -1,4 +1,4 @@
-"""The audit page's filters: a person, an event kind and a date range (UTC days),
+"""The audit page's filters: a person, a patient, an event kind and a date range (UTC days),
 newest first, a page at a time. Every filter is a Query on a key, never a Scan:
 
 - no filter, or only dates: the table (`clinic_key`, `event_key` between the dates);
@@ -7,7 +7,11 @@ newest first, a page at a time. Every filter is a Query on a key, never a Scan:
   time (an event a person did to themself is shown once); with a kind as well, the kind
   is a FilterExpression on those two Queries, bounded: one page reads at most
   MAX_ROUNDS x 2 x (PAGE_SIZE + 1) items, and may come back short with a cursor
-  ("Load more" goes on from where the reading stopped).
+  ("Load more" goes on from where the reading stopped);
+- a patient: the `by_patient` index ("<clinic>#<patient_id>": every event whose details
+  name the patient, e.g. the access log of who viewed which section); a kind is a
+  FilterExpression on it, bounded as above. With a person as well, the patient is a
+  FilterExpression on the person's two Queries.
 
 `event_key` begins with the 16-digit epoch microseconds, so a date range is a
 sort-key range and the cursor is the last event key shown: the next page is
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from chalicelib.core.db import encode_cursor, page_start
 from chalicelib.core.errors import InvalidRequest
-from chalicelib.core.limits import DATE_RE, LOGIN_USERNAME_MAX, RECORD_ID_RE
+from chalicelib.core.limits import DATE_RE, LOGIN_USERNAME_MAX, PATIENT_ID_RE, RECORD_ID_RE
 
 PAGE_SIZE = 50
 MAX_ROUNDS = 3            # with a person and a kind: the bound on one page's reading (see above)
@@ -33,12 +37,14 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 @dataclass(frozen=True)
 class Filters:
     person: str | None = None      # a username (staff or portal) or a portal account id, as given
+    patient: str | None = None     # a patient id
     kind: str | None = None
     date_from: str | None = None   # YYYY-MM-DD, UTC, inclusive
     date_to: str | None = None     # YYYY-MM-DD, UTC, inclusive
 
     def as_dict(self) -> dict:
-        return {name: value for name, value in (("person", self.person), ("kind", self.kind),
+        return {name: value for name, value in (("person", self.person), ("patient", self.patient),
+                                                ("kind", self.kind),
                                                 ("from", self.date_from), ("to", self.date_to)) if value}
 
 
@@ -72,13 +78,16 @@ def parse_filters(params: dict) -> Filters:
             raise _bad(f"`person` is longer than {LOGIN_USERNAME_MAX} characters.", "invalid_person")
         if any(ord(c) < 32 for c in person):
             raise _bad("`person` holds a control character.", "invalid_person")
+    patient = (params.get("patient") or "").strip() or None
+    if patient is not None and not PATIENT_ID_RE.fullmatch(patient):
+        raise _bad("`patient` is not a patient id.", "invalid_patient")
     kind = params.get("kind") or None
     if kind is not None and kind not in KINDS:
         raise _bad("`kind` is not an event kind of the audit log.", "invalid_kind")
     date_from, date_to = _day(params.get("from"), "from"), _day(params.get("to"), "to")
     if date_from and date_to and date_from > date_to:
         raise _bad("`from` is after `to`.", "invalid_date_range")
-    return Filters(person=person or None, kind=kind,
+    return Filters(person=person or None, patient=patient, kind=kind,
                    date_from=date_from.isoformat() if date_from else None,
                    date_to=date_to.isoformat() if date_to else None)
 
@@ -130,14 +139,21 @@ class _Stream:
 
 
 def _streams(clinic_key: str, filters: Filters) -> list[_Stream]:
+    from chalicelib.core.audit import patient_ref
     from chalicelib.models import AuditEventModel as A
 
+    about = patient_ref(clinic_key, filters.patient) if filters.patient else None
+    kind = (A.kind == filters.kind) if filters.kind else None
     if filters.person:
         ref = person_refs(clinic_key, filters.person)
         if ref is None:
             return []   # no one can have that username
-        condition = (A.kind == filters.kind) if filters.kind else None
+        condition = kind
+        if about is not None:
+            condition = (A.patient_ref == about) if condition is None else (condition & (A.patient_ref == about))
         return [_Stream(A.by_actor.query, ref, condition), _Stream(A.by_subject.query, ref, condition)]
+    if about is not None:
+        return [_Stream(A.by_patient.query, about, kind)]
     if filters.kind:
         return [_Stream(A.by_kind.query, f"{clinic_key}#{filters.kind}")]
     return [_Stream(A.query, clinic_key)]

@@ -37,9 +37,22 @@ class AuditSubjectIndex(GlobalSecondaryIndex):
     event_key = UnicodeAttribute(range_key=True)
 
 
+class AuditPatientIndex(GlobalSecondaryIndex):
+    """Events about one patient (`patient_ref` = "<clinic_key>#<patient_id>"), by time: the
+    access log (who viewed which section of whose records) and the changes to their records."""
+
+    class Meta:
+        index_name = "by_patient"
+        projection = AllProjection()
+
+    patient_ref = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)
+
+
 class AuditEventModel(PortalModel):
     """One audit event. `event_key` = "<16-digit epoch microseconds>#<random>", so a Query sorts by
-    time, on the table (the whole clinic) and on each index (one kind, one actor, one subject)."""
+    time, on the table (the whole clinic) and on each index (one kind, one actor, one subject,
+    one patient)."""
 
     class Meta:
         short_name = "audit_events"
@@ -57,6 +70,8 @@ class AuditEventModel(PortalModel):
     kind_ref = UnicodeAttribute(null=True)
     actor_ref = UnicodeAttribute(null=True)
     subject_ref = UnicodeAttribute(null=True)
+    patient_ref = UnicodeAttribute(null=True)
     by_kind = AuditKindIndex()
     by_actor = AuditActorIndex()
     by_subject = AuditSubjectIndex()
+    by_patient = AuditPatientIndex()
