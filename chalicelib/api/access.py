@@ -69,9 +69,10 @@ def refuse_pending(session) -> None:
 def authenticate_patient(request, patient_id: object, *, permission: str | None = None):
     """(session, grant) for a patient-side request about `patient_id`: a portal
     login's session and its grant for that patient, read in one TransactGetItems;
-    the grant must work (active, not expired, login active) and hold `permission`.
-    Staff are 403 `forbidden`; anything else (another patient, a disabled or expired
-    grant) is 403 `no_patient_access`, the same whether or not the patient exists."""
+    the grant must work (active, not expired, login active) and hold `permission` (a
+    section of `chalicelib.sections`). Staff are 403 `forbidden`; anything else (another
+    patient, a disabled or expired grant) is 403 `no_patient_access`, the same whether or
+    not the patient exists; a grant without the section is 403 `section_not_permitted`."""
     from chalicelib.auth.sessions import load_patient_session
     from chalicelib.core.limits import PATIENT_ID_RE
     from chalicelib.portal_accounts.grants import no_access, works
@@ -87,7 +88,7 @@ def authenticate_patient(request, patient_id: object, *, permission: str | None 
     if not valid or not works(grant, login):
         raise no_access()
     if permission is not None and permission not in (grant.permissions or []):
-        raise Forbidden("You do not have access to that section for this patient.", code="forbidden")
+        raise Forbidden("You do not have access to that section for this patient.", code="section_not_permitted")
     return session, grant
 
 

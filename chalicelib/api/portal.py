@@ -4,7 +4,9 @@ which one this session views), and per patient its form requests.
 Every patient-side route names its patient in the path
 (`/api/portal/patients/{patient_id}/...`) and is checked against the login's
 grant for that patient, read with the session in one TransactGetItems
-(`access.patient_access`). The older `/api/portal/form-requests` routes still
+(`access.patient_access`); a section's routes use `sections.access.section_access`,
+which also refuses a grant without the section (403 `section_not_permitted`), and
+each view writes the access log. The older `/api/portal/form-requests` routes still
 work: they act for the session's selected patient, or the login's only grant.
 """
 from chalice import Blueprint
@@ -12,6 +14,7 @@ from chalice import Blueprint
 from chalicelib.api.access import authenticate, authenticate_patient, patient_access
 from chalicelib.api.bodies import CompleteFormRequestBody
 from chalicelib.api.http import json_response, request_info, route
+from chalicelib.sections.access import section_access
 
 bp = Blueprint(__name__)
 
@@ -59,18 +62,18 @@ def select_patient(request, patient_id, *, auth):
     return json_response(serializers.signed_in(session))
 
 
-@route(bp, "/api/portal/patients/{patient_id}/form-requests", guard=patient_access(FORMS))
+@route(bp, "/api/portal/patients/{patient_id}/form-requests", guard=section_access(FORMS))
 def patient_form_requests(request, patient_id, *, auth):
     from chalicelib.api import serializers
     from chalicelib.portal_accounts.form_requests import open_for_grant
 
     session, grant = auth
-    items, cursor = open_for_grant(grant, (request.query_params or {}).get("cursor"))
+    items, cursor = open_for_grant(session, grant, (request.query_params or {}).get("cursor"), request_info(request))
     return json_response(serializers.page(items, cursor, lambda i: serializers.form_request(i, for_staff=False)))
 
 
 @route(bp, "/api/portal/patients/{patient_id}/form-requests/{request_id}/complete", methods=("POST",),
-       body=CompleteFormRequestBody, guard=patient_access(FORMS))
+       body=CompleteFormRequestBody, guard=section_access(FORMS))
 def complete_patient_form_request(request, patient_id, request_id, *, auth, body: CompleteFormRequestBody):
     return _complete(request, auth, request_id, body)
 
@@ -107,7 +110,7 @@ def my_form_requests(request, *, auth):
     from chalicelib.portal_accounts.form_requests import open_for_grant
 
     session, grant = auth
-    items, cursor = open_for_grant(grant, (request.query_params or {}).get("cursor"))
+    items, cursor = open_for_grant(session, grant, (request.query_params or {}).get("cursor"), request_info(request))
     return json_response(serializers.page(items, cursor, lambda i: serializers.form_request(i, for_staff=False)))
 
 

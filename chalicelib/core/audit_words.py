@@ -52,6 +52,7 @@ KINDS: dict[str, str] = {
     "form_request_created": "Form requested",
     "form_request_cancelled": "Form request cancelled",
     "form_request_completed": "Form completed",
+    "section_viewed": "Patient records viewed (access log)",
     "clinic_settings_updated": "Clinic settings changed",
     "audit_exported": "Audit log exported",
 }
@@ -182,6 +183,16 @@ def _grant(kind: str, by: str, to: str, details: dict) -> str:
     return f"{by} " + verb.format(to=to, patient=patient)
 
 
+def _section_of(details: dict) -> str:
+    """ "Ben Lee's messages": the patient (by name, else id) and the section's words."""
+    from chalicelib.sections import BY_ID
+
+    name = details.get("patient_name") or (f"patient {details['patient_id']}" if details.get("patient_id") else None)
+    section = BY_ID.get(details.get("section"))
+    what = section.noun if section else (_text(details.get("section"), 60).replace("_", " ") or "records")
+    return f"{_text(name)}'s {what}" if name else f"a patient's {what}"
+
+
 def describe(kind: str, outcome, actor, subject, details) -> str:
     """One sentence for an event."""
     actor, subject, details = _map(actor), _map(subject), _map(details)
@@ -238,6 +249,8 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             return f"{by} cancelled the request for {form}"
         if kind == "form_request_completed":
             return f"{by} completed {form}"
+    if kind == "section_viewed":
+        return f"{by} viewed {_section_of(details)}"
     if kind == "clinic_settings_updated":
         names = [name.replace("_", " ") for name in _map(details.get("changes"))]
         return f"{by} changed the clinic settings" + (f" ({', '.join(names)})" if names else "")

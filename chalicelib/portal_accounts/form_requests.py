@@ -132,16 +132,18 @@ def cancel_request(session, clinic, account_id: str, request_id: str, info: Requ
 
 # ---------------------------------------------------------------- the login, for one patient
 
-def open_for_grant(grant, cursor: str | None, limit: int = PAGE_SIZE):
+def open_for_grant(session, grant, cursor: str | None, info: RequestInfo, limit: int = PAGE_SIZE):
     """The open requests of one grant (checked by the caller: it works and has
-    `forms`), newest first."""
+    `forms`), newest first: one Query, and the view's access-log event
+    (`sections.access.view_page`)."""
     from chalicelib.models import FormRequestModel as F
+    from chalicelib.sections.access import view_page
 
     key = _account_key(grant.clinic_key, grant.grant_id)
     start = page_start(cursor, hash_name="account_key", hash_value=key, key_names=KEYS)
-    items, last_key = query_page(F, F.by_account.query, key, limit=limit, start=start,
-                                 key_names=KEYS,
-                                 scan_index_forward=False, filter_condition=(F.status == "open"))
+    items, last_key = view_page(session, grant, FORMS, info, model=F, query=F.by_account.query, hash_key=key,
+                                limit=limit, start=start, key_names=KEYS,
+                                scan_index_forward=False, filter_condition=(F.status == "open"))
     return items, encode_cursor(last_key)
 
 
@@ -165,7 +167,7 @@ def complete(session, grant, request_id: str, answers: dict, info: RequestInfo):
         tx.audit(audit.event(session.clinic_key, "form_request_completed", info=info, outcome="succeeded",
                             actor=actor(session), subject={"kind": "patient", "id": session.subject_id},
                             details={"request_id": request_id, "form_name": item.form_name,
-                                     "patient_id": grant.patient_id}))
+                                     "patient_id": grant.patient_id, "section": FORMS}))
 
     write(build, failed={"request": _closed})
     item.status, item.completed_at, item.completed_by, item.answers_json = "completed", at, session.username, text

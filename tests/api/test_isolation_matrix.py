@@ -120,7 +120,7 @@ def expected(identity: str, method: str, path: str):
         if path.endswith("/select"):
             return OWN  # already its selected patient: nothing changes
         if identity == "rep_no_section":
-            return 403, "forbidden"
+            return 403, "section_not_permitted"
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
         return OWN if method == "GET" else (404, "form_request_not_found")
@@ -325,4 +325,16 @@ def test_isolation(world, identity, method, path):
     leaked = [m for m in leaks if m.lower() in text]
     assert not leaked, f"the reply names {leaked}: {r.text[:300]}"
     changed = [t for t in before if before[t] != after.get(t)]
+    if want == OWN and is_section_view(method, path):
+        # A patient's view of a section writes exactly one item: its access-log event.
+        audit = next(t for t in before if t.endswith("audit_events"))
+        added = [i for i in after[audit] if i not in before[audit]]
+        assert len(added) == 1 and "'section_viewed'" in added[0], added
+        assert len(after[audit]) == len(before[audit]) + 1
+        changed.remove(audit)
     assert not changed, f"tables changed by a refused/own request: {changed}"
+
+
+def is_section_view(method: str, path: str) -> bool:
+    """A GET of a section's list (today: forms): logged in the access log."""
+    return method == "GET" and path.endswith("/form-requests") and path.startswith("/api/portal/")

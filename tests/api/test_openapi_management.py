@@ -136,7 +136,7 @@ def test_management_wire_matches_document(gateway, seeded):
     login(rep, "rep@example.com", temp, login_type="patient")
     assert rep.post("/api/me/password", json={"current_password": temp, "new_password": STRONG_PW}).status == 204
     w.check(rep.get("/api/portal/form-requests"), "GET", MINE)
-    w.check(patient(gateway).get("/api/portal/form-requests"), "GET", MINE, code="forbidden")
+    w.check(patient(gateway).get("/api/portal/form-requests"), "GET", MINE, code="section_not_permitted")
     w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
             "POST", DONE)
     w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
@@ -152,7 +152,7 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(rep.post(f"{PP}/P102/select"), "POST", PP + "/{patient_id}/select")
     w.check(rep.post(f"{PP}/P101/select"), "POST", PP + "/{patient_id}/select", code="no_patient_access")
     w.check(rep.get(f"{PP}/P100/form-requests"), "GET", PP + "/{patient_id}/form-requests")
-    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests", code="forbidden")
+    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests", code="section_not_permitted")
     third = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Third"}).json()
     w.check(rep.post(f"{PP}/P100/form-requests/{third['form_request']['request_id']}/complete",
                      json={"answers": {"ok": True}}), "POST", PP + "/{patient_id}/form-requests/{request_id}/complete")

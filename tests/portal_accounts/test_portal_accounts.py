@@ -248,7 +248,7 @@ def test_patch_changes_names_and_permissions_with_an_audit_trail(gateway, seeded
     assert r.status == 200 and r.json()["account"]["first_name"] == "Annie"
     assert live.get("/api/me").status == 200  # a name change keeps sessions
 
-    assert live.get("/api/portal/patients/P100/form-requests").json()["error"] == "forbidden"
+    assert live.get("/api/portal/patients/P100/form-requests").json()["error"] == "section_not_permitted"
     r = staff.patch(f"{ACCOUNTS}/{account_id}", json={"permissions": ["billing", "forms", "appointments"],
                                                      "access_type": "self"})
     assert r.status == 200 and r.json()["account"]["permissions"] == ["appointments", "billing", "forms"]
