@@ -119,3 +119,21 @@ def test_completing_a_form_is_in_the_patients_log_without_an_extra_request(rita,
     assert aws_calls.count("dynamodb", "PutItem") == 0
     (done,) = [e for e in table_items("audit_events") if e["kind"]["S"] == "form_request_completed"]
     assert done["patient_ref"]["S"] == "sunrise#P101" and done["details"]["M"]["section"]["S"] == "forms"
+
+
+def test_a_view_whose_access_log_cannot_be_written_shows_nothing(rita):
+    """The event is written before the reply: if DynamoDB refuses it, 503 with
+    Retry-After and no data, so no view goes unlogged."""
+    from tests.faults import Faults
+
+    staff, person = rita
+    with Faults() as faults:
+        with faults.armed() as run:
+            assert person.get(f"{PP}/P101/form-requests").status == 200
+        put = run.calls.index(("dynamodb", "PutItem")) + 1
+        assert run.calls[put - 2] == ("dynamodb", "Query")   # the page, then its event
+        with faults.armed(fail_at=put, kind="throttle") as run:
+            r = person.get(f"{PP}/P101/form-requests")
+    assert run.failed == ("dynamodb", "PutItem")
+    assert r.status == 503 and r.headers.get("Retry-After") == "5" and "items" not in r.json()
+    assert len(viewed_events()) == 1   # the first view only
