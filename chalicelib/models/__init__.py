@@ -6,6 +6,7 @@ from chalicelib.models.clinic import ClinicModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.patient import PatientModel
+from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.staff import StaffModel, StaffStatus
@@ -15,6 +16,6 @@ __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel",
     "PatientModel",
-    "PortalAccountModel", "PortalUsernameModel", "SessionModel", "StaffModel",
+    "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",
 ]

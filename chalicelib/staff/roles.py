@@ -1,9 +1,14 @@
 """Staff roles and the permissions they grant."""
+# The staff side of the portal's sections: `messages.manage` = the clinic inbox (read,
+# reply, assign, close); `forms.review` = read submitted forms and mark them reviewed.
+# Form templates are defined by holders of `portal_accounts.manage`.
+SECTION_WORK = frozenset({"messages.manage", "forms.review"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"portal_accounts.manage", "patients.manage", "staff.manage", "audit.view",
-                        "clinic.settings"}),
-    "clinician": frozenset(),
-    "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}),
+                        "clinic.settings"}) | SECTION_WORK,
+    "clinician": SECTION_WORK,
+    "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}) | SECTION_WORK,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 
