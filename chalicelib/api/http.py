@@ -210,3 +210,14 @@ def register_actions(bp, path: str, guard, actions: dict, view_for) -> None:
         view = view_for(use_case, **arguments)
         view.__name__ = view.__qualname__ = view_name
         route(bp, f"{path}/{action}", methods=("POST",), guard=guard)(view)
+
+
+def fresh_or_json(request, etag: str, build_body, status: int = 200) -> Response:
+    """A page's "has anything changed?" answer: 304 with no body when the request's
+    `If-None-Match` names `etag` (only that check was paid for), else `build_body()`
+    as JSON with `ETag: etag`. Pages that refresh themselves poll with it
+    (sections/counters.py gives the ETag from one BatchGetItem)."""
+    sent = (request.headers or {}).get("if-none-match") or ""
+    if etag in [t.strip() for t in sent.split(",")]:
+        return Response(body="", status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    return json_response(build_body(), status, {"ETag": etag, "Cache-Control": "no-cache"})
