@@ -58,6 +58,15 @@ def authenticate(request, *, allow_pending_change: bool = False):
     return session
 
 
+BACKGROUND_HEADER = "x-portal-background"
+
+
+def is_background(request) -> bool:
+    """A page's own refresh (`X-Portal-Background: 1`), not the person's activity: it
+    must not keep an idle session alive (auth.sessions.load_with(touch=False))."""
+    return (request.headers or {}).get(BACKGROUND_HEADER) == "1"
+
+
 def refuse_pending(session) -> None:
     """A session that must first change its password or set up 2FA reaches nothing else."""
     if session.password_change_required:

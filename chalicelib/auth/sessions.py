@@ -183,7 +183,18 @@ def load_patient_session(token: str | None, patient_id: str):
     return _load(token, patient_id)
 
 
-def _load(token: str | None, patient_id: str | None):
+def load_with(token: str | None, patient_id: str | None, extra_keys, *, touch: bool = True):
+    """(session, login, grant, extras): as `load_patient_session` (or `load_session` with
+    `patient_id` None), and more items read in the same TransactGetItems: `extra_keys(clinic_key,
+    kind, subject_id)` returns (model, hash, range) tuples, known from the token alone, whose
+    items (or None) come back as `extras` in order. A self-refreshing page's "has anything
+    changed?" check is thus one DynamoDB request (sections/counters.py). `touch=False` (a
+    background poll, not the person's activity) leaves `last_seen_at` alone, so a page left
+    open still ends at the idle timeout."""
+    return _load(token, patient_id, extra_keys, touch=touch)
+
+
+def _load(token: str | None, patient_id: str | None, extra_keys=None, *, touch: bool = True):
     from pynamodb.exceptions import UpdateError
 
     from chalicelib.core.db import is_conditional_failure, transact_get
@@ -202,7 +213,11 @@ def _load(token: str | None, patient_id: str | None):
         from chalicelib.portal_accounts.grants import grant_id_for
 
         requests.append((AccessGrantModel, clinic_key, grant_id_for(subject_id, patient_id)))
-    session, person, *grant = transact_get(*requests)
+    fixed = len(requests)
+    if extra_keys is not None:
+        requests.extend(extra_keys(clinic_key, kind, subject_id))
+    session, person, *rest = transact_get(*requests)
+    grant, extras = rest[:fixed - 2], rest[fixed - 2:]
     if session is None or session.principal_key != principal_key(clinic_key, kind, subject_id):
         raise unauthenticated
     if not session_live(session, person):
@@ -210,7 +225,7 @@ def _load(token: str | None, patient_id: str | None):
     at = now()
     if session_expired(session, at):
         raise NotAuthenticated(expired_message(session, at), code="session_expired")
-    if at - session.last_seen_at >= touch_interval(session.idle_timeout_s):
+    if touch and at - session.last_seen_at >= touch_interval(session.idle_timeout_s):
         expires = _ttl(min(session.absolute_expires_at, at + session.idle_timeout_s))
         try:
             session.update(actions=[SessionModel.last_seen_at.set(at), SessionModel.expires_at.set(expires)],
@@ -223,7 +238,8 @@ def _load(token: str | None, patient_id: str | None):
         session.password_change_required = True
     if getattr(person, "mfa_secret", None):
         session.mfa_enrolment_required = False   # enrolled since (in another session)
-    return session, (person if kind == "patient" else None), (grant[0] if grant else None)
+    loaded = session, (person if kind == "patient" else None), (grant[0] if grant else None)
+    return (*loaded, extras) if extra_keys is not None else loaded
 
 
 def other_sessions(principal: str, keep_hash: str | None = None) -> list:
