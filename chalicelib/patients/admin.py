@@ -52,7 +52,7 @@ def create_patient(session, clinic, *, patient_id: str | None, fields: dict, inf
             tx.save("patient", item, condition=PatientModel.patient_id.does_not_exist())
             tx.audit(audit.event(clinic.clinic_key, "patient_created", info=info, outcome="succeeded",
                                  actor=actor(session), subject=subject(item.patient_id),
-                                 details={"id_given": given}))
+                                 details={"id_given": given, "patient_id": item.patient_id}))
         try:
             write(build, failed={"patient": patient_exists})
             return item
@@ -95,7 +95,8 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
         follow_patient_name(tx, grants, first, last)
         tx.audit(audit.event(clinic.clinic_key, "patient_updated", info=info, outcome="succeeded",
                              actor=actor(session), subject=subject(item.patient_id),
-                             details={"fields": [name for name in FIELDS if name in diff]}))
+                             details={"fields": [name for name in FIELDS if name in diff],
+                                      "patient_id": item.patient_id}))
 
     def reload():
         try:

@@ -4,17 +4,19 @@
  * /audit?person=...&kind=...&from=...&to=... opens it filtered (the staff and
  * User Management rows link here for a person's sign-in activity). */
 import { api, problemText, queryParams } from "./api.js";
-import { config } from "./config.js";
+import { config, pattern } from "./config.js";
 import { $, busy, clear, h, invalid, say, setUrl } from "./dom.js";
 import { clinicPath, leaving, start } from "./session.js";
 
 const PAGE = "/audit";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PATIENT_ID = pattern("PATIENT_ID_RE");
 const MAX_EMPTY_PAGES = 5; // a filtered page may come back empty with a cursor: keep reading a little
 
 const el = {
   form: $("filter-form"),
   person: $("person"),
+  patient: $("patient"),
   kind: $("kind"),
   from: $("from"),
   to: $("to"),
@@ -52,6 +54,8 @@ function readForm() {
   const out = {};
   const person = el.person.value.trim();
   if (person) { out.person = person; }
+  const patient = el.patient.value.trim();
+  if (patient) { out.patient = patient; }
   if (el.kind.value) { out.kind = el.kind.value; }
   if (el.from.value) { out.from = el.from.value; }
   if (el.to.value) { out.to = el.to.value; }
@@ -60,6 +64,7 @@ function readForm() {
 
 function fillForm(filters) {
   el.person.value = filters.person || "";
+  el.patient.value = filters.patient || "";
   el.kind.value = KIND_LABELS[filters.kind] ? filters.kind : "";
   el.from.value = DATE.test(filters.from || "") ? filters.from : "";
   el.to.value = DATE.test(filters.to || "") ? filters.to : "";
@@ -67,7 +72,11 @@ function fillForm(filters) {
 
 /* A problem the page can name without asking the server, or "". */
 function checkFilters(filters) {
-  [el.from, el.to].forEach((c) => invalid(c, false));
+  [el.patient, el.from, el.to].forEach((c) => invalid(c, false));
+  if (filters.patient && !PATIENT_ID.test(filters.patient)) {
+    invalid(el.patient, true);
+    return "That is not a patient ID. A patient ID is letters and digits, as on the patient's record (e.g. P1001).";
+  }
   if (filters.from && filters.to && filters.from > filters.to) {
     invalid(el.to, true);
     return "The “To” date is before the “From” date. Choose a “To” date on or after it.";
@@ -86,6 +95,7 @@ function describeFilters(filters) {
   const parts = [];
   if (filters.kind) { parts.push("“" + KIND_LABELS[filters.kind] + "”"); }
   if (filters.person) { parts.push("involving " + filters.person); }
+  if (filters.patient) { parts.push("about patient " + filters.patient); }
   if (filters.from && filters.to) {
     parts.push(filters.from === filters.to ? "on " + filters.from : "from " + filters.from + " to " + filters.to);
   } else if (filters.from) {
@@ -151,7 +161,7 @@ async function load(more) {
     const filters = readForm();
     const problem = checkFilters(filters);
     say(el.filterError, problem);
-    if (problem) { el.to.focus(); return; }
+    if (problem) { (el.patient.getAttribute("aria-invalid") === "true" ? el.patient : el.to).focus(); return; }
     state.filters = filters;
     state.cursor = null;
     state.shown = 0;

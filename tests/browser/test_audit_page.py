@@ -203,3 +203,40 @@ def test_only_audit_viewers_see_the_page_and_the_links(page, portal, viewport):
     expect(page.get_by_role("heading", name="You can't use this page")).to_be_visible()
     expect(page.locator("#content")).to_be_hidden()
     assert_no_horizontal_scroll(page, viewport)
+
+
+def test_the_patient_filter_shows_everything_about_one_patients_records(page, portal, viewport):
+    """The audit log filtered to one patient: the record's creation and change (each
+    event about a patient's records is filed under it), nobody else's; a malformed id
+    is refused on the page, with the field marked."""
+    admin_home(page, portal)
+    pid = f"AUD{viewport.name.upper()}{time.time_ns() % 10**8}"
+    origin = {"Origin": portal, "Content-Type": "application/json"}
+    made = page.request.post(f"/api/clinics/{CLINIC}/patients", headers=origin, data=json.dumps(
+        {"patient_id": pid, "first_name": "Audra", "last_name": "Filter", "date_of_birth": "1990-04-05"}))
+    assert made.status == 201, made.text()
+    changed = page.request.patch(f"/api/clinics/{CLINIC}/patients/{pid}", headers=origin,
+                                 data=json.dumps({"phone": "555-0100"}))
+    assert changed.status == 200, changed.text()
+
+    page.goto(portal + "/audit")
+    page.get_by_label("Patient ID").fill(pid)
+    page.get_by_role("button", name="Show events").click()
+    expect(events(page)).to_have_count(2)
+    expect(events(page).nth(0)).to_contain_text(f"changed the phone of patient {pid}")
+    expect(events(page).nth(1)).to_contain_text(f"added patient {pid}")
+    expect(page.get_by_role("status")).to_have_text(f"Showing 2 events about patient {pid}, newest first.")
+    assert f"patient={pid}" in page.url
+    assert_no_horizontal_scroll(page, viewport)
+
+    # A link with the filter opens it filtered.
+    page.goto(portal + f"/audit?patient={pid}&kind=patient_created")
+    expect(events(page)).to_have_count(1)
+    expect(page.get_by_label("Patient ID")).to_have_value(pid)
+
+    page.get_by_label("Patient ID").fill("not a patient id!")
+    page.get_by_role("button", name="Show events").click()
+    expect(page.get_by_role("alert").filter(has_text="That is not a patient ID")).to_be_visible()
+    expect(page.get_by_label("Patient ID")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Patient ID")).to_be_focused()
+    assert_accessible(page)
