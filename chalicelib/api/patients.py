@@ -46,10 +46,10 @@ def create_patient(request, clinic_id, *, auth, body: CreatePatientBody):
 
 @route(bp, BASE + "/{patient_id}", guard=READER)
 def get_patient(request, clinic_id, patient_id, *, auth):
-    from chalicelib.patients.lookup import get_patient as use_case
+    from chalicelib.patients.lookup import view_patient as use_case
 
     session, clinic = auth
-    return _reply(use_case(clinic, patient_id))
+    return _reply(use_case(session, clinic, patient_id, request_info(request)))
 
 
 @route(bp, BASE + "/{patient_id}", methods=("PATCH",), body=ChangePatientBody, guard=MANAGER)

@@ -53,6 +53,7 @@ KINDS: dict[str, str] = {
     "form_request_cancelled": "Form request cancelled",
     "form_request_completed": "Form completed",
     "section_viewed": "Patient records viewed (access log)",
+    "patient_record_viewed": "Patient details viewed (access log)",
     "clinic_settings_updated": "Clinic settings changed",
     "audit_exported": "Audit log exported",
 }
@@ -251,6 +252,8 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             return f"{by} completed {form}"
     if kind == "section_viewed":
         return f"{by} viewed {_section_of(details)}"
+    if kind == "patient_record_viewed":
+        return f"{by} viewed {_section_of(dict(details, section='details'))}"
     if kind == "clinic_settings_updated":
         names = [name.replace("_", " ") for name in _map(details.get("changes"))]
         return f"{by} changed the clinic settings" + (f" ({', '.join(names)})" if names else "")

@@ -30,7 +30,8 @@ const el = {
   accessStatus: $("access-status"),
   accessError: $("access-error"),
   accessList: $("access-list"),
-  accessMore: $("access-more")
+  accessMore: $("access-more"),
+  activity: $("record-activity")
 };
 
 const patientId = decodeURIComponent(window.location.pathname.replace(/^\/patients\//, ""));
@@ -202,6 +203,10 @@ async function load() {
   }
   show(r.data.patient);
   el.edit.hidden = false;  // only now: a form opened before the record arrived would be empty
+  if (holds("audit.view")) {  // who viewed and changed this patient's records (the access log)
+    el.activity.href = "/audit?" + new URLSearchParams({ patient: r.data.patient.patient_id }).toString();
+    el.activity.hidden = false;
+  }
   if (queryParams().added) {
     say(el.status, patientName(r.data.patient) + " was added (patient ID " + r.data.patient.patient_id + ").");
     setUrl(window.location.pathname);

@@ -219,13 +219,16 @@ def test_the_patient_filter_shows_everything_about_one_patients_records(page, po
                                  data=json.dumps({"phone": "555-0100"}))
     assert changed.status == 200, changed.text()
 
-    page.goto(portal + "/audit")
-    page.get_by_label("Patient ID").fill(pid)
-    page.get_by_role("button", name="Show events").click()
-    expect(events(page)).to_have_count(2)
-    expect(events(page).nth(0)).to_contain_text(f"changed the phone of patient {pid}")
-    expect(events(page).nth(1)).to_contain_text(f"added patient {pid}")
-    expect(page.get_by_role("status")).to_have_text(f"Showing 2 events about patient {pid}, newest first.")
+    # From the patient's page: Record activity (audit viewers only) opens the filtered log,
+    # in which that very view of the record is the newest event.
+    page.goto(portal + f"/patients/{pid}")
+    page.get_by_role("link", name="Record activity").click()
+    expect(events(page)).to_have_count(3)
+    expect(page.get_by_label("Patient ID")).to_have_value(pid)
+    expect(events(page).nth(0)).to_contain_text("Alice Green viewed Audra Filter's details")
+    expect(events(page).nth(1)).to_contain_text(f"changed the phone of patient {pid}")
+    expect(events(page).nth(2)).to_contain_text(f"added patient {pid}")
+    expect(page.get_by_role("status")).to_have_text(f"Showing 3 events about patient {pid}, newest first.")
     assert f"patient={pid}" in page.url
     assert_no_horizontal_scroll(page, viewport)
 

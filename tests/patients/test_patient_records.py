@@ -2,7 +2,7 @@
 validation of every field, unique ids, revisions, the audit trail, clinic isolation."""
 import pytest
 
-from tests.conftest import table_items
+from tests.conftest import ADMIN_PW, table_items
 from tests.portal_helpers import all_tables, clinician, desk, lakeside_admin
 
 PATIENTS = "/api/clinics/SUNRISE/patients"
@@ -216,3 +216,30 @@ def test_patient_events_in_plain_words():
         "Frank Smith changed the date of birth and phone of patient P1")
     assert describe("patient_updated", "succeeded", actor, subject, {"fields": "junk"}) == (
         "Frank Smith changed the details of patient P1")
+
+
+def test_opening_a_patient_record_is_in_the_access_log_under_the_patient(gateway, seeded):
+    """HIPAA's access log: who opened which patient's details, found by the audit
+    page's patient filter; a record whose view cannot be logged is not shown."""
+    from tests.faults import Faults
+    from tests.portal_helpers import signed_in
+
+    staff = desk(gateway)
+    assert staff.post(PATIENTS, json=NEW).status == 201
+    assert staff.get(f"{PATIENTS}/P500").status == 200
+    (event,) = audit_kinds("patient_record_viewed")
+    assert event["actor"]["M"]["username"]["S"] == "SmithF"
+    assert event["details"]["M"]["patient_id"]["S"] == "P500"
+    admin = signed_in(gateway, "DoeJ", ADMIN_PW)
+    kinds = [e["kind"] for e in admin.get("/api/clinics/SUNRISE/audit?patient=P500").json()["items"]]
+    assert kinds == ["patient_record_viewed", "patient_created"]
+    words = admin.get("/api/clinics/SUNRISE/audit?patient=P500").json()["items"][0]["description"]
+    assert words == "Frank Smith viewed Mia O'Neil-Ruiz's details"
+    with Faults() as faults:
+        with faults.armed() as run:
+            assert staff.get(f"{PATIENTS}/P500").status == 200
+        put = run.calls.index(("dynamodb", "PutItem")) + 1
+        with faults.armed(fail_at=put, kind="throttle") as run:
+            r = staff.get(f"{PATIENTS}/P500")
+    assert r.status == 503 and "Mia" not in r.text
+    assert len(audit_kinds("patient_record_viewed")) == 2
