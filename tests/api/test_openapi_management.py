@@ -152,7 +152,8 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(rep.post(f"{PP}/P102/select"), "POST", PP + "/{patient_id}/select")
     w.check(rep.post(f"{PP}/P101/select"), "POST", PP + "/{patient_id}/select", code="no_patient_access")
     w.check(rep.get(f"{PP}/P100/form-requests"), "GET", PP + "/{patient_id}/form-requests")
-    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests", code="section_not_permitted")
+    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests",
+            code="section_not_permitted")
     third = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Third"}).json()
     w.check(rep.post(f"{PP}/P100/form-requests/{third['form_request']['request_id']}/complete",
                      json={"answers": {"ok": True}}), "POST", PP + "/{patient_id}/form-requests/{request_id}/complete")
