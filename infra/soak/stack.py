@@ -29,6 +29,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STOP_TIMEOUT_S = 120
+
+
 class LocalStack:
     """`with LocalStack(workdir, clients) as stack:` a running, seeded stack;
     `stack.url`, `stack.dynamodb_endpoint`; SIGTERM to its process group on exit."""
@@ -92,7 +95,10 @@ class LocalStack:
             return
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
-            self.returncode = self.proc.wait(timeout=30)
+            # A clean stop waits for a save in progress and then saves the whole state
+            # (every table after the soak's thousands of events): on a loaded two-core
+            # machine that took over 30 s once, and the SIGKILL then failed the soak.
+            self.returncode = self.proc.wait(timeout=STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.returncode = self.proc.wait(timeout=10)
