@@ -6,8 +6,8 @@ from chalicelib.models.clinic import ClinicModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.patient import PatientModel
-from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
+from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
