@@ -97,7 +97,10 @@ def test_the_staff_workspace_lists_what_is_waiting_and_keeps_checking(page, port
     assert waiting.bounding_box()["y"] < tools.bounding_box()["y"]
     assert_no_horizontal_scroll(page, viewport)
 
-    # The next poll asks "has anything changed?" and is answered 304; the list stays.
+    # The next poll asks "has anything changed?" and is answered 304; the list stays, and
+    # the poll is not the person's activity (the idle watch does not hear of it).
+    page.evaluate("""() => { window.__activity = 0;
+      window.addEventListener("portal:api", () => { window.__activity += 1; }); }""")
     with page.expect_response(lambda r: r.url.endswith(f"/api/clinics/{CLINIC}/workspace")
                               and r.request.headers.get("if-none-match") is not None,
                               timeout=POLL_WAIT_MS) as info:
@@ -105,3 +108,10 @@ def test_the_staff_workspace_lists_what_is_waiting_and_keeps_checking(page, port
     reply = info.value
     assert reply.status == 304 and reply.request.headers.get("x-portal-background") == "1"
     expect(links).to_have_count(3)
+    assert page.evaluate("window.__activity") == 0
+
+    # The session ends (here: logged out from another tab): the next check goes to the login page.
+    assert page.request.post(portal + "/api/logout", headers={"Origin": portal}).ok
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page).to_have_url(re.compile(r"/\?clinicID=" + CLINIC + r"&LoginType=Staff(&|$)"))
+    expect(page.get_by_role("tab", name="Staff Login")).to_have_attribute("aria-selected", "true")
