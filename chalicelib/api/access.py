@@ -82,15 +82,31 @@ def authenticate_patient(request, patient_id: object, *, permission: str | None 
     section of `chalicelib.sections`). Staff are 403 `forbidden`; anything else (another
     patient, a disabled or expired grant) is 403 `no_patient_access`, the same whether or
     not the patient exists; a grant without the section is 403 `section_not_permitted`."""
-    from chalicelib.auth.sessions import load_patient_session
+    session, grant, _extras = authenticate_patient_with(request, patient_id, permission=permission)
+    return session, grant
+
+
+def authenticate_patient_with(request, patient_id: object, extra_keys=None, *, permission: str | None = None):
+    """(session, grant, extras): as `authenticate_patient`, and the items `extra_keys(clinic_key,
+    grant_id)` names ((model, hash, range) tuples, e.g. the home's counters), read in the same
+    TransactGetItems (`auth.sessions.load_with`); a background poll (`is_background`) does not
+    refresh the session. The same checks as `authenticate_patient`, in the same order."""
+    from chalicelib.auth.sessions import load_with
     from chalicelib.core.limits import PATIENT_ID_RE
-    from chalicelib.portal_accounts.grants import no_access, works
+    from chalicelib.portal_accounts.grants import grant_id_for, no_access, works
 
     token, from_cookie = session_token(request)
     if from_cookie and request.method not in SAFE_METHODS:
         check_origin(request, required=True)
     valid = isinstance(patient_id, str) and PATIENT_ID_RE.fullmatch(patient_id)
-    session, login, grant = load_patient_session(token, patient_id if valid else "-")
+    pid = patient_id if valid else "-"
+
+    def keys(clinic_key, kind, subject_id):
+        if extra_keys is None or kind != "patient":
+            return []   # staff are refused below: nothing more to read
+        return extra_keys(clinic_key, grant_id_for(subject_id, pid))
+
+    session, login, grant, extras = load_with(token, pid, keys, touch=not is_background(request))
     refuse_pending(session)
     if session.kind != "patient":
         raise Forbidden("You do not have permission to do that.", code="forbidden")
@@ -98,7 +114,31 @@ def authenticate_patient(request, patient_id: object, *, permission: str | None 
         raise no_access()
     if permission is not None and permission not in (grant.permissions or []):
         raise Forbidden("You do not have access to that section for this patient.", code="section_not_permitted")
-    return session, grant
+    return session, grant, extras
+
+
+def authenticate_staff_with(request, clinic_id: object, extra_keys):
+    """(session, extras) for a staff page of the clinic in the path that reads more items with
+    the session (`extra_keys(clinic_key, staff_id)`, e.g. the workspace's counters) in one
+    TransactGetItems. The clinic is the session's own (a live session's clinic exists), so
+    it is not read again; another clinic is 403 `wrong_clinic`, a portal login 403 `forbidden`;
+    a background poll does not refresh the session."""
+    from chalicelib.auth.sessions import load_with
+    from chalicelib.clinics.records import CLINIC_ID_RE, clinic_key
+
+    token, _from_cookie = session_token(request)
+
+    def keys(ckey, kind, subject_id):
+        return extra_keys(ckey, subject_id) if kind == "staff" else []
+
+    session, _login, _grant, extras = load_with(token, None, keys, touch=not is_background(request))
+    refuse_pending(session)
+    if not isinstance(clinic_id, str) or not CLINIC_ID_RE.fullmatch(clinic_id) \
+            or clinic_key(clinic_id) != session.clinic_key:
+        raise Forbidden("You are signed in to a different clinic.", code="wrong_clinic")
+    if session.kind != "staff":
+        raise Forbidden("You do not have permission to do that.", code="forbidden")
+    return session, extras
 
 
 def authenticate_clinic(request, clinic_id: str, *, permission: str | None = None):

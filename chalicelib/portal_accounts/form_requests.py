@@ -9,6 +9,10 @@ Requests live in the clinic's partition (`clinic_key`, `request_id`);
 requests, newest first, one Query a page.
 Answers are stored as the JSON text the account sent, bounded in size; they are
 never copied into the audit log.
+
+Each change of an open request moves the grant's `forms_open` count (the patient
+home's Forms tile, `sections/counters.py`) in its own transaction: +1 on create,
+-1 on complete or cancel, both conditional on the request being open.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ids import new_id, now
 from chalicelib.core.limits import RECORD_ID_RE as REQUEST_ID_RE
 from chalicelib.core.records import write
+from chalicelib.sections import counters
 
 PAGE_SIZE = 50
 FORMS = "forms"
@@ -77,6 +82,7 @@ def create_request(session, clinic, account_id: str, *, form_name: str, note: st
     def build(tx):
         tx.check("account", A, clinic.clinic_key, grant_id, condition=A.grant_id.exists())
         tx.save("request", item, condition=FormRequestModel.request_id.does_not_exist())
+        counters.bump(tx, clinic.clinic_key, {counters.grant(grant_id): {"forms_open": 1}})
         tx.audit(audit.event(clinic.clinic_key, "form_request_created", info=info, outcome="succeeded",
                             actor=actor(session),
                             subject={"kind": "patient", "id": account.account_id, "username": account.username},
@@ -121,6 +127,7 @@ def cancel_request(session, clinic, account_id: str, request_id: str, info: Requ
     def build(tx):
         tx.update("request", item, actions=[F.status.set("cancelled"), F.cancelled_at.set(at)],
                   condition=(F.status == "open"))
+        counters.bump(tx, clinic.clinic_key, {counters.grant(item.account_id): {"forms_open": -1}})
         tx.audit(audit.event(clinic.clinic_key, "form_request_cancelled", info=info, outcome="succeeded",
                             actor=actor(session), subject={"kind": "patient", "id": account_id},
                             details={"request_id": request_id, "form_name": item.form_name}))
@@ -164,6 +171,7 @@ def complete(session, grant, request_id: str, answers: dict, info: RequestInfo):
         tx.update("request", item, actions=[F.status.set("completed"), F.completed_at.set(at),
                                             F.completed_by.set(session.username), F.answers_json.set(text)],
                   condition=(F.status == "open") & (F.account_id == grant.grant_id))
+        counters.bump(tx, session.clinic_key, {counters.grant(grant.grant_id): {"forms_open": -1}})
         tx.audit(audit.event(session.clinic_key, "form_request_completed", info=info, outcome="succeeded",
                             actor=actor(session), subject={"kind": "patient", "id": session.subject_id},
                             details={"request_id": request_id, "form_name": item.form_name,

@@ -15,8 +15,12 @@ export function isClinicId(value) {
 }
 
 /* Call the JSON API. Always resolves (never throws) with
- * {ok, status, data, error, message, retryAfter, networkError, conflict}.
- * options.revision: the record revision the change is based on (sent as If-Match). */
+ * {ok, status, data, error, message, retryAfter, networkError, conflict, notModified, etag}.
+ * options.revision: the record revision the change is based on (sent as If-Match).
+ * options.etag: the ETag of the last answer (sent as If-None-Match; unchanged: 304, notModified).
+ * options.background: a page's own refresh, not the person's activity: sent with
+ * X-Portal-Background: 1 (the server does not keep the session alive for it) and not
+ * announced as activity to the idle watch (session-watch.js). */
 export async function api(method, path, body, options) {
   const init = {
     method,
@@ -32,6 +36,13 @@ export async function api(method, path, body, options) {
   if (revision !== undefined && revision !== null) {
     init.headers["If-Match"] = "\"" + revision + "\"";
   }
+  const background = Boolean(options && options.background);
+  if (background) {
+    init.headers["X-Portal-Background"] = "1";
+  }
+  if (options && options.etag) {
+    init.headers["If-None-Match"] = options.etag;
+  }
   let response;
   let text;
   const sentAt = Date.now() / 1000;
@@ -40,7 +51,7 @@ export async function api(method, path, body, options) {
     text = await response.text();
   } catch (e) {
     return { ok: false, status: 0, data: null, error: null, message: null,
-             retryAfter: null, networkError: true, conflict: false };
+             retryAfter: null, networkError: true, conflict: false, notModified: false, etag: null };
   }
   const retry = parseInt(response.headers.get("Retry-After") || "", 10);
   let data = null;
@@ -48,8 +59,11 @@ export async function api(method, path, body, options) {
     try { data = JSON.parse(text); } catch (e) { data = null; }
   }
   const error = data && typeof data.error === "string" ? data.error : null;
-  // For the session's idle watch (session-watch.js): every answer restarts its count.
-  window.dispatchEvent(new CustomEvent("portal:api", { detail: { status: response.status, data, sentAt } }));
+  // For the session's idle watch (session-watch.js): every answer restarts its count
+  // (not a background poll's: the server did not count it as activity either).
+  if (!background) {
+    window.dispatchEvent(new CustomEvent("portal:api", { detail: { status: response.status, data, sentAt } }));
+  }
   return {
     ok: response.ok,
     status: response.status,
@@ -58,7 +72,9 @@ export async function api(method, path, body, options) {
     message: data && typeof data.message === "string" ? data.message : null,
     retryAfter: isNaN(retry) ? null : retry,
     networkError: false,
-    conflict: response.status === 409 && error === "conflict"
+    conflict: response.status === 409 && error === "conflict",
+    notModified: response.status === 304,
+    etag: response.headers.get("ETag")
   };
 }
 

@@ -1,9 +1,13 @@
 /* The signed-in home page: who is signed in, log out, and the password change
- * an account must make before anything else when its clinic asks for one. */
+ * an account must make before anything else when its clinic asks for one. A portal
+ * login's tiles and patient switcher: home-patient.js; a staff member's "Waiting
+ * for you": home-staff.js (both refresh themselves through poll.js). */
 import { api, loginUrl, problemText, remember, remembered } from "./api.js";
 import { $, busy, say, showOnly } from "./dom.js";
 import { passwordForm } from "./password-form.js";
 import { showClinicName as sessionClinicName, whoAmI } from "./session.js";
+import { startPatientHome } from "./home-patient.js";
+import { startWorkspace } from "./home-staff.js";
 import { fill } from "./staff-links.js";
 import { passwordRules } from "./words.js";
 
@@ -28,17 +32,12 @@ var el = {
   whoClinic: $("who-clinic"),
   whoKind: $("who-kind"),
   staffNav: $("staff-nav"),
-  viewing: $("viewing"),
-  viewingText: $("viewing-text"),
-  patientForm: $("patient-form"),
-  patientPicker: $("patient-picker"),
-  patientSwitch: $("patient-switch"),
-  viewingError: $("viewing-error"),
   logout: $("logout"),
   logoutError: $("logout-error")
 };
 
 var me = null; // {principal, password_change_required}
+var started = false;
 
 function loginType() {
   if (me && me.principal) {
@@ -82,67 +81,14 @@ function showHome(statusText) {
   say(el.homeStatus, statusText || "");
   document.title = "Home · Clinic Portal";
   showOnly([el.passwordStep, el.home], el.home);
-  if (p.kind === "patient") { showPatients(); }
+  if (started) { return; }   // after the forced password change: already running
+  started = true;
+  if (p.kind === "patient") {
+    startPatientHome(me, toLogin);
+  } else {
+    startWorkspace(p);
+  }
 }
-
-// ------------------------------------------------------------ whose records
-
-function viewingText(p) {
-  return p.patient_name ? "Viewing records of " + p.patient_name : "";
-}
-
-/* The patients this login may open: one, no picker; several, a switcher. */
-function showPatients() {
-  var p = me.principal;
-  el.viewingText.textContent = viewingText(p);
-  el.viewing.hidden = !p.patient_name;
-  api("GET", "/api/portal/patients").then(function (r) {
-    if (r.status === 401) { toLogin(); return; }
-    if (!r.ok || !r.data) { return; }
-    var usable = r.data.items.filter(function (i) { return i.status === "active"; });
-    if (usable.length < 2) {
-      el.patientForm.hidden = true;
-      if (!usable.length) {
-        el.viewingText.textContent = "Your portal account has no access to any patient's records at the moment. " +
-          "Please contact your clinic.";
-        el.viewing.hidden = false;
-      }
-      return;
-    }
-    el.patientPicker.textContent = "";
-    usable.forEach(function (i) {
-      var option = document.createElement("option");
-      option.value = i.patient_id;
-      option.textContent = ((i.first_name || "") + " " + (i.last_name || "")).trim() || i.patient_id;
-      option.selected = i.patient_id === p.patient_id;
-      el.patientPicker.appendChild(option);
-    });
-    if (!p.patient_id) {
-      el.viewingText.textContent = "You have access to the records of more than one person. Choose whose " +
-        "records to view.";
-    }
-    el.patientForm.hidden = false;
-    el.viewing.hidden = false;
-  });
-}
-
-el.patientForm.addEventListener("submit", function (event) {
-  event.preventDefault();
-  if (el.patientSwitch.disabled) { return; }
-  say(el.viewingError, "");
-  busy(el.patientSwitch, true, "Switching…");
-  api("POST", "/api/portal/patients/" + encodeURIComponent(el.patientPicker.value) + "/select")
-    .then(function (r) {
-      busy(el.patientSwitch, false);
-      if (r.status === 401) { toLogin(); return; }
-      if (!r.ok || !r.data) {
-        say(el.viewingError, problemText(r));
-        return;
-      }
-      me = r.data;
-      el.viewingText.textContent = viewingText(me.principal);
-    });
-});
 
 function showPasswordStep() {
   document.title = "Change your password · Clinic Portal";

@@ -57,7 +57,9 @@ ROUTES = [r for r in api_routes() if r not in PUBLIC]
 # area fails `test_every_route_is_classified` until it is listed here.
 AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_accounts.manage",
                    "portal-logins": "portal_accounts.manage",
-                   "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view"}
+                   "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
+                   "workspace": "any staff"}   # every staff member's own workspace
+ANY_STAFF = "any staff"
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
@@ -119,6 +121,8 @@ def expected(identity: str, method: str, path: str):
             return 403, "no_patient_access"  # a grant for P101 only: nothing about P100
         if path.endswith("/select"):
             return OWN  # already its selected patient: nothing changes
+        if path.endswith("/home"):
+            return OWN  # the patient's home needs a working grant, no section
         if identity == "rep_no_section":
             return 403, "section_not_permitted"
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
@@ -126,6 +130,8 @@ def expected(identity: str, method: str, path: str):
         return OWN if method == "GET" else (404, "form_request_not_found")
     if identity == "other_clinic":
         return 403, "wrong_clinic"
+    if permission(path) == ANY_STAFF and identity in ("clinician", "front_desk"):
+        return OWN  # their own workspace: nothing of anyone else's
     if identity == "front_desk" and permission(path) in FRONT_DESK_HOLDS:
         return None  # allowed: not part of the refusal matrix
     return 403, "forbidden"

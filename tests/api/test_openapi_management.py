@@ -22,7 +22,7 @@ from tests.portal_helpers import (
 MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
               "/api/clinics/{clinic_id}/portal-logins",
               "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",
-              "/api/invitations/")
+              "/api/invitations/", "/api/clinics/{clinic_id}/workspace")
 
 P = "/api/clinics/{clinic_id}/patients"
 PID = P + "/{patient_id}"
@@ -158,6 +158,19 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(rep.post(f"{PP}/P100/form-requests/{third['form_request']['request_id']}/complete",
                      json={"answers": {"ok": True}}), "POST", PP + "/{patient_id}/form-requests/{request_id}/complete")
     w.check(staff.get(f"{PP}"), "GET", PP, code="forbidden")
+    # The patient home (and its 304), refused for another patient and for staff.
+    HOME = PP + "/{patient_id}/home"
+    r = w.check(rep.get(f"{PP}/P100/home"), "GET", HOME)
+    w.check(rep.get(f"{PP}/P100/home", headers={"If-None-Match": r.header("ETag"), "X-Portal-Background": "1"}),
+            "GET", HOME)
+    w.check(rep.get(f"{PP}/P102/home"), "GET", HOME)
+    w.check(rep.get(f"{PP}/P101/home"), "GET", HOME, code="no_patient_access")
+    w.check(staff.get(f"{PP}/P100/home"), "GET", HOME, code="forbidden")
+    # The staff workspace.
+    WS = "/api/clinics/{clinic_id}/workspace"
+    r = w.check(staff.get(f"{base}/workspace"), "GET", WS)
+    w.check(staff.get(f"{base}/workspace", headers={"If-None-Match": r.header("ETag")}), "GET", WS)
+    w.check(rep.get(f"{base}/workspace"), "GET", WS, code="forbidden")
     # The login as a whole.
     login_id = staff.get(f"{base}/portal-accounts/{second_id}").json()["account"]["login"]["login_id"]
     w.check(staff.get(f"{base}/portal-logins/{login_id}"), "GET", L)
