@@ -10,7 +10,12 @@
 from chalice import Blueprint
 
 from chalicelib.api.access import clinic_permission
-from chalicelib.api.bodies import ChangeFormTemplateBody, CreateFormRequestBody, CreateFormTemplateBody, FormAnswersBody
+from chalicelib.api.form_bodies import (
+    ChangeFormTemplateBody,
+    CreateFormRequestBody,
+    CreateFormTemplateBody,
+    FormAnswersBody,
+)
 from chalicelib.api.http import expected_revision, json_response, record_response, request_info, route
 from chalicelib.sections.access import section_access
 

@@ -7,15 +7,16 @@ from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
 from chalicelib.models.patient import PatientModel
-from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
+from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
 __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "FormTemplateModel", "LoginCounterModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "FormTemplateModel",
+    "LoginCounterModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",

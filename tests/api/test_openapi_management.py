@@ -23,6 +23,7 @@ from tests.portal_helpers import (
 )
 
 MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
+              "/api/clinics/{clinic_id}/form-templates", "/api/clinics/{clinic_id}/form-submissions",
               "/api/clinics/{clinic_id}/portal-logins",
               "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",
               "/api/invitations/")
@@ -152,6 +153,28 @@ def test_management_wire_matches_document(gateway, seeded):
             "POST", one + "/submit")
     w.check(rep.post(f"{PP}/P100/form-requests/{request_id}/submit", json={"answers": CONSENT_ANSWERS}),
             "POST", one + "/submit", code="form_request_closed")
+    # Form templates and submitted forms (the front desk holds both permissions).
+    T, SUB = "/api/clinics/{clinic_id}/form-templates", "/api/clinics/{clinic_id}/form-submissions"
+    w.check(staff.get(f"{base}/form-templates"), "GET", T)
+    r = w.check(staff.post(f"{base}/form-templates", json={"name": "Visit survey", "fields": CONSENT_FIELDS}), "POST", T)
+    t2 = f"{base}/form-templates/" + r.json()["form_template"]["template_id"]
+    w.check(staff.post(f"{base}/form-templates", json={"name": "X", "fields": []}), "POST", T, code="invalid_request")
+    w.check(staff.get(t2), "GET", T + "/{template_id}")
+    w.check(staff.get(f"{base}/form-templates/{'0' * 32}"), "GET", T + "/{template_id}",
+            code="form_template_not_found")
+    w.check(staff.patch(t2, json={"name": "Visit survey 2"}, headers={"If-Match": '"0"'}), "PATCH",
+            T + "/{template_id}")
+    w.check(staff.patch(t2, json={"name": "Visit survey 3"}, headers={"If-Match": '"0"'}), "PATCH",
+            T + "/{template_id}", code="conflict")
+    w.check(staff.post(t2 + "/archive"), "POST", T + "/{template_id}/archive")
+    w.check(staff.post(t2 + "/restore"), "POST", T + "/{template_id}/restore")
+    w.check(staff.get(f"{base}/form-submissions"), "GET", SUB)
+    w.check(staff.get(f"{base}/form-submissions/{request_id}"), "GET", SUB + "/{request_id}")
+    w.check(staff.post(f"{base}/form-submissions/{request_id}/mark-reviewed"), "POST",
+            SUB + "/{request_id}/mark-reviewed")
+    w.check(staff.post(f"{base}/form-submissions/{request_id}/mark-reviewed"), "POST",
+            SUB + "/{request_id}/mark-reviewed", code="form_already_reviewed")
+    w.check(staff.get(f"{base}/form-submissions?status=reviewed"), "GET", SUB)
     # Per patient: the same person for another patient (one more grant), the picker,
     # the selection, a patient-side route named by patient.
     r = w.check(staff.post(f"{base}/portal-accounts", json=rep_body(patient_id="P102", permissions=["billing"])),

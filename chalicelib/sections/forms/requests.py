@@ -59,7 +59,8 @@ def create_request(session, clinic, account_id: str, *, template_id: str, note: 
     trimmed or None, due_date a YYYY-MM-DD date or None. The template must be active
     and unchanged while the request is written (else 409: reload and try again)."""
     from chalicelib.models import AccessGrantModel as A
-    from chalicelib.models import FormRequestModel, FormTemplateModel as T
+    from chalicelib.models import FormRequestModel
+    from chalicelib.models import FormTemplateModel as T
     from chalicelib.portal_accounts.admin import account_not_found, get_account
     from chalicelib.sections.access import patient_name
     from chalicelib.sections.forms.templates import get_template, snapshot, template_archived

@@ -9,6 +9,7 @@ from tests.portal_helpers import (
     ACCOUNTS,
     STRONG_PW,
     accept,
+    all_tables,
     ann_account_id,
     create,
     form_template,
@@ -19,7 +20,6 @@ from tests.portal_helpers import (
     signed_in,
     token_in,
 )
-from tests.portal_helpers import all_tables
 from tests.sections.forms.conftest import GOOD, PP
 
 

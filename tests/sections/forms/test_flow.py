@@ -104,10 +104,9 @@ def test_lists_are_one_query_a_page(forms, aws_calls):
     for rid in rids:
         assert forms.person.post(forms.mine(rid) + "/submit", json={"answers": GOOD}).status == 200
     forms.ask()
-    from chalicelib.sections.forms import answers, review, templates  # noqa: F401
-    import chalicelib.sections.forms.answers as a
-    import chalicelib.sections.forms.review as rv
-    import chalicelib.sections.forms.templates as t
+    from chalicelib.sections.forms import answers as a
+    from chalicelib.sections.forms import review as rv
+    from chalicelib.sections.forms import templates as t
 
     for module in (a, rv, t):
         module.PAGE_SIZE = 2
