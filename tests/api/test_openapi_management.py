@@ -156,7 +156,8 @@ def test_management_wire_matches_document(gateway, seeded):
     # Form templates and submitted forms (the front desk holds both permissions).
     T, SUB = "/api/clinics/{clinic_id}/form-templates", "/api/clinics/{clinic_id}/form-submissions"
     w.check(staff.get(f"{base}/form-templates"), "GET", T)
-    r = w.check(staff.post(f"{base}/form-templates", json={"name": "Visit survey", "fields": CONSENT_FIELDS}), "POST", T)
+    r = w.check(staff.post(f"{base}/form-templates", json={"name": "Visit survey", "fields": CONSENT_FIELDS}),
+                "POST", T)
     t2 = f"{base}/form-templates/" + r.json()["form_template"]["template_id"]
     w.check(staff.post(f"{base}/form-templates", json={"name": "X", "fields": []}), "POST", T, code="invalid_request")
     w.check(staff.get(t2), "GET", T + "/{template_id}")
@@ -186,7 +187,8 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(rep.post(f"{PP}/P102/select"), "POST", PP + "/{patient_id}/select")
     w.check(rep.post(f"{PP}/P101/select"), "POST", PP + "/{patient_id}/select", code="no_patient_access")
     w.check(rep.get(f"{PP}/P100/form-requests"), "GET", PP + "/{patient_id}/form-requests")
-    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests", code="section_not_permitted")
+    w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests",
+            code="section_not_permitted")
     w.check(rep.get(f"{PP}/P100/form-requests?status=submitted"), "GET", PP + "/{patient_id}/form-requests")
     w.check(staff.get(f"{PP}"), "GET", PP, code="forbidden")
     # The login as a whole.
