@@ -128,3 +128,21 @@ def test_lists_are_one_query_a_page(forms, aws_calls):
     finally:
         for module in (a, rv, t):
             module.PAGE_SIZE = 50
+
+
+def test_answers_whose_access_log_cannot_be_written_are_not_shown(forms):
+    """Staff and patient alike: the view's event is written before the answers are
+    sent; if DynamoDB refuses it, 503 with Retry-After and no answers."""
+    from tests.faults import Faults
+
+    rid = forms.ask()["request_id"]
+    assert forms.person.post(forms.mine(rid) + "/submit", json={"answers": GOOD}).status == 200
+    for browser, url in ((forms.staff, f"{SUBMISSIONS}/{rid}"), (forms.person, forms.mine(rid))):
+        with Faults() as faults:
+            with faults.armed() as run:
+                assert browser.get(url).status == 200
+            put = run.calls.index(("dynamodb", "PutItem")) + 1
+            with faults.armed(fail_at=put, kind="throttle") as run:
+                r = browser.get(url)
+        assert run.failed == ("dynamodb", "PutItem")
+        assert r.status == 503 and r.headers.get("Retry-After") == "5" and "form_request" not in r.json()
