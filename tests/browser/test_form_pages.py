@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.conftest import seed_password
-from tests.browser.test_account_pages import DESK, assert_no_horizontal_scroll, log_in, other_page, staff_home
+from tests.browser.test_account_pages import ADMIN, DESK, assert_no_horizontal_scroll, log_in, other_page, staff_home
 
 
 def test_a_patient_fills_in_and_submits_a_form_and_staff_review_it(page, portal, viewport, chromium, console):
@@ -78,3 +78,37 @@ def test_a_patient_fills_in_and_submits_a_form_and_staff_review_it(page, portal,
         expect(desk.get_by_role("listitem").filter(has_text=name)).to_have_count(0)
         desk.get_by_label("Show").select_option("reviewed")
         expect(desk.get_by_role("listitem").filter(has_text=name)).to_contain_text("reviewed")
+
+
+def test_an_administrator_builds_a_form_template(page, portal, viewport):
+    name = f"Travel history {viewport.name}"
+    staff_home(page, portal, ADMIN)
+    page.goto("/form-templates")
+    expect(page.get_by_role("heading", name="Form templates")).to_be_visible()
+    assert_no_horizontal_scroll(page, viewport)
+    page.get_by_role("button", name="New form").click()
+    page.get_by_label("Form name").fill(name)
+    questions = page.locator("#t-fields > li")
+    questions.nth(0).get_by_label("Question").fill("Where did you travel?")
+    page.get_by_role("button", name="Add a question").click()
+    second = questions.nth(1)
+    second.get_by_label("Question").fill("How did you travel?")
+    second.get_by_label("Kind of answer").select_option(label="One of several choices")
+    second.get_by_label("Choices, one per line").fill("Plane\nTrain\nCar")
+    second.get_by_label("Required").check()
+    second.get_by_role("button", name="Move up").click()     # the choice comes first now
+    expect(questions.nth(0).get_by_label("Question")).to_have_value("How did you travel?")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview-fields")
+    expect(preview.get_by_role("group", name="How did you travel?")).to_be_visible()
+    expect(preview.get_by_label("Train")).to_be_visible()
+    expect(preview.get_by_label("Where did you travel? (optional)")).to_be_visible()
+    assert_no_horizontal_scroll(page, viewport)
+    with page.expect_response(lambda r: r.url.endswith("/form-templates") and r.request.method == "POST") as made:
+        page.get_by_role("button", name="Save form").click()
+    assert made.value.status == 201
+    fields = made.value.json()["form_template"]["fields"]
+    assert [(f["key"], f["type"], f["required"]) for f in fields] == [
+        ("how_did_you_travel", "choice", True), ("where_did_you_travel", "short_text", False)]
+    expect(page.get_by_role("status")).to_contain_text(f"Saved \u201c{name}\u201d.")
+    expect(page.get_by_role("listitem").filter(has_text=name)).to_contain_text("2 questions")
