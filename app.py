@@ -10,6 +10,7 @@ from chalicelib.api import (
     auth,
     clinic_settings,
     clinics,
+    forms,
     homes,
     invitations,
     mfa,
@@ -28,7 +29,7 @@ from chalicelib.core.request_log import request_log
 app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
-for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, invitations,
+for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
                   recovery, staff, clinic_settings, mfa, sessions, homes):
     app.register_blueprint(blueprint.bp)
 

@@ -114,6 +114,9 @@ class Browser:
     def patch(self, path: str, **kw) -> Reply:
         return self.request("PATCH", path, **kw)
 
+    def put(self, path: str, **kw) -> Reply:
+        return self.request("PUT", path, **kw)
+
     def delete(self, path: str, **kw) -> Reply:
         return self.request("DELETE", path, **kw)
 

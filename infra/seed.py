@@ -1,6 +1,7 @@
 """Seed files: validate everything first, then load it; a bad entry loads nothing.
 
-Format: see README ("Seed files"). A `portal_accounts` entry is today's shape (one
+Format: see README ("Seed files"); the Forms part (`form_templates`,
+`form_requests`): infra/seed_forms.py. A `portal_accounts` entry is today's shape (one
 login x one patient): each maps to a login (one per username, per clinic) and an
 access grant for its patient. Entries that share a username become one login with
 several grants (the first entry's names, password and status make the login; a
@@ -18,6 +19,7 @@ from chalicelib.core.ids import normalize_key
 from chalicelib.core.limits import PATIENT_ID_RE, STAFF_USERNAME_RE
 from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLES
+from infra.seed_forms import SCHEMA as SEED_FORMS
 
 
 class SeedError(ValueError):
@@ -38,6 +40,7 @@ SCHEMA = {
                         "optional": {"password": STR, "force_password_change": BOOL,
                                      "permissions": LIST, "enabled": BOOL, "expires_on": STR}},
 }
+SCHEMA.update(SEED_FORMS)
 
 
 def _check_entry(section: str, index: int, entry: object) -> dict:
@@ -136,6 +139,9 @@ def validate(data: object) -> dict:
                 e.setdefault("force_password_change", False)
                 e.setdefault("enabled", True)
             out[section].append(e)
+    from infra import seed_forms
+
+    seed_forms.validate(out, SeedError)
     return out
 
 
@@ -208,14 +214,19 @@ def load(data: object) -> dict:
                          **contact).save()
     patients = {(clinic_key(p["clinic_id"]), p["patient_id"]): p for p in seed["patients"]}
     logins: dict = {}
+    grants = {}
     for a in seed["portal_accounts"]:
-        _load_account(a, patients, logins)
+        ck = clinic_key(a["clinic_id"])
+        grants[(ck, normalize_key(a["username"]), a["patient_id"])] = _load_account(a, patients, logins)
+    from infra import seed_forms
+
+    seed_forms.load(seed, grants)
     return {section: len(entries) for section, entries in seed.items()}
 
 
-def _load_account(a: dict, patients: dict, logins: dict) -> None:
+def _load_account(a: dict, patients: dict, logins: dict):
     """One `portal_accounts` entry: a login (new, or the one an earlier entry with
-    the same username made) and its grant for the entry's patient."""
+    the same username made) and its grant for the entry's patient. Returns (login, grant)."""
     from types import SimpleNamespace
 
     from chalicelib.auth.passwords import hash_password
@@ -257,6 +268,7 @@ def _load_account(a: dict, patients: dict, logins: dict) -> None:
     write(build)
     if not new:
         login.grant_count += 1
+    return login, grant
 
 
 def load_file(path: str) -> dict:

@@ -122,3 +122,28 @@ def all_tables() -> dict[str, list[str]]:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         out[name] = sorted(map(repr, items))
     return out
+
+
+# ---------------------------------------------------------------- forms
+
+CONSENT_FIELDS = [
+    {"key": "full_name", "label": "Your full name", "type": "short_text", "required": True},
+    {"key": "signed", "label": "I agree to treatment", "type": "yes_no", "required": True},
+    {"key": "notes", "label": "Anything we should know", "type": "long_text", "required": False},
+]
+CONSENT_ANSWERS = {"full_name": "Rita Lee", "signed": True}
+
+
+def form_template(browser, name: str = "Consent to treat", fields=None, clinic: str = "SUNRISE") -> str:
+    """A new form template of the clinic (by a holder of portal_accounts.manage); its id."""
+    r = browser.post(f"/api/clinics/{clinic}/form-templates",
+                     json={"name": name, "fields": fields or CONSENT_FIELDS})
+    assert r.status == 201, r.text
+    return r.json()["form_template"]["template_id"]
+
+
+def request_form(browser, account_id: str, name: str = "Consent to treat", clinic: str = "SUNRISE", **extra):
+    """Ask the account to fill in a new template called `name`; the reply."""
+    template_id = form_template(browser, name, clinic=clinic)
+    return browser.post(f"/api/clinics/{clinic}/portal-accounts/{account_id}/form-requests",
+                        json={"template_id": template_id, **extra})

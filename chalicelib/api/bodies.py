@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, make_dataclass
 
 from chalicelib.api import patient_fields as pf
-from chalicelib.api.fields import Bool, Choice, ChoiceList, Date, Email, Int, JsonObject, Lenient, Name, Pattern, Text
+from chalicelib.api.fields import Bool, Choice, ChoiceList, Date, Email, Int, Lenient, Name, Pattern, Text
 from chalicelib.api.requests import ABSENT, Body, optional, required
 from chalicelib.core import limits
 
@@ -177,16 +177,7 @@ class ChangePortalAccountBody(Body):
     revision: int = optional(REVISION, ABSENT)
 
 
-@dataclass(frozen=True, kw_only=True)
-class CreateFormRequestBody(Body):
-    form_name: str = required(Text(limits.FORM_NAME_MAX, one_line=True, strip=True))
-    note: str | None = optional(Text(limits.NOTE_MAX, allow_empty=True, nullable=True, strip=True))
-    due_date: str | None = optional(Date(limits.DUE_DATE_YEARS))
-
-
-@dataclass(frozen=True, kw_only=True)
-class CompleteFormRequestBody(Body):
-    answers: dict = required(JsonObject(limits.ANSWERS_MAX_CHARS, limits.ANSWERS_MAX_DEPTH))
+# The Forms section's bodies: `form_bodies.py`.
 
 
 # ---------------------------------------------------------------- staff
@@ -280,6 +271,6 @@ ChangeSettingsBody.__doc__ = ("PATCH: any clinic settings (ABSENT when not sent)
 __all__ = ["ABSENT", "LoginBody", "PasswordChangeBody", "MfaLoginBody", "MfaCodeBody", "MfaDisableBody",
             "ForgotPasswordBody", "ForgotUsernameBody",
            "PasswordResetLookupBody", "PasswordResetBody", "InvitationLookupBody",
-           "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody", "CreateFormRequestBody",
-           "CompleteFormRequestBody", "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody",
+           "InvitationAcceptBody", "CreatePortalAccountBody", "ChangePortalAccountBody",
+           "CreateStaffBody", "ChangeStaffBody", "CreatePatientBody", "ChangePatientBody",
            "ChangeSettingsBody"]

@@ -6,15 +6,15 @@ Every patient-side route names its patient in the path
 grant for that patient, read with the session in one TransactGetItems
 (`access.patient_access`); a section's routes use `sections.access.section_access`,
 which also refuses a grant without the section (403 `section_not_permitted`), and
-each view writes the access log. The older `/api/portal/form-requests` routes still
-work: they act for the session's selected patient, or the login's only grant.
+each view writes the access log. The older `GET /api/portal/form-requests` still
+works: the open requests of the session's selected patient, or the login's only grant
+(its `/complete` routes are retired: a form is submitted through the patient's
+`.../form-requests/{request_id}/submit`).
 """
 from chalice import Blueprint
 
 from chalicelib.api.access import authenticate, authenticate_patient, patient_access
-from chalicelib.api.bodies import CompleteFormRequestBody
 from chalicelib.api.http import json_response, request_info, route
-from chalicelib.sections.access import section_access
 
 bp = Blueprint(__name__)
 
@@ -62,31 +62,6 @@ def select_patient(request, patient_id, *, auth):
     return json_response(serializers.signed_in(session))
 
 
-@route(bp, "/api/portal/patients/{patient_id}/form-requests", guard=section_access(FORMS))
-def patient_form_requests(request, patient_id, *, auth):
-    from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import open_for_grant
-
-    session, grant = auth
-    items, cursor = open_for_grant(session, grant, (request.query_params or {}).get("cursor"), request_info(request))
-    return json_response(serializers.page(items, cursor, lambda i: serializers.form_request(i, for_staff=False)))
-
-
-@route(bp, "/api/portal/patients/{patient_id}/form-requests/{request_id}/complete", methods=("POST",),
-       body=CompleteFormRequestBody, guard=section_access(FORMS))
-def complete_patient_form_request(request, patient_id, request_id, *, auth, body: CompleteFormRequestBody):
-    return _complete(request, auth, request_id, body)
-
-
-def _complete(request, auth, request_id, body):
-    from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import complete
-
-    session, grant = auth
-    item = complete(session, grant, request_id, body.answers, request_info(request))
-    return json_response({"form_request": serializers.form_request(item, answers=True, for_staff=False)})
-
-
 # ---------------------------------------------------------------- before patients were named
 
 def _current_patient(request, **_params):
@@ -107,14 +82,10 @@ def _current_patient(request, **_params):
 @route(bp, "/api/portal/form-requests", guard=_current_patient)
 def my_form_requests(request, *, auth):
     from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import open_for_grant
+    from chalicelib.api.form_shapes import form_request
+    from chalicelib.sections.forms.answers import list_for_grant
 
     session, grant = auth
-    items, cursor = open_for_grant(session, grant, (request.query_params or {}).get("cursor"), request_info(request))
-    return json_response(serializers.page(items, cursor, lambda i: serializers.form_request(i, for_staff=False)))
-
-
-@route(bp, "/api/portal/form-requests/{request_id}/complete", methods=("POST",), body=CompleteFormRequestBody,
-       guard=_current_patient)
-def complete_form_request(request, request_id, *, auth, body: CompleteFormRequestBody):
-    return _complete(request, auth, request_id, body)
+    items, cursor = list_for_grant(session, grant, "open", (request.query_params or {}).get("cursor"),
+                                   request_info(request))
+    return json_response(serializers.page(items, cursor, lambda i: form_request(i, for_staff=False)))

@@ -1,12 +1,12 @@
 """Patient-portal accounts for staff with `portal_accounts.manage`: the setup form's
-create / read / change / delete, the User Management list and its actions, and
-the form requests staff make of an account. An "account" is a User Management
+create / read / change / delete, the User Management list and its actions (the form
+requests staff make of an account: `api/forms.py`). An "account" is a User Management
 row: one access grant (`account_id` = grant id) with its login. The login as a
 whole has its own actions under /portal-logins/{login_id}."""
 from chalice import Blueprint
 
 from chalicelib.api.access import clinic_permission
-from chalicelib.api.bodies import ChangePortalAccountBody, CreateFormRequestBody, CreatePortalAccountBody
+from chalicelib.api.bodies import ChangePortalAccountBody, CreatePortalAccountBody
 from chalicelib.api.http import expected_revision, issued_response, json_response, register_actions, request_info, route
 
 bp = Blueprint(__name__)
@@ -146,46 +146,3 @@ register_actions(bp, LOGINS + "/{login_id}", MANAGER, {
     "unlock": ("unlock_portal_login", "unlock", {}),
     "reset-2fa": ("reset_portal_login_mfa", "reset_mfa", {}),
 }, _login_action)
-
-
-# ---------------------------------------------------------------- form requests (staff side)
-
-@route(bp, BASE + "/{account_id}/form-requests", guard=MANAGER)
-def list_form_requests(request, clinic_id, account_id, *, auth):
-    from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import list_for_account
-
-    session, clinic = auth
-    items, cursor = list_for_account(clinic, account_id, (request.query_params or {}).get("cursor"))
-    return json_response(serializers.page(items, cursor, serializers.form_request))
-
-
-@route(bp, BASE + "/{account_id}/form-requests", methods=("POST",), body=CreateFormRequestBody, guard=MANAGER)
-def create_form_request(request, clinic_id, account_id, *, auth, body: CreateFormRequestBody):
-    from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import create_request
-
-    session, clinic = auth
-    item = create_request(session, clinic, account_id, form_name=body.form_name, note=body.note,
-                          due_date=body.due_date, info=request_info(request))
-    return json_response({"form_request": serializers.form_request(item)}, 201)
-
-
-@route(bp, BASE + "/{account_id}/form-requests/{request_id}", guard=MANAGER)
-def get_form_request(request, clinic_id, account_id, request_id, *, auth):
-    from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import get_for_staff
-
-    session, clinic = auth
-    item = get_for_staff(clinic, account_id, request_id)
-    return json_response({"form_request": serializers.form_request(item, answers=True)})
-
-
-@route(bp, BASE + "/{account_id}/form-requests/{request_id}/cancel", methods=("POST",), guard=MANAGER)
-def cancel_form_request(request, clinic_id, account_id, request_id, *, auth):
-    from chalicelib.api import serializers
-    from chalicelib.portal_accounts.form_requests import cancel_request
-
-    session, clinic = auth
-    item = cancel_request(session, clinic, account_id, request_id, request_info(request))
-    return json_response({"form_request": serializers.form_request(item)})

@@ -166,27 +166,6 @@ def audit_event(event, clinic_id: str) -> dict:
 
 # ---------------------------------------------------------------- form requests
 
-def form_request(item, *, answers: bool = False, for_staff: bool = True) -> dict:
-    import json
-
-    out = {
-        "request_id": item.request_id,
-        "account_id": item.account_id,
-        "form_name": item.form_name,
-        "note": item.note,
-        "due_date": item.due_date,
-        "status": item.status,
-        "created_at": iso(item.created_at),
-        "completed_at": iso(item.completed_at),
-    }
-    if for_staff:
-        out["requested_by"] = item.requested_by
-        out["cancelled_at"] = iso(item.cancelled_at)
-    if answers:
-        out["answers"] = json.loads(item.answers_json) if item.answers_json else None
-    return out
-
-
 # ---------------------------------------------------------------- patients
 
 def patient(item) -> dict:

@@ -52,6 +52,13 @@ KINDS: dict[str, str] = {
     "form_request_created": "Form requested",
     "form_request_cancelled": "Form request cancelled",
     "form_request_completed": "Form completed",
+    "form_draft_saved": "Form draft saved",
+    "form_request_submitted": "Form submitted",
+    "form_request_reviewed": "Form marked reviewed",
+    "form_template_created": "Form template added",
+    "form_template_updated": "Form template changed",
+    "form_template_archived": "Form template archived",
+    "form_template_restored": "Form template restored",
     "section_viewed": "Patient records viewed (access log)",
     "patient_record_viewed": "Patient details viewed (access log)",
     "clinic_settings_updated": "Clinic settings changed",
@@ -248,8 +255,19 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             return f"{by} asked {to} to fill in {form}"
         if kind == "form_request_cancelled":
             return f"{by} cancelled the request for {form}"
-        if kind == "form_request_completed":
-            return f"{by} completed {form}"
+        if kind in ("form_request_completed", "form_request_submitted"):
+            return f"{by} submitted {form}"
+        if kind == "form_request_reviewed":
+            return f"{by} marked {form} reviewed"
+    if kind == "form_draft_saved":
+        form = details.get("form_name")
+        return f"{by} saved a draft of " + (f"“{_text(form)}”" if form else "a form")
+    if kind.startswith("form_template_"):
+        form = details.get("form_name")
+        form = f"the form template “{_text(form)}”" if form else "a form template"
+        verb = {"form_template_created": "added", "form_template_updated": "changed",
+                "form_template_archived": "archived", "form_template_restored": "restored"}.get(kind, "changed")
+        return f"{by} {verb} {form}"
     if kind == "section_viewed":
         return f"{by} viewed {_section_of(details)}"
     if kind == "patient_record_viewed":

@@ -5,6 +5,7 @@ from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
+from chalicelib.models.form_template import FormTemplateModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.section_counter import SectionCounterModel
@@ -14,7 +15,8 @@ from chalicelib.models.token import TokenModel
 
 __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "FormTemplateModel",
+    "LoginCounterModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",

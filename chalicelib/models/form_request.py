@@ -15,8 +15,22 @@ class FormRequestAccountIndex(GlobalSecondaryIndex):
     created_key = UnicodeAttribute(range_key=True)
 
 
+class FormRequestReviewIndex(GlobalSecondaryIndex):
+    """Submitted forms of a clinic by review state (`review_key` = "<clinic_key>#submitted"
+    or "#reviewed"), in the order they were submitted. Sparse: only submitted forms
+    carry `review_key`."""
+
+    class Meta:
+        index_name = "by_review"
+        projection = AllProjection()
+
+    review_key = UnicodeAttribute(hash_key=True)
+    submitted_key = UnicodeAttribute(range_key=True)
+
+
 class FormRequestModel(PortalModel):
-    """A form staff asked a portal account to fill in, and (once completed) its answers."""
+    """A form staff asked a portal account to fill in: a snapshot of the template it
+    was made from, the patient's draft, and (once submitted) the answers."""
 
     class Meta:
         short_name = "form_requests"
@@ -29,11 +43,24 @@ class FormRequestModel(PortalModel):
     form_name = UnicodeAttribute()
     note = UnicodeAttribute(null=True)
     due_date = UnicodeAttribute(null=True)  # YYYY-MM-DD
-    status = UnicodeAttribute()  # "open" | "completed" | "cancelled"
+    # "open" | "submitted" | "reviewed" | "cancelled" ("completed": made before templates)
+    status = UnicodeAttribute()
     requested_by = UnicodeAttribute()
     created_at = NumberAttribute()
-    completed_at = NumberAttribute(null=True)
-    completed_by = UnicodeAttribute(null=True)
+    patient_id = UnicodeAttribute(null=True)
+    patient_name = UnicodeAttribute(null=True)
+    template_id = UnicodeAttribute(null=True)
+    template_revision = NumberAttribute(null=True)
+    template_json = UnicodeAttribute(null=True)   # {"name", "description", "fields"} as requested
+    draft_json = UnicodeAttribute(null=True)      # the patient's saved, possibly partial, answers
+    draft_saved_at = NumberAttribute(null=True)
+    completed_at = NumberAttribute(null=True)     # submitted at
+    completed_by = UnicodeAttribute(null=True)    # submitted by (the login's username)
     cancelled_at = NumberAttribute(null=True)
-    answers_json = UnicodeAttribute(null=True)  # the answers, as the JSON text the account sent
+    reviewed_at = NumberAttribute(null=True)
+    reviewed_by = UnicodeAttribute(null=True)
+    answers_json = UnicodeAttribute(null=True)  # the submitted answers, checked against the template
+    review_key = UnicodeAttribute(null=True)
+    submitted_key = UnicodeAttribute(null=True)   # "<10-digit epoch s>#<request_id>"
     by_account = FormRequestAccountIndex()
+    by_review = FormRequestReviewIndex()

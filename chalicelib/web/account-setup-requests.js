@@ -2,17 +2,20 @@
  * fill in (the list, and a new request). */
 import { api, problemText } from "./api.js";
 import { busy, clear, h, invalid, say } from "./dom.js";
-import { leaving } from "./session.js";
+import { clinicPath, leaving } from "./session.js";
 import { day, when } from "./words.js";
 import { accountPath, el, state } from "./account-setup-page.js";
 
-var REQUEST_STATUS = { open: "Open", completed: "Completed", cancelled: "Cancelled" };
+var REQUEST_STATUS = { open: "Open", submitted: "Submitted", reviewed: "Reviewed", completed: "Completed",
+                       cancelled: "Cancelled" };
+var templatesLoaded = false;
 
 function formRequestItem(fr) {
   var facts = [REQUEST_STATUS[fr.status] || fr.status];
   if (fr.due_date) { facts.push("due " + day(fr.due_date)); }
   facts.push("requested " + when(fr.created_at) + (fr.requested_by ? " by " + fr.requested_by : ""));
-  if (fr.completed_at) { facts.push("completed " + when(fr.completed_at)); }
+  if (fr.completed_at) { facts.push("submitted " + when(fr.completed_at)); }
+  if (fr.reviewed_at) { facts.push("reviewed " + when(fr.reviewed_at)); }
   return h("li", {}, [
     h("strong", { text: fr.form_name }),
     h("p", { text: facts.join(" · ") }),
@@ -28,6 +31,26 @@ export function showFormsSection(account) {
   el.formRequestForm.hidden = !permitted;
   document.getElementById("forms-not-permitted").hidden = permitted;
   el.formsSection.hidden = false;
+  if (permitted && !templatesLoaded) { loadTemplates(); }
+}
+
+/* The clinic's active form templates, as the choices of the Form list. */
+function loadTemplates() {
+  templatesLoaded = true;
+  return api("GET", clinicPath("/form-templates")).then(function (r) {
+    if (leaving(r)) { return; }
+    if (!r.ok || !r.data) {
+      templatesLoaded = false;
+      say(el.formRequestError, problemText(r));
+      return;
+    }
+    r.data.items.forEach(function (t) {
+      el.formName.appendChild(h("option", { value: t.template_id, text: t.name }));
+    });
+    if (!r.data.items.length) {
+      say(el.formRequestError, "The clinic has no forms yet. Add one on the Form templates page first.");
+    }
+  });
 }
 
 export function loadFormRequests() {
@@ -54,14 +77,14 @@ el.formRequestForm.addEventListener("submit", function (event) {
   say(el.formRequestStatus, "");
   invalid(el.formName, false);
   invalid(el.formDue, false);
-  var name = el.formName.value.trim();
-  if (!name) {
-    say(el.formRequestError, "Enter the form's name.");
+  var templateId = el.formName.value;
+  if (!templateId) {
+    say(el.formRequestError, "Choose the form to request.");
     invalid(el.formName, true);
     el.formName.focus();
     return;
   }
-  var body = { form_name: name };
+  var body = { template_id: templateId };
   if (el.formNote.value.trim()) { body.note = el.formNote.value.trim(); }
   if (el.formDue.value) { body.due_date = el.formDue.value; }
   busy(el.formRequestSubmit, true, "Requesting…");

@@ -11,6 +11,7 @@ export const LINKS = [
     permission: "portal_accounts.manage" },
   { href: "/portal-accounts", text: "User Management", short: "User Management",
     permission: "portal_accounts.manage" },
+  { href: "/form-templates", text: "Form templates", short: "Form templates", permission: "portal_accounts.manage" },
   { href: "/staff", text: "Staff", short: "Staff", permission: "staff.manage" },
   { href: "/settings", text: "Clinic settings", short: "Settings", permission: "clinic.settings" },
   { href: "/audit", text: "Audit log", short: "Audit log", permission: "audit.view" }

@@ -82,9 +82,22 @@ class World:
         acct["browser"] = self.signed_in(acct["username"], acct["password"], "patient")
         return acct
 
+    def form_template(self) -> str:
+        out = self.ok(self.admin().post(f"{CLINIC}/form-templates", json={"name": f"Fault {self.n()}", "fields": [
+            {"key": "q1", "label": "Question", "type": "short_text", "required": True}]}), 201)
+        return out["form_template"]["template_id"]
+
     def form_request(self, account_id: str) -> str:
-        out = self.ok(self.admin().post(f"{ACCOUNTS}/{account_id}/form-requests", json={"form_name": "Fault"}), 201)
+        out = self.ok(self.admin().post(f"{ACCOUNTS}/{account_id}/form-requests",
+                                        json={"template_id": self.form_template()}), 201)
         return out["form_request"]["request_id"]
+
+    def submitted_form(self) -> str:
+        a = self.self_account()
+        rid = self.form_request(a["id"])
+        self.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/form-requests/{rid}/submit",
+                                  json={"answers": {"q1": "yes"}}))
+        return rid
 
     # Staff
     def staff_member(self, *, sign_in=True, email=False) -> dict:
@@ -163,17 +176,30 @@ def _cancel_form(w):
     return Call(w.admin(), "POST", f"{ACCOUNTS}/{a['id']}/form-requests/{w.form_request(a['id'])}/cancel")
 
 
-def _complete_form(w):
-    a = w.self_account()
-    rid = w.form_request(a["id"])
-    return Call(a["browser"], "POST", f"/api/portal/form-requests/{rid}/complete", {"answers": {"q1": "yes"}})
+def _patient_form(action: str, method: str):
+    def prepare(w):
+        if action == "submit" and not getattr(w, "forms_counted", False):
+            # The clinic's count item exists from then on: every run, clean or retried,
+            # then updates it (the effects compare alike).
+            w.submitted_form()
+            w.forms_counted = True
+        a = w.self_account()
+        rid = w.form_request(a["id"])
+        return Call(a["browser"], method, f"/api/portal/patients/{a['patient']}/form-requests/{rid}/{action}",
+                    {"answers": {"q1": "yes"}})
+    return prepare
 
 
-def _complete_patient_form(w):
-    a = w.self_account()
-    rid = w.form_request(a["id"])
-    return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/form-requests/{rid}/complete",
-                {"answers": {"q1": "yes"}})
+def _template_action(action: str):
+    def prepare(w):
+        tid = w.form_template()
+        admin = w.admin()
+        if action == "restore":
+            w.ok(admin.post(f"{CLINIC}/form-templates/{tid}/archive"))
+        if action == "":
+            return Call(admin, "PATCH", f"{CLINIC}/form-templates/{tid}", {"name": "Changed"})
+        return Call(admin, "POST", f"{CLINIC}/form-templates/{tid}/{action}")
+    return prepare
 
 
 def _enable_login(w):
@@ -354,12 +380,21 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
                                                    "/resend-invitation")},
     ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests"): {
         "": lambda w: Call(w.admin(), "POST", f"{ACCOUNTS}/{w.self_account(sign_in=False)['id']}/form-requests",
-                           {"form_name": "Medication history", "note": "Before your visit"})},
+                           {"template_id": w.form_template(), "note": "Before your visit"})},
     ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests/{request_id}/cancel"): {
         "": _cancel_form},
-    ("POST", "/api/portal/form-requests/{request_id}/complete"): {"": _complete_form},
-    ("POST", "/api/portal/patients/{patient_id}/form-requests/{request_id}/complete"): {
-        "": _complete_patient_form},
+    ("PUT", "/api/portal/patients/{patient_id}/form-requests/{request_id}/draft"): {
+        "": _patient_form("draft", "PUT")},
+    ("POST", "/api/portal/patients/{patient_id}/form-requests/{request_id}/submit"): {
+        "": _patient_form("submit", "POST")},
+    ("POST", "/api/clinics/{clinic_id}/form-templates"): {
+        "": lambda w: Call(w.admin(), "POST", f"{CLINIC}/form-templates", {"name": "Consent", "fields": [
+            {"key": "signed", "label": "I agree", "type": "yes_no", "required": True}]})},
+    ("PATCH", "/api/clinics/{clinic_id}/form-templates/{template_id}"): {"": _template_action("")},
+    ("POST", "/api/clinics/{clinic_id}/form-templates/{template_id}/archive"): {"": _template_action("archive")},
+    ("POST", "/api/clinics/{clinic_id}/form-templates/{template_id}/restore"): {"": _template_action("restore")},
+    ("POST", "/api/clinics/{clinic_id}/form-submissions/{request_id}/mark-reviewed"): {
+        "": lambda w: Call(w.admin(), "POST", f"{CLINIC}/form-submissions/{w.submitted_form()}/mark-reviewed")},
     ("POST", "/api/portal/patients/{patient_id}/select"): {
         "": lambda w: (lambda a: Call(a["browser"], "POST", f"/api/portal/patients/{a['other']}/select"))(
             w.two_patient_login())},

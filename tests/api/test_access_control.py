@@ -3,14 +3,24 @@ management is refused across clinics and without the permission, and changes not
 import pytest
 
 from tests.conftest import table_items
-from tests.portal_helpers import ann_account_id, clinician, create, desk, lakeside_admin, patient, rep_body, signed_in
+from tests.portal_helpers import (
+    ann_account_id,
+    clinician,
+    create,
+    desk,
+    lakeside_admin,
+    patient,
+    rep_body,
+    request_form,
+    signed_in,
+)
 
 PREFIXES = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
             "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings")
 BODIES = {
     ("POST", "/api/clinics/{clinic_id}/portal-accounts"): rep_body(username="x@example.com"),
     ("PATCH", "/api/clinics/{clinic_id}/portal-accounts/{account_id}"): {"first_name": "X"},
-    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests"): {"form_name": "X"},
+    ("POST", "/api/clinics/{clinic_id}/portal-accounts/{account_id}/form-requests"): {"template_id": "0" * 32},
     ("POST", "/api/clinics/{clinic_id}/staff"): {"username": "NewX", "first_name": "N", "last_name": "X",
                                                   "roles": ["clinician"]},
     ("PATCH", "/api/clinics/{clinic_id}/staff/{username}"): {"first_name": "X"},
@@ -54,13 +64,12 @@ def world(gateway, seeded):
     sunrise_account = ann_account_id(staff)
     assert staff.patch(f"/api/clinics/SUNRISE/portal-accounts/{sunrise_account}",
                        json={"permissions": ["forms"]}).status == 200
-    sunrise_request = staff.post(f"/api/clinics/SUNRISE/portal-accounts/{sunrise_account}/form-requests",
-                                 json={"form_name": "Intake"}).json()["form_request"]["request_id"]
+    sunrise_request = request_form(staff, sunrise_account, "Intake").json()["form_request"]["request_id"]
     lake = lakeside_admin(gateway)
     r = create(lake, rep_body(patient_id="L200", username="leo.rep@example.com"), clinic="Lakeside")
     lake_account = r.json()["account"]["account_id"]
-    lake_request = lake.post(f"/api/clinics/Lakeside/portal-accounts/{lake_account}/form-requests",
-                             json={"form_name": "Lake form"}).json()["form_request"]["request_id"]
+    lake_request = request_form(lake, lake_account, "Lake form", clinic="Lakeside").json()["form_request"][
+        "request_id"]
     # A live session of each clinic's staff member (SmithF is `staff`, KimS is `lake`).
     sunrise_session, lake_session = (b.get("/api/me/sessions").json()["sessions"][0]["session_id"]
                                      for b in (staff, lake))

@@ -119,11 +119,15 @@ def known_ids(gateway, clock) -> dict:
     assert r.status == 200, r.text
     accounts = {i["username"]: i["account_id"] for i in r.json()["items"]}
     logins = {i["username"]: i["login"]["login_id"] for i in r.json()["items"]}
+    r = admin.post("/api/clinics/SUNRISE/form-templates", json={"name": "Intake form", "fields": [
+        {"key": "q1", "label": "Question", "type": "short_text"}]})
+    assert r.status == 201, r.text
+    template_id = r.json()["form_template"]["template_id"]
     r = admin.post(f"/api/clinics/SUNRISE/portal-accounts/{accounts['bob@example.com']}/form-requests",
-                   json={"form_name": "Intake form"})
+                   json={"template_id": template_id})
     assert r.status == 201, r.text
     return {"ann_account": accounts["ann@example.com"], "bob_account": accounts["bob@example.com"],
-            "ann_login": logins["ann@example.com"],
+            "ann_login": logins["ann@example.com"], "template": template_id,
             "request": r.json()["form_request"]["request_id"]}
 
 
@@ -143,6 +147,8 @@ def known_value(op, name: str, ids: dict):
         return ids["bob_account"] if "form-requests" in op.path else ids["ann_account"]
     if name == "request_id":
         return ids["request"]
+    if name == "template_id":
+        return ids["template"]
     return None
 
 

@@ -56,18 +56,22 @@ ROUTES = [r for r in api_routes() if r not in PUBLIC]
 # The permission each clinic area needs (the guards in chalicelib/api/*). A new
 # area fails `test_every_route_is_classified` until it is listed here.
 AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_accounts.manage",
-                   "portal-logins": "portal_accounts.manage",
+                   "portal-logins": "portal_accounts.manage", "form-templates": "portal_accounts.manage",
+                   "form-submissions": "forms.review",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
                    "workspace": "any staff"}   # every staff member's own workspace
 ANY_STAFF = "any staff"
-FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage"}
+FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review"}
+CLINICIAN_HOLDS = {"forms.review"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
     "CreatePortalAccountBody": rep_body(username="matrix.new@example.com"),
     "ChangePortalAccountBody": {"first_name": "Mallory"},
-    "CreateFormRequestBody": {"form_name": "Matrix form"},
-    "CompleteFormRequestBody": {"answers": {"q1": "yes"}},
+    "CreateFormRequestBody": {"template_id": "0" * 32},
+    "FormAnswersBody": {"answers": {"q1": "yes"}},
+    "CreateFormTemplateBody": {"name": "Matrix form", "fields": [{"key": "q1", "label": "Q", "type": "short_text"}]},
+    "ChangeFormTemplateBody": {"name": "Matrix form 2"},
     "CreateStaffBody": {"username": "MatrixX", "first_name": "Max", "last_name": "Trix", "roles": ["admin"]},
     "ChangeStaffBody": {"roles": ["admin"]},
     "CreatePatientBody": {"patient_id": "MATRIX1", "first_name": "Max", "last_name": "Trix",
@@ -127,13 +131,15 @@ def expected(identity: str, method: str, path: str):
             return 403, "section_not_permitted"
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
-        return OWN if method == "GET" else (404, "form_request_not_found")
+        return OWN if method == "GET" and path.endswith("/form-requests") else (404, "form_request_not_found")
     if identity == "other_clinic":
         return 403, "wrong_clinic"
     if permission(path) == ANY_STAFF and identity in ("clinician", "front_desk"):
         return OWN  # their own workspace: nothing of anyone else's
     if identity == "front_desk" and permission(path) in FRONT_DESK_HOLDS:
         return None  # allowed: not part of the refusal matrix
+    if identity == "clinician" and permission(path) in CLINICIAN_HOLDS:
+        return None
     return 403, "forbidden"
 
 
@@ -211,7 +217,11 @@ def world():
         r = admin.post(base, json=rep_body(username="rita.rep@example.com", permissions=["forms"]))
         assert r.status == 201, r.text
         target = r.json()["account"]["account_id"]
-        r = admin.post(f"{base}/{target}/form-requests", json={"form_name": "Intake history"})
+        r = admin.post("/api/clinics/SUNRISE/form-templates", json={"name": "Intake history", "fields": [
+            {"key": "q1", "label": "Q", "type": "short_text"}]})
+        assert r.status == 201, r.text
+        template_id = r.json()["form_template"]["template_id"]
+        r = admin.post(f"{base}/{target}/form-requests", json={"template_id": template_id})
         assert r.status == 201, r.text
         request_id = r.json()["form_request"]["request_id"]
         # ... one without it, who signs in ...
@@ -246,9 +256,10 @@ def world():
         # A live session of PatelR (the staff `username` below): the sessions routes' id.
         session_id = browsers["clinician"].get("/api/me/sessions").json()["sessions"][0]["session_id"]
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
-               "request_id": request_id, "login_id": login_id, "session_id": session_id}
+               "request_id": request_id, "login_id": login_id, "session_id": session_id,
+               "template_id": template_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
-        markers = {"SUNRISE", sunrise["name"], target, request_id, ann["account_id"], login_id,
+        markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
                    "nosection.rep@example.com", "Intake history"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
@@ -281,7 +292,7 @@ def test_every_route_is_classified():
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
-                            "session_id"):
+                            "session_id", "template_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:

@@ -191,8 +191,9 @@ def test_error_schema_is_the_wire_convention():
     error = load_doc()["components"]["schemas"]["Error"]
     assert error["type"] == "object"
     assert set(error["required"]) == {"error", "message"}
-    # One optional extra, only on login errors: the adaptive CAPTCHA's signal.
-    assert set(error["properties"]) == {"error", "message", "captcha_required"}
+    # Optional extras: on login errors the adaptive CAPTCHA's signal; on form answers
+    # the field at fault.
+    assert set(error["properties"]) == {"error", "message", "captcha_required", "field"}
     assert error["properties"]["captcha_required"] == {**error["properties"]["captcha_required"],
                                                        "type": "boolean", "const": True}
     assert error["additionalProperties"] is False

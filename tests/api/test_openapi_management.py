@@ -7,9 +7,12 @@ from tests.api.test_openapi import Wire, load_doc, operations
 from tests.auth.mfa_helpers import enrolled_now
 from tests.conftest import ADMIN_PW, CLINICIAN_PW, PATIENT_PW, login
 from tests.portal_helpers import (
+    CONSENT_ANSWERS,
+    CONSENT_FIELDS,
     STRONG_PW,
     ann_account_id,
     desk,
+    form_template,
     lakeside_admin,
     patient,
     rep_body,
@@ -20,6 +23,7 @@ from tests.portal_helpers import (
 )
 
 MANAGEMENT = ("/api/clinics/{clinic_id}/patients", "/api/clinics/{clinic_id}/portal-accounts",
+              "/api/clinics/{clinic_id}/form-templates", "/api/clinics/{clinic_id}/form-submissions",
               "/api/clinics/{clinic_id}/portal-logins",
               "/api/clinics/{clinic_id}/staff", "/api/clinics/{clinic_id}/settings", "/api/portal/",
               "/api/invitations/", "/api/clinics/{clinic_id}/workspace")
@@ -34,7 +38,6 @@ S = "/api/clinics/{clinic_id}/staff"
 SID = S + "/{username}"
 SET = "/api/clinics/{clinic_id}/settings"
 MINE = "/api/portal/form-requests"
-DONE = MINE + "/{request_id}/complete"
 PP = "/api/portal/patients"
 L = "/api/clinics/{clinic_id}/portal-logins/{login_id}"
 LOOKUP = "/api/invitations/lookup"
@@ -125,10 +128,11 @@ def test_management_wire_matches_document(gateway, seeded):
             code="invitation_pending")
 
     # Form requests.
+    tid = form_template(staff, "Consent", CONSENT_FIELDS)
     r = w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests",
-                           json={"form_name": "Consent", "due_date": "2031-05-01"}), "POST", F)
+                           json={"template_id": tid, "due_date": "2031-05-01"}), "POST", F)
     request_id = r.json()["form_request"]["request_id"]
-    w.check(staff.post(f"{base}/portal-accounts/{ann_account_id(staff)}/form-requests", json={"form_name": "X"}),
+    w.check(staff.post(f"{base}/portal-accounts/{ann_account_id(staff)}/form-requests", json={"template_id": tid}),
             "POST", F, code="forms_not_permitted")
     w.check(staff.get(f"{base}/portal-accounts/{rep_id}/form-requests"), "GET", F)
     temp = staff.post(f"{base}/portal-accounts/{rep_id}/reset-password").json()["credentials"]["temporary_password"]
@@ -137,10 +141,41 @@ def test_management_wire_matches_document(gateway, seeded):
     assert rep.post("/api/me/password", json={"current_password": temp, "new_password": STRONG_PW}).status == 204
     w.check(rep.get("/api/portal/form-requests"), "GET", MINE)
     w.check(patient(gateway).get("/api/portal/form-requests"), "GET", MINE, code="section_not_permitted")
-    w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
-            "POST", DONE)
-    w.check(rep.post(f"/api/portal/form-requests/{request_id}/complete", json={"answers": {"signed": True}}),
-            "POST", DONE, code="form_request_closed")
+    one = PP + "/{patient_id}/form-requests/{request_id}"
+    w.check(rep.get(f"{PP}/P100/form-requests/{request_id}"), "GET", one)
+    w.check(rep.put(f"{PP}/P100/form-requests/{request_id}/draft", json={"answers": {"full_name": "Rita"}}),
+            "PUT", one + "/draft")
+    w.check(rep.put(f"{PP}/P100/form-requests/{request_id}/draft", json={"answers": {"colour": "red"}}),
+            "PUT", one + "/draft", code="unknown_field")
+    w.check(rep.post(f"{PP}/P100/form-requests/{request_id}/submit", json={"answers": {"full_name": "Rita"}}),
+            "POST", one + "/submit", code="answer_required")
+    w.check(rep.post(f"{PP}/P100/form-requests/{request_id}/submit", json={"answers": CONSENT_ANSWERS}),
+            "POST", one + "/submit")
+    w.check(rep.post(f"{PP}/P100/form-requests/{request_id}/submit", json={"answers": CONSENT_ANSWERS}),
+            "POST", one + "/submit", code="form_request_closed")
+    # Form templates and submitted forms (the front desk holds both permissions).
+    T, SUB = "/api/clinics/{clinic_id}/form-templates", "/api/clinics/{clinic_id}/form-submissions"
+    w.check(staff.get(f"{base}/form-templates"), "GET", T)
+    r = w.check(staff.post(f"{base}/form-templates", json={"name": "Visit survey", "fields": CONSENT_FIELDS}),
+                "POST", T)
+    t2 = f"{base}/form-templates/" + r.json()["form_template"]["template_id"]
+    w.check(staff.post(f"{base}/form-templates", json={"name": "X", "fields": []}), "POST", T, code="invalid_request")
+    w.check(staff.get(t2), "GET", T + "/{template_id}")
+    w.check(staff.get(f"{base}/form-templates/{'0' * 32}"), "GET", T + "/{template_id}",
+            code="form_template_not_found")
+    w.check(staff.patch(t2, json={"name": "Visit survey 2"}, headers={"If-Match": '"0"'}), "PATCH",
+            T + "/{template_id}")
+    w.check(staff.patch(t2, json={"name": "Visit survey 3"}, headers={"If-Match": '"0"'}), "PATCH",
+            T + "/{template_id}", code="conflict")
+    w.check(staff.post(t2 + "/archive"), "POST", T + "/{template_id}/archive")
+    w.check(staff.post(t2 + "/restore"), "POST", T + "/{template_id}/restore")
+    w.check(staff.get(f"{base}/form-submissions"), "GET", SUB)
+    w.check(staff.get(f"{base}/form-submissions/{request_id}"), "GET", SUB + "/{request_id}")
+    w.check(staff.post(f"{base}/form-submissions/{request_id}/mark-reviewed"), "POST",
+            SUB + "/{request_id}/mark-reviewed")
+    w.check(staff.post(f"{base}/form-submissions/{request_id}/mark-reviewed"), "POST",
+            SUB + "/{request_id}/mark-reviewed", code="form_already_reviewed")
+    w.check(staff.get(f"{base}/form-submissions?status=reviewed"), "GET", SUB)
     # Per patient: the same person for another patient (one more grant), the picker,
     # the selection, a patient-side route named by patient.
     r = w.check(staff.post(f"{base}/portal-accounts", json=rep_body(patient_id="P102", permissions=["billing"])),
@@ -154,9 +189,7 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(rep.get(f"{PP}/P100/form-requests"), "GET", PP + "/{patient_id}/form-requests")
     w.check(rep.get(f"{PP}/P102/form-requests"), "GET", PP + "/{patient_id}/form-requests",
             code="section_not_permitted")
-    third = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Third"}).json()
-    w.check(rep.post(f"{PP}/P100/form-requests/{third['form_request']['request_id']}/complete",
-                     json={"answers": {"ok": True}}), "POST", PP + "/{patient_id}/form-requests/{request_id}/complete")
+    w.check(rep.get(f"{PP}/P100/form-requests?status=submitted"), "GET", PP + "/{patient_id}/form-requests")
     w.check(staff.get(f"{PP}"), "GET", PP, code="forbidden")
     # The patient home (and its 304), refused for another patient and for staff.
     HOME = PP + "/{patient_id}/home"
@@ -194,7 +227,7 @@ def test_management_wire_matches_document(gateway, seeded):
     w.check(staff.get(f"{base}/portal-logins/0123456789abcdef0123456789abcdef"), "GET", L,
             code="account_not_found")
     w.check(staff.get(f"{base}/portal-accounts/{rep_id}/form-requests/{request_id}"), "GET", FID)
-    other = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"form_name": "Other"}).json()
+    other = staff.post(f"{base}/portal-accounts/{rep_id}/form-requests", json={"template_id": tid}).json()
     w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests/{other['form_request']['request_id']}/cancel"),
             "POST", FID + "/cancel")
     w.check(staff.post(f"{base}/portal-accounts/{rep_id}/form-requests/{request_id}/cancel"), "POST",

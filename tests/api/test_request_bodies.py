@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chalicelib.api import bodies
+from chalicelib.api import bodies, form_bodies
 from chalicelib.api.requests import ABSENT, parse_body
 from chalicelib.core.errors import InvalidRequest, PortalError
 from tests.conftest import ADMIN_PW, login, table_items
@@ -52,13 +52,13 @@ def test_unreadable_json_is_invalid_json(raw):
 
 def test_deep_answers_within_the_size_limit_are_refused_by_depth():
     answers = '{"answers": ' + '{"a": ' * 200 + "1" + "}" * 200 + "}"
-    assert "nested deeper than 6" in refused(bodies.CompleteFormRequestBody, answers)
+    assert "nested deeper than 6" in refused(form_bodies.FormAnswersBody, answers)
 
 
 def test_duplicate_keys_are_refused_at_every_level():
     assert refused(bodies.ChangePortalAccountBody, '{"first_name": "A", "first_name": "B"}') == \
         "Duplicate field: first_name."
-    refused(bodies.CompleteFormRequestBody, '{"answers": {"q": 1, "q": 2}}')
+    refused(form_bodies.FormAnswersBody, '{"answers": {"q": 1, "q": 2}}')
 
 
 def test_unknown_and_missing_fields_keep_their_messages():

@@ -33,8 +33,8 @@ ADMIN, DESK, CLINICIAN = "HaleJ", "PrattK", "IbarraL"
 STRONG_PASSWORD = "violet-harbor-lantern-97"
 ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "Prescription refills",
                 "Billing", "Forms"]
-STAFF_LINKS = ["Messages inbox", "Submitted forms", "Patients", "Set up a patient portal account",
-               "User Management", "Staff", "Clinic settings", "Audit log"]
+STAFF_LINKS = ["Messages inbox", "Submitted forms", "Patients", "Set up a patient portal account", "User Management",
+               "Form templates", "Staff", "Clinic settings", "Audit log"]
 MANAGEMENT_PAGES = ["/patients", "/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
 
@@ -150,7 +150,7 @@ def test_self_account_setup_shows_credentials_once(page, portal, viewport, chrom
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal)
     staff_home(page, portal, DESK)
     nav = page.get_by_role("navigation", name="Staff tools")
-    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:5])  # front desk: no Staff, no Settings
+    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:6])  # front desk: no Staff, no Settings
     nav.get_by_role("link", name="Set up a patient portal account").click()
     expect(page).to_have_url(portal + "/portal-accounts/setup")
     expect(page.get_by_role("heading", name="Set up a patient portal account")).to_be_visible()
@@ -215,13 +215,15 @@ def test_self_account_setup_shows_credentials_once(page, portal, viewport, chrom
     # Request a form from the account.
     forms = page.get_by_role("region", name="Request forms")
     expect(forms.get_by_text("No forms requested yet.")).to_be_visible()
-    forms.get_by_label("Form name").fill("Consent to treat")
+    forms.get_by_label("Form", exact=True).select_option(label="Consent to treat")
     forms.get_by_label("Note for the account holder (optional)").fill("Please sign before your visit.")
     forms.get_by_label("Due date (optional)").fill("2031-05-01")
     with page.expect_response(lambda r: r.url.endswith("/form-requests") and r.request.method == "POST") as made:
         forms.get_by_role("button", name="Request form").click()
     assert made.value.status == 201
-    assert made.value.request.post_data_json == {"form_name": "Consent to treat",
+    sent = made.value.request.post_data_json
+    assert made.value.json()["form_request"]["form_name"] == "Consent to treat"
+    assert sent == {"template_id": sent["template_id"],
                                                  "note": "Please sign before your visit.",
                                                  "due_date": "2031-05-01"}
     requested = forms.get_by_role("list", name="Requested forms").get_by_role("listitem")
@@ -705,10 +707,10 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     expect(page.get_by_label("Clinic ID")).to_be_visible()
     expect(page).to_have_url(portal + "/")
 
-    # A clinician has no management links and gets a plain message on each page.
+    # A clinician has only the section work (messages, submitted forms), no management
+    # links, and gets a plain message on each management page.
     staff_home(page, portal, CLINICIAN)
-    expect(page.locator("#staff-nav")).to_be_hidden()
-    expect(page.locator("#staff-nav a")).to_have_count(0)
+    expect(page.locator("#staff-nav a")).to_have_text(STAFF_LINKS[:2])
     for path in MANAGEMENT_PAGES:
         page.goto(path)
         expect(page.get_by_role("heading", name="You can't use this page")).to_be_visible()

@@ -195,14 +195,14 @@ def test_request_forms_says_why_without_the_forms_section(page, portal, viewport
     assert_accessible(page)
     # The API refuses it too, with a clear 409.
     r = page.request.post(f"/api/clinics/{CLINIC}/portal-accounts/{account['account_id']}/form-requests",
-                          headers={**JSON_HEADERS, "Origin": portal}, data=json.dumps({"form_name": "Consent"}))
+                          headers={**JSON_HEADERS, "Origin": portal}, data=json.dumps({"template_id": "0" * 32}))
     assert r.status == 409 and r.json()["error"] == "forms_not_permitted"
     # Given the Forms section, the form appears.
     page.get_by_role("checkbox", name="Forms").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(section.get_by_role("button", name="Request form")).to_be_visible()
     expect(section.locator("#forms-not-permitted")).to_be_hidden()
-    section.get_by_label("Form name").fill("Consent to treat")
+    section.get_by_label("Form", exact=True).select_option(label="Consent to treat")
     section.get_by_role("button", name="Request form").click()
     expect(section.get_by_role("status")).to_contain_text("Requested")
 

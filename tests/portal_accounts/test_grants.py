@@ -7,6 +7,7 @@ from tests.portal_helpers import (
     create,
     desk,
     rep_body,
+    request_form,
     self_body,
     sent_messages,
     signed_in,
@@ -61,8 +62,8 @@ def test_switching_patients(gateway, seeded):
     assert me["patient_id"] is None  # two grants: the person picks
     items = rita.get("/api/portal/patients").json()["items"]
     assert [(i["patient_id"], i["first_name"]) for i in items] == [("P101", "Ben"), ("P102", "Cara")]
-    staff.post(f"{ACCOUNTS}/{ben['account_id']}/form-requests", json={"form_name": "Ben's intake"})
-    staff.post(f"{ACCOUNTS}/{cara['account_id']}/form-requests", json={"form_name": "Cara's intake"})
+    assert request_form(staff, ben["account_id"], "Ben's intake").status == 201
+    assert request_form(staff, cara["account_id"], "Cara's intake").status == 201
 
     r = rita.post("/api/portal/patients/P101/select")
     assert r.status == 200 and r.json()["principal"]["patient_name"] == "Ben Lee"
@@ -91,12 +92,12 @@ def test_a_grant_for_b_does_not_open_a(gateway, seeded):
         r = rita.get(f"/api/portal/patients/{pid}/form-requests")
         assert r.status == 403 and r.json()["error"] == "no_patient_access", pid
         assert rita.post(f"/api/portal/patients/{pid}/select").status == 403
-    # Ann's form request is not Rita's to complete, even by its id.
+    # Ann's form request is not Rita's to submit, even by its id.
     ann_row = staff.get(ACCOUNTS + "?patient_id=P100").json()["items"][0]
     staff.patch(f"{ACCOUNTS}/{ann_row['account_id']}", json={"permissions": ["forms"]})
-    req = staff.post(f"{ACCOUNTS}/{ann_row['account_id']}/form-requests", json={"form_name": "Intake"}).json()
-    r = rita.post(f"/api/portal/patients/P101/form-requests/{req['form_request']['request_id']}/complete",
-                  json={"answers": {"a": 1}})
+    req = request_form(staff, ann_row["account_id"], "Intake").json()
+    r = rita.post(f"/api/portal/patients/P101/form-requests/{req['form_request']['request_id']}/submit",
+                  json={"answers": {"full_name": "Rita"}})
     assert r.status == 404 and r.json()["error"] == "form_request_not_found"
     # Staff are not portal logins.
     assert staff.get("/api/portal/patients/P100/form-requests").status == 403

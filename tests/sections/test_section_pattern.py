@@ -4,7 +4,18 @@ the audit page's filter by patient. Proven on the patient-side form-requests rou
 import pytest
 
 from tests.conftest import table_items
-from tests.portal_helpers import STRONG_PW, accept, create, desk, rep_body, sent_messages, signed_in, token_in
+from tests.portal_helpers import (
+    CONSENT_ANSWERS,
+    STRONG_PW,
+    accept,
+    create,
+    desk,
+    rep_body,
+    request_form,
+    sent_messages,
+    signed_in,
+    token_in,
+)
 
 PP = "/api/portal/patients"
 AUDIT = "/api/clinics/SUNRISE/audit"
@@ -54,7 +65,7 @@ def test_a_grant_without_the_section_is_refused_and_logs_nothing(rita):
     staff, person = rita
     r = person.get(f"{PP}/P102/form-requests")
     assert r.status == 403 and r.json()["error"] == "section_not_permitted"
-    r = person.post(f"{PP}/P102/form-requests/R1/complete", json={"answers": {}})
+    r = person.post(f"{PP}/P102/form-requests/R1/submit", json={"answers": {}})
     assert r.status == 403 and r.json()["error"] == "section_not_permitted"
     assert viewed_events() == []
 
@@ -104,20 +115,20 @@ def test_a_patient_filter_that_is_not_a_patient_id_is_a_400(admin):
     assert r.status == 400 and r.json()["error"] == "invalid_patient"
 
 
-def test_completing_a_form_is_in_the_patients_log_without_an_extra_request(rita, atomic_dynamodb, aws_calls):
+def test_submitting_a_form_is_in_the_patients_log_without_an_extra_request(rita, atomic_dynamodb, aws_calls):
     """A route that writes puts its own event (naming the patient and the section) in its
     transaction: no separate access-log write."""
     staff, person = rita
     account_id = next(i["account_id"] for i in staff.get(
         "/api/clinics/SUNRISE/portal-accounts?q=rep@").json()["items"] if i["patient"]["patient_id"] == "P101")
-    r = staff.post(f"/api/clinics/SUNRISE/portal-accounts/{account_id}/form-requests", json={"form_name": "Consent"})
+    r = request_form(staff, account_id, "Consent")
     assert r.status == 201, r.text
     request_id = r.json()["form_request"]["request_id"]
     aws_calls.reset()
-    r = person.post(f"{PP}/P101/form-requests/{request_id}/complete", json={"answers": {"signed": True}})
+    r = person.post(f"{PP}/P101/form-requests/{request_id}/submit", json={"answers": CONSENT_ANSWERS})
     assert r.status == 200, r.text
     assert aws_calls.count("dynamodb", "PutItem") == 0
-    (done,) = [e for e in table_items("audit_events") if e["kind"]["S"] == "form_request_completed"]
+    (done,) = [e for e in table_items("audit_events") if e["kind"]["S"] == "form_request_submitted"]
     assert done["patient_ref"]["S"] == "sunrise#P101" and done["details"]["M"]["section"]["S"] == "forms"
 
 
