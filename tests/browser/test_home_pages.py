@@ -69,8 +69,11 @@ def test_a_representative_switches_child_and_sees_only_the_permitted_tiles(page,
         (nora,) = [i for i in found["items"] if i["patient"]["patient_id"] == "L502"]
         polls = []
         page.on("request", lambda r: polls.append(r) if r.url.endswith("/L502/home") else None)
+        status, templates = staff_api(staff, portal, "GET", "/api/clinics/LAKESIDE/form-templates")
+        assert status == 200, templates
+        (consent,) = [t for t in templates["items"] if t["name"] == "Consent to treat"]
         status, made = staff_api(staff, portal, "POST", f"{ACCOUNTS}/{nora['account_id']}/form-requests",
-                                 {"form_name": "School sports consent"})
+                                 {"template_id": consent["template_id"]})
         assert status == 201, made
     page.evaluate("window.__notReloaded = true")
     forms = page.get_by_role("link", name="Forms 1 form to fill in")

@@ -7,6 +7,7 @@ import pytest
 from chalicelib.core.records import write
 from chalicelib.sections import counters
 from tests.portal_helpers import (
+    CONSENT_ANSWERS,
     STRONG_PW,
     accept,
     clinician,
@@ -15,6 +16,7 @@ from tests.portal_helpers import (
     lakeside_admin,
     patient,
     rep_body,
+    request_form,
     sent_messages,
     signed_in,
     token_in,
@@ -86,19 +88,20 @@ def test_tiles_say_what_needs_attention(rita):
     bump(counters.patient("P101"), messages_unread=2)
     bump(counters.patient("P100"), messages_unread=5)   # another patient's: not Ben's tile
     account = rita_account(staff, "P101")
-    r = staff.post(f"/api/clinics/SUNRISE/portal-accounts/{account}/form-requests", json={"form_name": "Consent"})
+    r = request_form(staff, account)
     assert r.status == 201, r.text
     body = home(person, "P101").json()
     shown = {t["section"]: t["attention"] for t in body["tiles"]}
     assert shown == {"messages": {"count": 2, "text": "2 unread messages"},
                      "forms": {"count": 1, "text": "1 form to fill in"}}
 
-    # Completing the form closes it: the tile says so at once.
+    # Submitting the form closes it: the tile says so at once.
     request_id = r.json()["form_request"]["request_id"]
-    assert person.post(f"{PP}/P101/form-requests/{request_id}/complete", json={"answers": {"ok": True}}).status == 200
+    submit = f"{PP}/P101/form-requests/{request_id}/submit"
+    assert person.post(submit, json={"answers": CONSENT_ANSWERS}).status == 200
     assert tiles(person, "P101")["forms"] == "Nothing new"
-    # Completing it again changes no count (the decrement is conditional on the request being open).
-    r = person.post(f"{PP}/P101/form-requests/{request_id}/complete", json={"answers": {"ok": True}})
+    # Submitting it again changes no count (the decrement is conditional on the request being open).
+    r = person.post(submit, json={"answers": CONSENT_ANSWERS})
     assert r.status == 409
     assert home(person, "P101").json()["tiles"][1]["attention"]["count"] == 0
 
@@ -107,7 +110,7 @@ def test_cancelling_a_form_request_takes_it_off_the_tile(rita):
     staff, person = rita
     account = rita_account(staff, "P101")
     base = f"/api/clinics/SUNRISE/portal-accounts/{account}/form-requests"
-    ids = [staff.post(base, json={"form_name": name}).json()["form_request"]["request_id"] for name in ("A", "B")]
+    ids = [request_form(staff, account, name).json()["form_request"]["request_id"] for name in ("A", "B")]
     assert tiles(person, "P101")["forms"] == "2 forms to fill in"
     assert staff.post(f"{base}/{ids[0]}/cancel").status == 200
     assert staff.post(f"{base}/{ids[0]}/cancel").status == 409   # already closed: no second decrement
