@@ -11,6 +11,7 @@ from chalicelib.api import (
     clinic_settings,
     clinics,
     invitations,
+    messages,
     mfa,
     pages,
     patients,
@@ -28,7 +29,7 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, invitations,
-                  recovery, staff, clinic_settings, mfa, sessions):
+                  recovery, staff, clinic_settings, mfa, sessions, messages):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -3,18 +3,20 @@ from chalicelib.models.access_grant import AccessGrantModel, GrantStatus, SelfGr
 from chalicelib.models.audit import AuditEventModel
 from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
+from chalicelib.models.conversation import ConversationModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.patient import PatientModel
-from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
+from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
 __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "LoginCounterModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "FormRequestModel",
+    "LoginCounterModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",
