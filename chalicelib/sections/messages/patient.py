@@ -19,13 +19,14 @@ def topics(clinic_id: str) -> list[str]:
     return list(get_clinic(clinic_id).settings.message_topics)
 
 
-def conversations(session, grant, cursor: str | None, info: RequestInfo, limit: int = r.PAGE_SIZE):
+def conversations(session, grant, cursor: str | None, info: RequestInfo, limit: int | None = None):
     """One page of the patient's conversations, latest activity first: one Query on
     by_patient, then the view's access-log event. Returns (items, next cursor)."""
     from chalicelib.core.db import encode_cursor, page_start
     from chalicelib.models import ConversationModel as C
     from chalicelib.sections.access import view_page
 
+    limit = limit or r.PAGE_SIZE
     key = r.patient_key(grant.clinic_key, grant.patient_id)
     start = page_start(cursor, hash_name="patient_key", hash_value=key, key_names=r.LIST_KEYS_PATIENT)
     items, last_key = view_page(session, grant, r.SECTION, info, model=C, query=C.by_patient.query, hash_key=key,

@@ -23,13 +23,14 @@ def box_key_for(session, box: str) -> str:
     return r.box_key(session.clinic_key, "closed", None)
 
 
-def inbox(session, box: str, cursor: str | None, limit: int = r.PAGE_SIZE):
+def inbox(session, box: str, cursor: str | None, limit: int | None = None):
     """One page of a box, latest activity first: one Query on by_box."""
     from chalicelib.core.db import encode_cursor, page_start, query_page
     from chalicelib.models import ConversationModel as C
 
     if box not in BOXES:
         raise InvalidRequest(f"box must be one of: {', '.join(BOXES)}.", code="invalid_box")
+    limit = limit or r.PAGE_SIZE
     key = box_key_for(session, box)
     start = page_start(cursor, hash_name="box_key", hash_value=key, key_names=r.LIST_KEYS_BOX)
     items, last_key = query_page(C, C.by_box.query, key, limit=limit, start=start, key_names=r.LIST_KEYS_BOX,

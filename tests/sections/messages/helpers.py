@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.conftest import ADMIN_PW
-from tests.portal_helpers import desk, patient, sent_messages, signed_in  # noqa: F401
+from tests.portal_helpers import clinician, desk, patient, sent_messages, signed_in  # noqa: F401
 
 PP = "/api/portal/patients/P100/messages"
 INBOX = "/api/clinics/SUNRISE/inbox"
