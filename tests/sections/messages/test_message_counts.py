@@ -23,7 +23,8 @@ def _from_records() -> dict:
     for item in table_items("conversations"):
         if item["item_key"]["S"] != "~conversation":
             continue
-        flag = lambda name: bool(item.get(name, {}).get("BOOL"))  # noqa: E731
+        def flag(name, item=item):
+            return bool(item.get(name, {}).get("BOOL"))
         out["patient_unread"] += flag("patient_unread")
         if item["status"]["S"] != "open":
             continue
