@@ -16,7 +16,11 @@ export function isClinicId(value) {
 
 /* Call the JSON API. Always resolves (never throws) with
  * {ok, status, data, error, message, retryAfter, networkError, conflict}.
- * options.revision: the record revision the change is based on (sent as If-Match). */
+ * options.revision: the record revision the change is based on (sent as If-Match).
+ * options.headers: more request headers (e.g. If-None-Match for a conditional GET: a 304
+ * comes back as {status: 304, ok: false, data: null}).
+ * options.background: a page refreshing itself, not the person acting: sent with
+ * `X-Portal-Background: 1`, and not announced as activity (no portal:api event). */
 export async function api(method, path, body, options) {
   const init = {
     method,
@@ -27,6 +31,11 @@ export async function api(method, path, body, options) {
   if (body !== undefined && body !== null) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
+  }
+  Object.assign(init.headers, (options && options.headers) || {});
+  const background = Boolean(options && options.background);
+  if (background) {
+    init.headers["X-Portal-Background"] = "1";
   }
   const revision = options && options.revision;
   if (revision !== undefined && revision !== null) {
@@ -49,7 +58,9 @@ export async function api(method, path, body, options) {
   }
   const error = data && typeof data.error === "string" ? data.error : null;
   // For the session's idle watch (session-watch.js): every answer restarts its count.
-  window.dispatchEvent(new CustomEvent("portal:api", { detail: { status: response.status, data, sentAt } }));
+  if (!background) {
+    window.dispatchEvent(new CustomEvent("portal:api", { detail: { status: response.status, data, sentAt } }));
+  }
   return {
     ok: response.ok,
     status: response.status,
@@ -57,6 +68,7 @@ export async function api(method, path, body, options) {
     error,
     message: data && typeof data.message === "string" ? data.message : null,
     retryAfter: isNaN(retry) ? null : retry,
+    etag: response.headers.get("ETag"),
     networkError: false,
     conflict: response.status === 409 && error === "conflict"
   };
