@@ -36,8 +36,9 @@ class ConversationModel(PortalModel):
     - the conversation: `item_key` = "~conversation" (sorts after every message, so a
       newest-first Query returns it first), with the patient, topic, subject, status,
       assignee, the unread flags and read receipts of each side, and the index keys;
-    - each message: `item_key` = "m#<10-digit epoch s>#<message id>", with its author
-      and text (plain text, never HTML), and the patient id (checked on every read).
+    - each message: `item_key` = "m#<8-digit place in the conversation>#<message id>",
+      with its time, author and text (plain text, never HTML), and the patient id
+      (checked on every read).
     """
 
     class Meta:

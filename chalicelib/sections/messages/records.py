@@ -49,8 +49,11 @@ def activity_key(at: int, conversation_id: str) -> str:
     return f"{at:010d}#{conversation_id}"
 
 
-def message_key(at: int, message_id: str) -> str:
-    return f"m#{at:010d}#{message_id}"
+def message_key(seq: int, message_id: str) -> str:
+    """A message's sort key: its place in the conversation (1, 2, ...), unique and in
+    order since each message's transaction is conditional on the conversation's
+    revision; read receipts compare these keys."""
+    return f"m#{seq:08d}#{message_id}"
 
 
 def conversation_not_found() -> NotFound:
@@ -242,7 +245,7 @@ def new_message(item, *, at: int, author_kind: str, session, text: str):
     from chalicelib.models import ConversationModel as C
 
     mid = new_id()
-    return C(item.thread_key, message_key(at, mid), clinic_key=item.clinic_key,
+    return C(item.thread_key, message_key(int(item.message_count or 0) + 1, mid), clinic_key=item.clinic_key,
              conversation_id=item.conversation_id, patient_id=item.patient_id, created_at=at,
              author_kind=author_kind, author_id=session.subject_id, author_name=session.display_name,
              text=text)

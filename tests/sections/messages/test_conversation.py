@@ -18,7 +18,9 @@ from tests.sections.messages.helpers import (
 
 
 @pytest.fixture
-def people(gateway, seeded):
+def people(gateway, seeded, clock):
+    # The clock stands still: every message is written in the same second, and read
+    # receipts must still tell them apart.
     return patient(gateway), jane(gateway), desk(gateway)
 
 
