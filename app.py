@@ -13,6 +13,7 @@ from chalicelib.api import (
     forms,
     homes,
     invitations,
+    messages,
     mfa,
     pages,
     patients,
@@ -30,7 +31,7 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
-                  recovery, staff, clinic_settings, mfa, sessions, homes):
+                  recovery, staff, clinic_settings, mfa, sessions, homes, messages):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

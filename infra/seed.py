@@ -39,6 +39,9 @@ SCHEMA = {
                                      "first_name": STR, "last_name": STR, "access_type": STR},
                         "optional": {"password": STR, "force_password_change": BOOL,
                                      "permissions": LIST, "enabled": BOOL, "expires_on": STR}},
+    "conversations": {"required": {"clinic_id": STR, "patient_id": STR, "topic": STR, "subject": STR,
+                                   "messages": LIST},
+                      "optional": {"assigned_to": STR, "status": STR}},
 }
 SCHEMA.update(SEED_FORMS)
 
@@ -138,11 +141,24 @@ def validate(data: object) -> dict:
                 e.setdefault("permissions", list(PORTAL_SECTIONS) if e["access_type"] == "self" else [])
                 e.setdefault("force_password_change", False)
                 e.setdefault("enabled", True)
+            if section == "conversations":
+                from infra import seed_messages
+
+                clinic = next(c for c in out["clinics"] if clinic_key(c["clinic_id"]) == ck)
+                topics = tuple(clinic["settings"].get("message_topics") or _default_topics())
+                e = seed_messages.check(where, e, patients=patients, staff=staff_names, clinic_key=ck,
+                                        topics=topics, error=SeedError)
             out[section].append(e)
     from infra import seed_forms
 
     seed_forms.validate(out, SeedError)
     return out
+
+
+def _default_topics() -> tuple:
+    from chalicelib.clinics.records import ClinicSettings
+
+    return ClinicSettings().message_topics
 
 
 def _patient_contact(where: str, entry: dict) -> dict:
@@ -221,6 +237,7 @@ def load(data: object) -> dict:
     from infra import seed_forms
 
     seed_forms.load(seed, grants)
+    _load_conversations(seed)
     return {section: len(entries) for section, entries in seed.items()}
 
 
@@ -269,6 +286,22 @@ def _load_account(a: dict, patients: dict, logins: dict):
     if not new:
         login.grant_count += 1
     return login, grant
+
+
+def _load_conversations(seed: dict) -> None:
+    from infra import seed_messages
+
+    staff = {}
+    for s in seed["staff"]:
+        staff.setdefault(clinic_key(s["clinic_id"]), {})[normalize_key(s["username"])] = s
+    for c in seed["conversations"]:
+        ck = clinic_key(c["clinic_id"])
+        patient = next(p for p in seed["patients"]
+                       if clinic_key(p["clinic_id"]) == ck and p["patient_id"] == c["patient_id"])
+        selves = [a for a in seed["portal_accounts"] if clinic_key(a["clinic_id"]) == ck
+                  and a["patient_id"] == c["patient_id"] and a["access_type"] == "self"]
+        name = f"{selves[0]['first_name']} {selves[0]['last_name']}" if selves else None
+        seed_messages.load(c, clinic_key=ck, patient=patient, staff=staff.get(ck, {}), patient_side_name=name)
 
 
 def load_file(path: str) -> dict:

@@ -7,7 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass, make_dataclass
 
 from chalicelib.api import patient_fields as pf
-from chalicelib.api.fields import Bool, Choice, ChoiceList, Date, Email, Int, Lenient, Name, Pattern, Text
+from chalicelib.api.fields import (
+    Bool,
+    Choice,
+    ChoiceList,
+    Date,
+    Email,
+    Int,
+    Lenient,
+    Name,
+    Parser,
+    Pattern,
+    Text,
+)
 from chalicelib.api.requests import ABSENT, Body, optional, required
 from chalicelib.core import limits
 
@@ -248,8 +260,21 @@ class ChangePatientBody(Body):
 
 # ---------------------------------------------------------------- clinic settings
 
+class _Topics(Parser):
+    """`message_topics`: a list of short one-line texts (sections/messages/topics.py)."""
+
+    json_type = "array"
+
+    def parse(self, name, value):
+        from chalicelib.sections.messages.topics import clean_topics
+
+        return clean_topics(value)
+
+
 def _setting(name: str):
     kind, low, high = limits.SETTINGS_RANGES[name]
+    if name == "message_topics":
+        return _Topics()
     if kind is list:
         from chalicelib.staff.roles import ROLES
 

@@ -27,6 +27,8 @@ class ClinicSettings:
     invitation_hours: int = 72
     mfa_required_roles: tuple = ()       # staff roles that must use two-factor authentication
     mfa_required_for_patients: bool = False
+    # The topics a patient picks from when starting a conversation (sections/messages/topics.py).
+    message_topics: tuple = ("Appointments", "Billing", "Ask my care team", "Other")
 
     def to_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
@@ -61,7 +63,11 @@ def validate_settings(values: object, *, where: str = "settings") -> dict:
         if name not in _LIMITS:
             raise InvalidRequest(f"{where}: unknown setting {name!r}.")
         kind, low, high = _LIMITS[name]
-        if kind is list:
+        if name == "message_topics":
+            from chalicelib.sections.messages.topics import clean_topics
+
+            value = clean_topics(value, where)
+        elif kind is list:
             value = _roles(name, value, where)
         elif kind is bool:
             if not isinstance(value, bool):

@@ -61,6 +61,11 @@ KINDS: dict[str, str] = {
     "form_template_restored": "Form template restored",
     "section_viewed": "Patient records viewed (access log)",
     "patient_record_viewed": "Patient details viewed (access log)",
+    "message_conversation_started": "Conversation started (secure messages)",
+    "message_sent": "Secure message sent",
+    "message_conversation_assigned": "Conversation assigned",
+    "message_conversation_closed": "Conversation closed",
+    "message_conversation_reopened": "Conversation reopened",
     "clinic_settings_updated": "Clinic settings changed",
     "audit_exported": "Audit log exported",
 }
@@ -201,6 +206,27 @@ def _section_of(details: dict) -> str:
     return f"{_text(name)}'s {what}" if name else f"a patient's {what}"
 
 
+_MESSAGE_VERBS = {
+    "message_conversation_started": "started a conversation in {of}",
+    "message_sent": "sent a message in {of}",
+    "message_conversation_closed": "closed a conversation in {of}",
+    "message_conversation_reopened": "reopened a conversation in {of}",
+}
+
+
+def _message(kind: str, by: str, details: dict) -> str:
+    """A secure-messages event: never the subject or the text (the event holds neither)."""
+    of = _section_of(details)
+    if kind == "message_conversation_assigned":
+        to = details.get("assigned_name") or details.get("assigned_to")
+        return f"{by} assigned a conversation in {of} to {_text(to)}" if to else \
+            f"{by} moved a conversation in {of} back to the unassigned box"
+    verb = _MESSAGE_VERBS.get(kind)
+    if verb is None:
+        return f"{_text(kind, 60).replace('_', ' ').capitalize()} by {by}"
+    return f"{by} " + verb.format(of=of)
+
+
 def describe(kind: str, outcome, actor, subject, details) -> str:
     """One sentence for an event."""
     actor, subject, details = _map(actor), _map(subject), _map(details)
@@ -272,6 +298,8 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
         return f"{by} viewed {_section_of(details)}"
     if kind == "patient_record_viewed":
         return f"{by} viewed {_section_of(dict(details, section='details'))}"
+    if kind.startswith("message_"):
+        return _message(kind, by, details)
     if kind == "clinic_settings_updated":
         names = [name.replace("_", " ") for name in _map(details.get("changes"))]
         return f"{by} changed the clinic settings" + (f" ({', '.join(names)})" if names else "")

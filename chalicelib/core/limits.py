@@ -25,6 +25,11 @@ CITY_MAX = 60                  # a patient's city or town
 REGION_MAX = 60                # a patient's state, province or county
 PHONE_MAX = 32                 # a phone number as typed (with spaces, dashes, brackets)
 PHONE_DIGITS = (7, 15)         # digits in a phone number, fewest and most (E.164 allows 15)
+MESSAGE_TEXT_MAX = 5000       # one secure message (plain text)
+MESSAGE_SUBJECT_MAX = 200      # a conversation's subject
+MESSAGE_TOPIC_MAX = 40         # one of the clinic's message topics
+MESSAGE_TOPICS_MAX = 12        # how many topics a clinic lists
+MESSAGE_SEND_LIMIT = (10, 600)  # messages one person may send, per this many seconds
 BIRTH_YEAR_MIN = 1900          # the earliest year of birth the clinic's records accept
 
 CLINIC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -64,4 +69,6 @@ SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {
     # list of role names, none to all of them), and for every portal login.
     "mfa_required_roles": (list, 0, 16),
     "mfa_required_for_patients": (bool, 0, 1),
+    # The topics a patient picks from when starting a conversation (1 to 12 short texts).
+    "message_topics": (list, 1, MESSAGE_TOPICS_MAX),
 }

@@ -3,6 +3,7 @@ from chalicelib.models.access_grant import AccessGrantModel, GrantStatus, SelfGr
 from chalicelib.models.audit import AuditEventModel
 from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
+from chalicelib.models.conversation import ConversationModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
@@ -15,7 +16,8 @@ from chalicelib.models.token import TokenModel
 
 __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "FormRequestModel", "FormTemplateModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "FormRequestModel",
+    "FormTemplateModel",
     "LoginCounterModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",

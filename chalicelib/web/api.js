@@ -18,6 +18,7 @@ export function isClinicId(value) {
  * {ok, status, data, error, message, retryAfter, networkError, conflict, notModified, etag}.
  * options.revision: the record revision the change is based on (sent as If-Match).
  * options.etag: the ETag of the last answer (sent as If-None-Match; unchanged: 304, notModified).
+ * options.headers: more request headers.
  * options.background: a page's own refresh, not the person's activity: sent with
  * X-Portal-Background: 1 (the server does not keep the session alive for it) and not
  * announced as activity to the idle watch (session-watch.js). */
@@ -32,6 +33,7 @@ export async function api(method, path, body, options) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
+  Object.assign(init.headers, (options && options.headers) || {});
   const revision = options && options.revision;
   if (revision !== undefined && revision !== null) {
     init.headers["If-Match"] = "\"" + revision + "\"";

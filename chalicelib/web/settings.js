@@ -28,7 +28,7 @@ function labelFor(name) {
 }
 
 function clearInvalid() {
-  NUMBERS.concat(["captcha_required"]).forEach(function (name) { invalid($(name), false); });
+  NUMBERS.concat(["captcha_required", "message_topics"]).forEach(function (name) { invalid($(name), false); });
 }
 
 /* The revision of a settings reply (on the reply, or inside its settings). */
@@ -43,6 +43,7 @@ function fill(settings, data) {
   el.captcha.checked = Boolean(settings.captcha_required);
   NUMBERS.forEach(function (name) { $(name).value = String(settings[name]); });
   fillMfa(settings);
+  $("message_topics").value = (settings.message_topics || []).join("\n");
   clearInvalid();
 }
 
@@ -59,6 +60,11 @@ function changes() {
     }
   });
   mfaChanges(saved, out);
+  var topics = $("message_topics").value.split("\n").map(function (t) { return t.trim(); })
+    .filter(function (t) { return t; });
+  if (topics.join("\n") !== (saved.message_topics || []).join("\n")) {
+    out.message_topics = topics;
+  }
   return out;
 }
 

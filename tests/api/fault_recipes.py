@@ -337,6 +337,60 @@ def _login_from_a_new_browser(w):
                 {"login_type": "staff", "username": "DoeJ", "password": ADMIN_PW})
 
 
+# ---------------------------------------------------------------- secure messages
+
+MESSAGE = {"topic": "Billing", "subject": "Fault question", "text": "Is my bill right?"}
+
+
+def _conversation(w, *, assignee: dict | None = None) -> tuple[dict, str]:
+    """(a signed-in Self account, its new conversation), assigned to `assignee` if given."""
+    a = w.self_account()
+    cid = w.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/messages", json=MESSAGE), 201)[
+        "conversation"]["conversation_id"]
+    if assignee is not None:
+        w.ok(w.admin().post(f"{CLINIC}/conversations/{cid}/assign", json={"assignee": assignee["username"]}))
+    return a, cid
+
+
+def _second_conversation(w):
+    """A patient's second conversation: its count items exist already, so each run of
+    the flow changes the same items (a first one would create them only once)."""
+    a, _ = _conversation(w)
+    return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/messages", MESSAGE)
+
+
+def _patient_reply(assigned: bool):
+    def prepare(w):
+        a, cid = _conversation(w, assignee=w.staff_member(sign_in=False, email=True) if assigned else None)
+        return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/messages/{cid}/replies",
+                    {"text": "One more thing"})
+    return prepare
+
+
+def _staff_message_call(action: str, body: dict | None = None, *, closed: bool = False):
+    def prepare(w):
+        _, cid = _conversation(w)
+        m = w.staff_member()   # a staff member of its own: the send limit never decides a case
+        if closed:
+            w.ok(m["browser"].post(f"{CLINIC}/conversations/{cid}/close"))
+        payload = {"assignee": m["username"]} if action == "assign" else body
+        return Call(m["browser"], "POST", f"{CLINIC}/conversations/{cid}/{action}", payload)
+    return prepare
+
+
+MESSAGE_RECIPES = {
+    ("POST", "/api/portal/patients/{patient_id}/messages"): {"": _second_conversation},
+    ("POST", "/api/portal/patients/{patient_id}/messages/{conversation_id}/replies"): {
+        "unassigned": _patient_reply(False), "assigned": _patient_reply(True)},
+    ("POST", "/api/clinics/{clinic_id}/conversations/{conversation_id}/replies"): {
+        "": _staff_message_call("replies", {"text": "Yes, it is."})},
+    ("POST", "/api/clinics/{clinic_id}/conversations/{conversation_id}/assign"): {"": _staff_message_call("assign")},
+    ("POST", "/api/clinics/{clinic_id}/conversations/{conversation_id}/close"): {"": _staff_message_call("close")},
+    ("POST", "/api/clinics/{clinic_id}/conversations/{conversation_id}/reopen"): {
+        "": _staff_message_call("reopen", closed=True)},
+}
+
+
 # (METHOD, route) -> {variant: prepare(world) -> Call}. A write route without one fails
 # `test_every_write_route_has_a_recipe`: add a recipe here that builds one valid request.
 RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
@@ -464,3 +518,4 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
         "": lambda w: Call(w.gateway.browser(), "POST", "/api/invitations/lookup",
                            {"token": w.rep_account()["token"]})},
 }
+RECIPES.update(MESSAGE_RECIPES)

@@ -59,10 +59,11 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "portal-logins": "portal_accounts.manage", "form-templates": "portal_accounts.manage",
                    "form-submissions": "forms.review",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
+                   "inbox": "messages.manage", "conversations": "messages.manage",
                    "workspace": "any staff"}   # every staff member's own workspace
 ANY_STAFF = "any staff"
-FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review"}
-CLINICIAN_HOLDS = {"forms.review"}
+FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage"}
+CLINICIAN_HOLDS = {"forms.review", "messages.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
@@ -81,6 +82,9 @@ SAMPLE_BODIES = {
     "PasswordChangeBody": {"current_password": "not-the-current-password", "new_password": STRONG_PW},
     "MfaCodeBody": {"code": "123456"},
     "MfaDisableBody": {"password": "not-the-current-password"},
+    "StartConversationBody": {"topic": "Billing", "subject": "Matrix question", "text": "Hello"},
+    "MessageBody": {"text": "Matrix reply"},
+    "AssignConversationBody": {"assignee": "PatelR"},
 }
 
 
@@ -129,6 +133,9 @@ def expected(identity: str, method: str, path: str):
             return OWN  # the patient's home needs a working grant, no section
         if identity == "rep_no_section":
             return 403, "section_not_permitted"
+        if "/messages" in path:
+            # Ann holds messages: her own list and her own conversation; her writes are allowed.
+            return OWN if method == "GET" else None
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
         return OWN if method == "GET" and path.endswith("/form-requests") else (404, "form_request_not_found")
@@ -253,15 +260,21 @@ def world():
             "front_desk": signed_in(gateway, "SmithF", DESK_PW),
         }
         login_id = admin.get(f"{base}/{target}").json()["account"]["login"]["login_id"]
+        # Ann's conversation with the clinic (secure messages): the {conversation_id}.
+        r = browsers["patient"].post("/api/portal/patients/P100/messages",
+                                     json={"topic": "Billing", "subject": "Matrix subject", "text": "Matrix text"})
+        assert r.status == 201, r.text
+        conversation_id = r.json()["conversation"]["conversation_id"]
         # A live session of PatelR (the staff `username` below): the sessions routes' id.
         session_id = browsers["clinician"].get("/api/me/sessions").json()["sessions"][0]["session_id"]
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
                "request_id": request_id, "login_id": login_id, "session_id": session_id,
-               "template_id": template_id}
+               "template_id": template_id,
+               "conversation_id": conversation_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
-                   "nosection.rep@example.com", "Intake history"}
+                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
                 markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
@@ -292,7 +305,7 @@ def test_every_route_is_classified():
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
-                            "session_id", "template_id"):
+                            "session_id", "template_id", "conversation_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -353,5 +366,6 @@ def test_isolation(world, identity, method, path):
 
 
 def is_section_view(method: str, path: str) -> bool:
-    """A GET of a section's list (today: forms): logged in the access log."""
-    return method == "GET" and path.endswith("/form-requests") and path.startswith("/api/portal/")
+    """A GET of a section's list or thread (forms, messages): logged in the access log."""
+    return method == "GET" and path.startswith("/api/portal/") and (
+        path.endswith("/form-requests") or "/messages" in path)
