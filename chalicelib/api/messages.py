@@ -119,19 +119,18 @@ def inbox(request, clinic_id, *, auth):
 
 
 def _poller(request, clinic_id, **_params):
-    """The summary's guard: as `clinic_permission`, without reading the clinic record
-    (the session's clinic is the one in the path, so it exists): a poll costs the
-    session read and the one BatchGetItem of the counts."""
-    from chalicelib.api.access import authenticate
-    from chalicelib.clinics.records import clinic_key
+    """The summary's guard: the session, the staff member and the two count items in one
+    TransactGetItems (`api.access.authenticate_staff_with`: the clinic is the session's
+    own, so it is not read again), so a poll, 304 or not, is one DynamoDB request; a
+    background poll does not keep the session alive. Returns (session, count items)."""
+    from chalicelib.api.access import authenticate_staff_with
     from chalicelib.core.errors import Forbidden
+    from chalicelib.sections.messages.staff import summary_keys
 
-    session = authenticate(request)
-    if not isinstance(clinic_id, str) or clinic_key(clinic_id) != session.clinic_key:
-        raise Forbidden("You are signed in to a different clinic.", code="wrong_clinic")
-    if session.kind != "staff" or PERMISSION not in session.permissions:
+    session, extras = authenticate_staff_with(request, clinic_id, summary_keys)
+    if PERMISSION not in session.permissions:
         raise Forbidden("You do not have permission to do that.", code="forbidden")
-    return session
+    return session, extras
 
 
 @route(bp, CLINIC + "/inbox/summary", guard=_poller)
@@ -139,7 +138,7 @@ def inbox_summary(request, clinic_id, *, auth):
     """The inbox's counts; a page polling with If-None-Match gets 304 while nothing changed."""
     from chalicelib.sections.messages.staff import summary
 
-    counts, etag = summary(auth)
+    counts, etag = summary(*auth)
     return fresh_or_json(request, etag, lambda: {"counts": counts})
 
 

@@ -38,11 +38,22 @@ def inbox(session, box: str, cursor: str | None, limit: int | None = None):
     return items, encode_cursor(last_key)
 
 
-def summary(session) -> tuple[dict, str]:
-    """The inbox's counts and their ETag: one BatchGetItem of the clinic's and the
-    staff member's count items."""
+def summary_keys(clinic_key: str, staff_id: str) -> list:
+    """The count items the inbox's summary shows, as (model, hash, range) keys to read with
+    the session (`api.access.authenticate_staff_with`)."""
+    from chalicelib.models.section_counter import SectionCounterModel as M
+
+    return [(M, clinic_key, counters.CLINIC), (M, clinic_key, counters.staff(staff_id))]
+
+
+def summary(session, extras=None) -> tuple[dict, str]:
+    """The inbox's counts and their ETag, from the count items read with the session
+    (`summary_keys`), or, without them, one BatchGetItem."""
     me = counters.staff(session.subject_id)
-    items = counters.read(session.clinic_key, [counters.CLINIC, me])
+    if extras is None:
+        items = counters.read(session.clinic_key, [counters.CLINIC, me])
+    else:
+        items = dict(zip([counters.CLINIC, me], extras, strict=True))
     counts = {
         "unassigned_unread": counters.count(items, counters.CLINIC, "messages_unassigned_unread"),
         "unassigned_open": counters.count(items, counters.CLINIC, "messages_unassigned_open"),
