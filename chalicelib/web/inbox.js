@@ -34,8 +34,12 @@ function showCounts(counts) {
   $("tab-mine").querySelector(".count").textContent = "(" + counts.mine_unread + " unread)";
 }
 
+var loads = 0;   // the latest list load: an older one's answer (another box, or a poll's) is dropped
+
 async function loadBox(options) {
+  var ticket = ++loads;
   var r = await api("GET", clinicPath("/inbox?box=" + box), null, options);
+  if (ticket !== loads) { return; }
   if (leaving(r)) { return; }
   if (!r.ok) { say(el.error, problemText(r)); return; }
   say(el.error, "");

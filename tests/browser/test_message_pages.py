@@ -1,6 +1,6 @@
 """Secure messages in real Chromium at 390x844 (phone, touch) and 1280x800: a
-patient reads the clinic's reply and answers it; the staff member, whose inbox is
-open in another browser, sees the new message arrive without reloading. Each size
+patient reads the clinic's reply and answers it; the staff member, whose inbox and
+home are open in other windows, sees the new message arrive in both without reloading. Each size
 has its own patient and staff member of HARBOR (tests/browser/seed.json), whose
 conversation is assigned to that staff member and ends with an unread reply."""
 from __future__ import annotations
@@ -23,7 +23,16 @@ def _people(viewport) -> tuple[str, str]:
 
 def test_a_patient_reads_a_reply_and_answers_and_the_inbox_sees_it(page, portal, viewport, chromium, console):
     patient, staff = _people(viewport)
-    with other_page(chromium, portal, viewport, console) as desk:
+    with other_page(chromium, portal, viewport, console) as desk, \
+            other_page(chromium, portal, viewport, console) as home:
+        # The same staff member's home, in another window: "Waiting for you".
+        assert log_in(home, staff, seed_password(staff), clinic=CLINIC).status == 200
+        expect(home).to_have_url(portal + "/home")
+        waiting = home.get_by_role("region", name="Waiting for you")
+        assigned = waiting.get_by_role("link", name=re.compile("^Assigned to you, unread"))
+        expect(assigned).to_have_accessible_name(re.compile(r": Nothing waiting$"))
+        home.evaluate("window.__notReloaded = true")
+
         # The staff member opens their inbox: the conversation is theirs, nothing unread.
         assert log_in(desk, staff, seed_password(staff), clinic=CLINIC).status == 200
         expect(desk).to_have_url(portal + "/home")
@@ -63,8 +72,11 @@ def test_a_patient_reads_a_reply_and_answers_and_the_inbox_sees_it(page, portal,
         page.get_by_role("button", name="All messages").click()
         expect(item).not_to_contain_text("New reply")
 
-        # The inbox notices by itself (a poll every 12 seconds), without a reload.
+        # The inbox and the home notice by themselves (a poll every 12 and 15 seconds), without a reload.
         expect(mine).to_contain_text("(1 unread)", timeout=30_000)
+        expect(assigned).to_have_accessible_name(re.compile(r": 1 conversation$"), timeout=30_000)
+        expect(assigned.locator(".waiting__count")).to_have_text("1")
+        assert home.evaluate("window.__notReloaded") is True
         expect(row).to_contain_text("Unread", timeout=15_000)
         row.click()
         expect(desk.locator("#thread li").nth(2)).to_contain_text("It feels better already.")
@@ -72,3 +84,4 @@ def test_a_patient_reads_a_reply_and_answers_and_the_inbox_sees_it(page, portal,
         desk.get_by_role("button", name="Back to the inbox").click()
         expect(mine).to_contain_text("(0 unread)")   # opening it marked it read
         expect(row).not_to_contain_text("Unread")
+        expect(assigned).to_have_accessible_name(re.compile(r": Nothing waiting$"), timeout=30_000)
