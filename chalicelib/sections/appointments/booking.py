@@ -110,8 +110,8 @@ class Change:
     after: object
     force: bool
     event: object
-    extra: object = None           # build(tx) of more items (e.g. the request it closes)
-    extra_failed: dict | None = None
+    more: object = None            # build(tx) of more items (e.g. the request it closes)
+    more_failed: dict | None = None
     clinic_deltas: dict | None = None
 
 
@@ -151,8 +151,8 @@ def commit(change: Change) -> None:
             tx.save("day", D(times.day_of(after.start), ck))
         upcoming.update(tx, ck, counter, after.patient_id, new_list)
         counters.bump(tx, ck, deltas)
-        if change.extra is not None:
-            change.extra(tx)
+        if change.more is not None:
+            change.more(tx)
         tx.audit(change.event)
 
     def changed_meanwhile():
@@ -161,7 +161,7 @@ def commit(change: Change) -> None:
     def retry():
         return upcoming.Retry()
 
-    failed = {"appointment": changed_meanwhile, **(change.extra_failed or {}),
+    failed = {"appointment": changed_meanwhile, **(change.more_failed or {}),
               **{f"slot:{key}": provider_busy for key in claim}, upcoming.COUNTER: retry}
     write(build, failed=failed)
 

@@ -88,7 +88,7 @@ def _mark(item, at: int) -> bool:
         item.update(actions=[A.reminded_at.set(at)],
                     condition=A.reminded_at.does_not_exist() & (A.status == "booked"))
         return True
-    except Exception as exc:  # noqa: BLE001 - re-raised unless the condition failed
+    except Exception as exc:
         if is_conditional_failure(exc):
             return False
         raise
