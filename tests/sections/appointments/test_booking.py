@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from tests.conftest import table_items
-from tests.sections.appointments.helpers import SCHEDULE, at, body, book
+from tests.sections.appointments.helpers import SCHEDULE, at, book
 
 
 def test_book_then_overlap_is_refused_unless_forced(front_desk):
