@@ -3,9 +3,10 @@
 Business logic lives in chalicelib/; errors are mapped to HTTP in
 chalicelib/api/http.py.
 """
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib.api import (
+    appointments,
     audit,
     auth,
     clinic_settings,
@@ -31,8 +32,17 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
-                  recovery, staff, clinic_settings, mfa, sessions, homes, messages):
+                  recovery, staff, clinic_settings, mfa, sessions, homes, messages, appointments):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request
 app.register_middleware(security_headers, "http")
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def appointment_reminders(event):
+    """Every hour: the day-before reminders for tomorrow's appointments (UTC), each sent
+    once (chalicelib/sections/appointments/reminders.py)."""
+    from chalicelib.sections.appointments.reminders import send_for_tomorrow
+
+    return {"sent": send_for_tomorrow().sent}

@@ -5,6 +5,7 @@
         --admin-last-name Doe --admin-email jane@sunrise.example  < password-file
     python -m infra.admin [--stage prod] load-seed seed.json
     python -m infra.admin [--stage prod] reindex-search --clinic-id SUNRISE   # infra.reindex
+    python -m infra.admin [--stage prod] send-reminders [--date YYYY-MM-DD]   # default: tomorrow (UTC)
 
 The administrator's password is read from standard input (first line), never
 from the command line. Without --stage the current environment is used (the
@@ -70,6 +71,20 @@ def reindex_search(args, stdin) -> str:
             + (f"; {counts['skipped']} changed meanwhile: run it again" if counts["skipped"] else ""))
 
 
+def send_reminders(args, stdin) -> str:
+    from chalicelib.core.errors import InvalidRequest
+    from chalicelib.sections.appointments.reminders import send_for_day, send_for_tomorrow
+    from chalicelib.sections.appointments.times import parse_day
+
+    if args.date:
+        try:
+            day = parse_day("--date", args.date)
+        except InvalidRequest as exc:   # its message names the rule
+            raise SystemExit(f"error: {exc}") from None
+        return send_for_day(day).words()
+    return send_for_tomorrow().words()
+
+
 def main(argv=None, stdin=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.admin", description=__doc__.split("\n")[0])
     parser.add_argument("--stage", help="a stage of .chalice/config.json (dev, staging, prod)")
@@ -85,12 +100,15 @@ def main(argv=None, stdin=None) -> int:
     s.add_argument("file")
     r = sub.add_parser("reindex-search", help="rewrite a clinic's search keys (data written before they existed)")
     r.add_argument("--clinic-id", required=True)
+    m = sub.add_parser("send-reminders", help="send the day-before appointment reminders (idempotent)")
+    m.add_argument("--date", help="the appointments' day, YYYY-MM-DD (default: tomorrow, UTC)")
     args = parser.parse_args(argv)
     if args.stage:
         from infra.stage_env import apply_stage
 
         apply_stage(args.stage)
-    handler = {"create-clinic": create_clinic, "load-seed": load_seed, "reindex-search": reindex_search}[args.command]
+    handler = {"create-clinic": create_clinic, "load-seed": load_seed, "reindex-search": reindex_search,
+               "send-reminders": send_reminders}[args.command]
     print(handler(args, stdin or sys.stdin))
     return 0
 

@@ -29,6 +29,8 @@ class ClinicSettings:
     mfa_required_for_patients: bool = False
     # The topics a patient picks from when starting a conversation (sections/messages/topics.py).
     message_topics: tuple = ("Appointments", "Billing", "Ask my care team", "Other")
+    # A patient cancels an appointment online only more than this many hours ahead.
+    cancellation_window_hours: int = 24
 
     def to_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}

@@ -66,6 +66,12 @@ KINDS: dict[str, str] = {
     "message_conversation_assigned": "Conversation assigned",
     "message_conversation_closed": "Conversation closed",
     "message_conversation_reopened": "Conversation reopened",
+    "appointment_booked": "Appointment booked",
+    "appointment_moved": "Appointment moved or changed",
+    "appointment_cancelled": "Appointment cancelled",
+    "appointment_status_changed": "Appointment status changed",
+    "appointment_requested": "Appointment requested",
+    "appointment_request_declined": "Appointment request declined",
     "clinic_settings_updated": "Clinic settings changed",
     "audit_exported": "Audit log exported",
 }
@@ -294,6 +300,8 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
         verb = {"form_template_created": "added", "form_template_updated": "changed",
                 "form_template_archived": "archived", "form_template_restored": "restored"}.get(kind, "changed")
         return f"{by} {verb} {form}"
+    if kind.startswith("appointment_"):
+        return _appointment(kind, by, details)
     if kind == "section_viewed":
         return f"{by} viewed {_section_of(details)}"
     if kind == "patient_record_viewed":
@@ -317,3 +325,26 @@ def outcome_words(outcome) -> str:
     if outcome is None:
         return ""
     return OUTCOMES.get(outcome, _text(str(outcome).replace("_", " "), 60))
+
+
+def _appointment(kind: str, by: str, details: dict) -> str:
+    """"Frank Smith booked an appointment for patient P100 (2026-12-03T09:30:00Z)"."""
+    patient = details.get("patient_id")
+    whose = f" for patient {_text(patient)}" if patient else ""
+    start = details.get("start")
+    at = f" ({_text(start)})" if start else ""
+    if kind == "appointment_booked":
+        return f"{by} booked an appointment{whose}{at}"
+    if kind == "appointment_moved":
+        return f"{by} moved or changed an appointment{whose}{at}"
+    if kind == "appointment_cancelled":
+        return f"{by} cancelled an appointment{whose}{at}"
+    if kind == "appointment_status_changed":
+        status = (details.get("status") or {}).get("after") if isinstance(details.get("status"), dict) else None
+        return f"{by} set an appointment{whose}{at} to {_text(status)}" if status else \
+            f"{by} changed an appointment's status{whose}"
+    if kind == "appointment_requested":
+        return f"{by} requested an appointment{whose}"
+    if kind == "appointment_request_declined":
+        return f"{by} declined an appointment request{whose}"
+    return f"{by} changed an appointment{whose}"

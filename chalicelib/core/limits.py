@@ -71,4 +71,13 @@ SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {
     "mfa_required_for_patients": (bool, 0, 1),
     # The topics a patient picks from when starting a conversation (1 to 12 short texts).
     "message_topics": (list, 1, MESSAGE_TOPICS_MAX),
+    # A patient may cancel an appointment online only more than this many hours ahead.
+    "cancellation_window_hours": (int, 0, 24 * 30),
 }
+
+# Appointments (sections/appointments/)
+APPOINTMENT_REASON_MAX = 500
+APPOINTMENT_LOCATION_MAX = 200
+APPOINTMENT_NOTE_MAX = 500
+APPOINTMENT_PREFERRED_MAX = 500
+VIDEO_LINK_MAX = 500

@@ -1,5 +1,11 @@
 """PynamoDB models, one module per table. Importing this package binds nothing."""
 from chalicelib.models.access_grant import AccessGrantModel, GrantStatus, SelfGrantClaimModel
+from chalicelib.models.appointment import (
+    AppointmentDayModel,
+    AppointmentModel,
+    AppointmentRequestModel,
+    AppointmentSlotModel,
+)
 from chalicelib.models.audit import AuditEventModel
 from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
@@ -15,6 +21,7 @@ from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
 __all__ = [
+    "AppointmentDayModel", "AppointmentModel", "AppointmentRequestModel", "AppointmentSlotModel",
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "FormRequestModel",
     "FormTemplateModel",

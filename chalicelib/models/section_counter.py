@@ -43,6 +43,13 @@ class SectionCounterModel(PortalModel):
     # "staff#...": open conversations assigned to them
     messages_assigned_open = NumberAttribute(null=True)
 
+    # "clinic": appointment requests waiting to be booked or declined
+    appointment_requests_waiting = NumberAttribute(null=True)
+    # "patient#...": the patient's upcoming appointments as JSON text, a sorted list of
+    # "<YYYY-MM-DDTHH:MM>#<appointment_id>" (sections/appointments/upcoming.py); changed
+    # only conditional on `revision` (read, then written unchanged-or-retried)
+    appointments_upcoming = UnicodeAttribute(null=True)
+
     def count(self, name: str) -> int:
         """A count, never below zero (0 for one never written)."""
         return max(0, int(getattr(self, name) or 0))

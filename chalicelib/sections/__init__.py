@@ -29,7 +29,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("appointments", "Appointments", "appointments"),
+    Section("appointments", "Appointments", "appointments", built=True, href="/appointments"),
     Section("visit_summaries", "Visit summaries", "visit summaries"),
     Section("test_results", "Test results", "test results"),
     Section("messages", "Messages", "messages", built=True, href="/messages"),

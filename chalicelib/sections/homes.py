@@ -27,11 +27,24 @@ class Attention:
     count: str      # the SectionCounterModel count
     one: str        # "unread message"
     many: str       # "unread messages"
+    # (count, text) from the counter item itself, for a tile that says more than a count
+    describe: object = None
+
+
+def _next_appointment(item) -> tuple[int, str]:
+    """"Next: Tue 3 Dec 09:30 UTC" from the patient counter's upcoming list."""
+    from chalicelib.core.ids import now
+    from chalicelib.sections.appointments import times, upcoming
+
+    n, start = upcoming.next_start(item, times.stored(now()))
+    return n, (f"Next: {times.words(start)}" if start else "No upcoming appointments")
 
 
 ATTENTION: dict[str, Attention] = {
     "messages": Attention("patient", "messages_unread", "unread message", "unread messages"),
     "forms": Attention("grant", "forms_open", "form to fill in", "forms to fill in"),
+    "appointments": Attention("patient", "appointments_upcoming", "upcoming appointment", "upcoming appointments",
+                              describe=_next_appointment),
 }
 NOTHING_NEW = "Nothing new"
 
@@ -58,6 +71,9 @@ WORKSPACE: tuple[Queue, ...] = (
     Queue("forms_submitted", "forms.review", "clinic", "forms_submitted",
           "Forms awaiting review", "/forms-review",
           "form", "forms"),
+    Queue("appointment_requests", "appointments.manage", "clinic", "appointment_requests_waiting",
+          "Appointment requests waiting", "/appointment-requests",
+          "request", "requests"),
 )
 
 
@@ -92,8 +108,12 @@ def patient_etag(grant, extras) -> str:
     from chalicelib.sections.access import patient_name
 
     items = _by_key(grant.patient_id, grant, extras)
+    extra = []
+    if "appointments" in (grant.permissions or []):
+        # the next appointment changes as time passes, not only when the counter does
+        extra.append("next=" + _next_appointment(items[counters.patient(grant.patient_id)])[1])
     return counters.etag(items, f"patient={grant.patient_id}", f"name={patient_name(grant) or ''}",
-                         "sections=" + ",".join(sorted(grant.permissions or [])))
+                         "sections=" + ",".join(sorted(grant.permissions or [])), *extra)
 
 
 def patient_home(grant, extras) -> dict:
@@ -111,8 +131,11 @@ def patient_home(grant, extras) -> dict:
             not_yet.append(s.label)
             continue
         attention = ATTENTION.get(s.id)
-        n = counters.count(items, keys[attention.owner], attention.count) if attention else 0
-        text = _counted(n, attention.one, attention.many) if attention else NOTHING_NEW
+        if attention is not None and attention.describe is not None:
+            n, text = attention.describe(items.get(keys[attention.owner]))
+        else:
+            n = counters.count(items, keys[attention.owner], attention.count) if attention else 0
+            text = _counted(n, attention.one, attention.many) if attention else NOTHING_NEW
         tiles.append({"section": s.id, "label": s.label, "href": s.href,
                       "attention": {"count": n, "text": text}})
     return {"patient": {"id": grant.patient_id, "name": patient_name(grant)},
@@ -137,13 +160,29 @@ def _queues(session) -> list[Queue]:
     return [q for q in WORKSPACE if q.permission in held]
 
 
+def is_provider(session) -> bool:
+    """A clinician: their home shows today's schedule (`/api/clinics/{id}/my-schedule`)."""
+    from chalicelib.sections.appointments import PROVIDER_ROLE
+
+    return PROVIDER_ROLE in (session.roles or [])
+
+
+def _schedule_extra(session) -> list[str]:
+    """A clinician's workspace ETag changes with their schedule (every change of one of
+    their appointments bumps their `staff#` counter) and with the day."""
+    from chalicelib.core.ids import now
+    from chalicelib.sections.appointments.times import today
+
+    return [f"today={today(now())}"] if is_provider(session) else []
+
+
 def workspace_etag(session, extras) -> str:
     keys = staff_counter_keys(session.subject_id)
     items = dict(zip(keys.values(), extras, strict=True))
-    owners = {q.owner for q in _queues(session)}
+    owners = {q.owner for q in _queues(session)} | ({"staff"} if is_provider(session) else set())
     shown = {keys[o]: items[keys[o]] for o in sorted(owners)}   # only what this person is shown
     return counters.etag(shown, f"staff={session.subject_id}",
-                         "queues=" + ",".join(q.key for q in _queues(session)))
+                         "queues=" + ",".join(q.key for q in _queues(session)), *_schedule_extra(session))
 
 
 def workspace(session, extras) -> dict:
@@ -155,4 +194,8 @@ def workspace(session, extras) -> dict:
         n = counters.count(items, keys[q.owner], q.count)
         out.append({"key": q.key, "label": q.label, "href": q.href, "count": n,
                     "text": _counted(n, q.one, q.many, none="Nothing waiting")})
-    return {"items": out}
+    body = {"items": out}
+    if is_provider(session):
+        # the page reads the day itself (one Query) when this answer changes
+        body["schedule"] = {"date": _schedule_extra(session)[0][len("today="):]}
+    return body

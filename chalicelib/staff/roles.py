@@ -3,12 +3,16 @@
 # reply, assign, close); `forms.review` = read submitted forms and mark them reviewed.
 # Form templates are defined by holders of `portal_accounts.manage`.
 SECTION_WORK = frozenset({"messages.manage", "forms.review"})
+# `appointments.manage` = book, move and cancel appointments, and answer appointment
+# requests (the schedule's day and week views). Clinicians see their own day on their
+# home without it.
+SCHEDULING = frozenset({"appointments.manage"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"portal_accounts.manage", "patients.manage", "staff.manage", "audit.view",
-                        "clinic.settings"}) | SECTION_WORK,
+                        "clinic.settings"}) | SECTION_WORK | SCHEDULING,
     "clinician": SECTION_WORK,
-    "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}) | SECTION_WORK,
+    "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}) | SECTION_WORK | SCHEDULING,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 

@@ -7,7 +7,8 @@ import { clinicPath, leaving, start } from "./session.js";
 import { fillMfa, mfaChanges } from "./settings-mfa.js";
 
 var NUMBERS = ["captcha_after_failures", "lockout_threshold", "lockout_minutes", "ip_failure_limit", "idle_timeout_minutes",
-               "absolute_timeout_hours", "password_min_length", "password_min_classes", "invitation_hours"];
+               "absolute_timeout_hours", "password_min_length", "password_min_classes", "invitation_hours",
+               "cancellation_window_hours"];
 
 var el = {
   form: $("settings-form"),

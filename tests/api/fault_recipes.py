@@ -391,6 +391,84 @@ MESSAGE_RECIPES = {
 }
 
 
+# ---------------------------------------------------------------- appointments
+
+SCHEDULE = CLINIC + "/appointments"
+QUEUE = CLINIC + "/appointment-requests"
+
+
+def _slot(w) -> str:
+    """A day of its own for each case, so every run of a flow does the same: its slots and
+    the day registry's item are new each time. The first call books once for PatelR, so
+    the provider's counter item exists from then on (each run then changes it alike)."""
+    from datetime import date, timedelta
+
+    if not getattr(w, "provider_counted", False):
+        w.provider_counted = True
+        w.ok(w.admin().post(SCHEDULE, json={"patient_id": w.patient(), "provider": "PatelR",
+                                             "start": "2030-12-31T09:00:00Z", "minutes": 30}), 201)
+    return f"{date(2031, 1, 1) + timedelta(days=w.n())}T09:00:00Z"
+
+
+def _appointment(w, **extra) -> tuple[str, str]:
+    """(a new appointment's id, its patient), booked by the admin for a patient of its own."""
+    pid = w.patient()
+    out = w.ok(w.admin().post(SCHEDULE, json={"patient_id": pid, "provider": "PatelR", "start": _slot(w),
+                                               "minutes": 30, **extra}), 201)
+    return out["appointment"]["appointment_id"], pid
+
+
+def _patient_with_appointment(w) -> tuple[dict, str]:
+    a = w.self_account()
+    out = w.ok(w.admin().post(SCHEDULE, json={"patient_id": a["patient"], "provider": "PatelR",
+                                               "start": _slot(w), "minutes": 30}), 201)
+    return a, out["appointment"]["appointment_id"]
+
+
+def _appointment_request(w) -> str:
+    a = w.self_account()
+    if not getattr(w, "requests_counted", False):
+        # the clinic's count item exists from then on, so every run changes the same items
+        w.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/appointment-requests",
+                               json={"reason": "Warm-up"}), 201)
+        w.requests_counted = True
+    out = w.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/appointment-requests",
+                                 json={"reason": "Check-up", "preferred": "Mornings"}), 201)
+    return out["appointment_request"]["request_id"]
+
+
+def _patient_request(w):
+    a = w.self_account()
+    w.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/appointment-requests", json={"reason": "First"}), 201)
+    return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/appointment-requests",
+                {"reason": "Check-up", "preferred": "Mornings"})
+
+
+def _patient_cancel(w):
+    a, aid = _patient_with_appointment(w)
+    return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/appointments/{aid}/cancel")
+
+
+APPOINTMENT_RECIPES = {
+    ("POST", "/api/clinics/{clinic_id}/appointments"): {
+        "": lambda w: Call(w.admin(), "POST", SCHEDULE, {"patient_id": w.patient(), "provider": "PatelR",
+                                                         "start": _slot(w), "minutes": 30, "reason": "Fault"})},
+    ("PATCH", "/api/clinics/{clinic_id}/appointments/{appointment_id}"): {
+        "": lambda w: Call(w.admin(), "PATCH", f"{SCHEDULE}/{_appointment(w)[0]}", {"start": _slot(w)})},
+    ("POST", "/api/clinics/{clinic_id}/appointments/{appointment_id}/status"): {
+        "": lambda w: Call(w.admin(), "POST", f"{SCHEDULE}/{_appointment(w)[0]}/status", {"status": "arrived"})},
+    ("POST", "/api/clinics/{clinic_id}/appointments/{appointment_id}/cancel"): {
+        "": lambda w: Call(w.admin(), "POST", f"{SCHEDULE}/{_appointment(w)[0]}/cancel", {"note": "Fault"})},
+    ("POST", "/api/clinics/{clinic_id}/appointment-requests/{appointment_request_id}/book"): {
+        "": lambda w: Call(w.admin(), "POST", f"{QUEUE}/{_appointment_request(w)}/book",
+                           {"provider": "PatelR", "start": _slot(w), "minutes": 30})},
+    ("POST", "/api/clinics/{clinic_id}/appointment-requests/{appointment_request_id}/decline"): {
+        "": lambda w: Call(w.admin(), "POST", f"{QUEUE}/{_appointment_request(w)}/decline", {"note": "Full"})},
+    ("POST", "/api/portal/patients/{patient_id}/appointment-requests"): {"": _patient_request},
+    ("POST", "/api/portal/patients/{patient_id}/appointments/{appointment_id}/cancel"): {"": _patient_cancel},
+}
+
+
 # (METHOD, route) -> {variant: prepare(world) -> Call}. A write route without one fails
 # `test_every_write_route_has_a_recipe`: add a recipe here that builds one valid request.
 RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
@@ -519,3 +597,4 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
                            {"token": w.rep_account()["token"]})},
 }
 RECIPES.update(MESSAGE_RECIPES)
+RECIPES.update(APPOINTMENT_RECIPES)

@@ -60,9 +60,13 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "form-submissions": "forms.review",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
                    "inbox": "messages.manage", "conversations": "messages.manage",
-                   "workspace": "any staff"}   # every staff member's own workspace
+                   "appointments": "appointments.manage", "appointment-requests": "appointments.manage",
+                   "providers": "appointments.manage",
+                   "workspace": "any staff",     # every staff member's own workspace
+                   "my-schedule": "any staff"}   # and their own day
 ANY_STAFF = "any staff"
-FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage"}
+FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage",
+                    "appointments.manage"}
 CLINICIAN_HOLDS = {"forms.review", "messages.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
@@ -85,6 +89,14 @@ SAMPLE_BODIES = {
     "StartConversationBody": {"topic": "Billing", "subject": "Matrix question", "text": "Hello"},
     "MessageBody": {"text": "Matrix reply"},
     "AssignConversationBody": {"assignee": "PatelR"},
+    "BookAppointmentBody": {"patient_id": "P100", "provider": "PatelR", "start": "2031-03-04T09:00:00Z",
+                            "minutes": 30},
+    "MoveAppointmentBody": {"start": "2031-03-04T10:00:00Z"},
+    "AppointmentStatusBody": {"status": "arrived"},
+    "CancelAppointmentBody": {"note": "Matrix"},
+    "AppointmentRequestBody": {"reason": "Matrix reason"},
+    "BookRequestBody": {"provider": "PatelR", "start": "2031-03-05T09:00:00Z", "minutes": 30},
+    "DeclineRequestBody": {"note": "Matrix note"},
 }
 
 
@@ -131,10 +143,14 @@ def expected(identity: str, method: str, path: str):
             return OWN  # already its selected patient: nothing changes
         if path.endswith("/home"):
             return OWN  # the patient's home needs a working grant, no section
-        if identity == "rep_no_section":
+        if identity == "rep_no_section" and "/appointment" not in path:
             return 403, "section_not_permitted"
         if "/messages" in path:
             # Ann holds messages: her own list and her own conversation; her writes are allowed.
+            return OWN if method == "GET" else None
+        if "/appointment" in path:
+            # Ann and the representative without forms (who holds appointments) act for P100:
+            # their own lists; their writes are allowed.
             return OWN if method == "GET" else None
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
@@ -267,14 +283,26 @@ def world():
         conversation_id = r.json()["conversation"]["conversation_id"]
         # A live session of PatelR (the staff `username` below): the sessions routes' id.
         session_id = browsers["clinician"].get("/api/me/sessions").json()["sessions"][0]["session_id"]
+        # Ann's appointment with PatelR, and her request for another.
+        r = admin.post("/api/clinics/SUNRISE/appointments", json={
+            "patient_id": "P100", "provider": "PatelR", "start": "2031-03-03T09:00:00Z", "minutes": 30,
+            "reason": "Matrix visit"})
+        assert r.status == 201, r.text
+        appointment_id = r.json()["appointment"]["appointment_id"]
+        r = browsers["patient"].post("/api/portal/patients/P100/appointment-requests",
+                                     json={"reason": "Matrix request"})
+        assert r.status == 201, r.text
+        appointment_request_id = r.json()["appointment_request"]["request_id"]
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
                "request_id": request_id, "login_id": login_id, "session_id": session_id,
                "template_id": template_id,
-               "conversation_id": conversation_id}
+               "conversation_id": conversation_id, "appointment_id": appointment_id,
+               "appointment_request_id": appointment_request_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
-                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject"}
+                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject",
+                   appointment_id, appointment_request_id, "Matrix visit", "Matrix request"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
                 markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
@@ -305,7 +333,8 @@ def test_every_route_is_classified():
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
-                            "session_id", "template_id", "conversation_id"):
+                            "session_id", "template_id", "conversation_id", "appointment_id",
+                            "appointment_request_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -368,4 +397,5 @@ def test_isolation(world, identity, method, path):
 def is_section_view(method: str, path: str) -> bool:
     """A GET of a section's list or thread (forms, messages): logged in the access log."""
     return method == "GET" and path.startswith("/api/portal/") and (
-        path.endswith("/form-requests") or "/messages" in path)
+        path.endswith("/form-requests") or "/messages" in path or path.endswith("/appointments")
+        or path.endswith("/appointment-requests"))

@@ -67,8 +67,9 @@ def test_tiles_only_for_permitted_sections_that_are_built(rita):
     body = home(person, "P101").json()
     assert body["patient"] == {"id": "P101", "name": "Ben Lee"}
     assert [(t["section"], t["label"], t["href"]) for t in body["tiles"]] == [
-        ("messages", "Messages", "/messages"), ("forms", "Forms", "/forms")]
-    assert body["not_yet"] == ["Appointments"]   # permitted, its page comes in part 2: named, no tile
+        ("appointments", "Appointments", "/appointments"), ("messages", "Messages", "/messages"),
+        ("forms", "Forms", "/forms")]
+    assert body["not_yet"] == []
 
     body = home(person, "P102").json()
     assert body["patient"] == {"id": "P102", "name": "Cara Lee"}
@@ -78,13 +79,14 @@ def test_tiles_only_for_permitted_sections_that_are_built(rita):
 def test_a_patient_for_themselves(gateway, seeded):
     ann = patient(gateway)   # Self, with appointments and messages
     body = home(ann, "P100").json()
-    assert [t["section"] for t in body["tiles"]] == ["messages"]
-    assert body["not_yet"] == ["Appointments"]
+    assert [t["section"] for t in body["tiles"]] == ["appointments", "messages"]
+    assert body["not_yet"] == []
 
 
 def test_tiles_say_what_needs_attention(rita):
     staff, person = rita
-    assert tiles(person, "P101") == {"messages": "Nothing new", "forms": "Nothing new"}
+    assert tiles(person, "P101") == {"appointments": "No upcoming appointments", "messages": "Nothing new",
+                                     "forms": "Nothing new"}
     bump(counters.patient("P101"), messages_unread=2)
     bump(counters.patient("P100"), messages_unread=5)   # another patient's: not Ben's tile
     account = rita_account(staff, "P101")
@@ -92,7 +94,8 @@ def test_tiles_say_what_needs_attention(rita):
     assert r.status == 201, r.text
     body = home(person, "P101").json()
     shown = {t["section"]: t["attention"] for t in body["tiles"]}
-    assert shown == {"messages": {"count": 2, "text": "2 unread messages"},
+    assert shown == {"appointments": {"count": 0, "text": "No upcoming appointments"},
+                     "messages": {"count": 2, "text": "2 unread messages"},
                      "forms": {"count": 1, "text": "1 form to fill in"}}
 
     # Submitting the form closes it: the tile says so at once.
@@ -103,7 +106,7 @@ def test_tiles_say_what_needs_attention(rita):
     # Submitting it again changes no count (the decrement is conditional on the request being open).
     r = person.post(submit, json={"answers": CONSENT_ANSWERS})
     assert r.status == 409
-    assert home(person, "P101").json()["tiles"][1]["attention"]["count"] == 0
+    assert home(person, "P101").json()["tiles"][2]["attention"]["count"] == 0
 
 
 def test_cancelling_a_form_request_takes_it_off_the_tile(rita):
@@ -161,12 +164,13 @@ def test_the_workspace_shows_what_waits_for_this_staff_member(gateway, seeded):
         ("messages_unassigned", "Unassigned conversations waiting", "/inbox?box=unassigned", 0, "Nothing waiting"),
         ("messages_mine", "Assigned to you, unread", "/inbox?box=mine", 0, "Nothing waiting"),
         ("forms_submitted", "Forms awaiting review", "/forms-review", 0, "Nothing waiting"),
+        ("appointment_requests", "Appointment requests waiting", "/appointment-requests", 0, "Nothing waiting"),
     ]
     write(lambda tx: counters.bump(tx, CK, {counters.CLINIC: {"messages_unassigned_unread": 3, "forms_submitted": 1},
                                             counters.staff(frank_id): {"messages_assigned_unread": 2}}))
     counts = {i["key"]: (i["count"], i["text"]) for i in frank.get(WORKSPACE).json()["items"]}
     assert counts == {"messages_unassigned": (3, "3 conversations"), "messages_mine": (2, "2 conversations"),
-                      "forms_submitted": (1, "1 form")}
+                      "forms_submitted": (1, "1 form"), "appointment_requests": (0, "Nothing waiting")}
     # Frank's own queue is his: Ravi sees the clinic's, not Frank's.
     counts = {i["key"]: i["count"] for i in ravi.get(WORKSPACE).json()["items"]}
     assert counts == {"messages_unassigned": 3, "messages_mine": 0, "forms_submitted": 1}
@@ -209,7 +213,7 @@ def test_a_poll_is_one_dynamodb_request_and_304_while_nothing_changed(rita, aws_
     changed = person.get(f"{PP}/P101/home", headers={**headers, "If-None-Match": etag})
     assert changed.status == 200 and changed.header("ETag") != etag
     assert aws_calls.count("dynamodb") == 1
-    assert changed.json()["tiles"][0]["attention"]["text"] == "1 unread message"
+    assert changed.json()["tiles"][1]["attention"]["text"] == "1 unread message"
 
 
 def test_each_patient_has_its_own_etag(rita):
