@@ -32,6 +32,8 @@ class Attention:
 ATTENTION: dict[str, Attention] = {
     "messages": Attention("patient", "messages_unread", "unread message", "unread messages"),
     "forms": Attention("grant", "forms_open", "form to fill in", "forms to fill in"),
+    "test_results": Attention("patient", "results_new", "new result", "new results"),
+    "visit_summaries": Attention("patient", "summaries_new", "new document", "new documents"),
 }
 NOTHING_NEW = "Nothing new"
 

@@ -3,11 +3,15 @@
 # reply, assign, close); `forms.review` = read submitted forms and mark them reviewed.
 # Form templates are defined by holders of `portal_accounts.manage`.
 SECTION_WORK = frozenset({"messages.manage", "forms.review"})
+# `documents.manage` = upload a patient's visit summaries and test results, enter a
+# result's values and release them to the patient: admins and clinicians (releasing a
+# result is a clinical decision, so the front desk does not hold it).
+DOCUMENT_WORK = frozenset({"documents.manage"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"portal_accounts.manage", "patients.manage", "staff.manage", "audit.view",
-                        "clinic.settings"}) | SECTION_WORK,
-    "clinician": SECTION_WORK,
+                        "clinic.settings"}) | SECTION_WORK | DOCUMENT_WORK,
+    "clinician": SECTION_WORK | DOCUMENT_WORK,
     "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}) | SECTION_WORK,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
