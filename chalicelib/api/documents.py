@@ -40,10 +40,10 @@ def list_documents(request, clinic_id, *, auth):
 
     session, clinic = auth
     params = _params(request)
-    items, cursor = list_for_patient(session, clinic, params.get("patient_id"),
-                                     params.get("section") or "test_results", params.get("cursor"),
-                                     request_info(request))
-    return json_response(serializers.page(items, cursor, document))
+    patient, items, cursor = list_for_patient(session, clinic, params.get("patient_id"),
+                                              params.get("section") or "test_results", params.get("cursor"),
+                                              request_info(request))
+    return json_response({"patient": patient, **serializers.page(items, cursor, document)})
 
 
 @route(bp, DOCUMENTS + "/uploads", methods=("POST",), body=StartDocumentUploadBody, guard=MANAGER)

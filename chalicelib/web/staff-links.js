@@ -6,6 +6,7 @@ import { clear, h } from "./dom.js";
 export const LINKS = [
   { href: "/inbox", text: "Messages inbox", short: "Inbox", permission: "messages.manage" },
   { href: "/forms-review", text: "Submitted forms", short: "Forms", permission: "forms.review" },
+  { href: "/documents", text: "Documents and results", short: "Documents", permission: "documents.manage" },
   { href: "/patients", text: "Patients", short: "Patients", permission: "patients.manage" },
   { href: "/portal-accounts/setup", text: "Set up a patient portal account", short: "Account setup",
     permission: "portal_accounts.manage" },

@@ -107,20 +107,26 @@ def patient_view(patient):
 
 def list_for_patient(session, clinic, patient_id: str, section: str, cursor: str | None, info: RequestInfo,
                      limit: int = PAGE_SIZE):
-    """One patient's documents of one section, newest first, released or not: one
-    Query, then the view's access-log event."""
+    """(patient, documents, cursor): one patient's documents of one section, newest
+    first, released or not: the patient read (404 for an unknown one), one Query,
+    then the view's access-log event."""
     from chalicelib.models import DocumentModel as D
 
     if section not in NEW_COUNT:
         raise InvalidRequest(f"section must be one of: {', '.join(NEW_COUNT)}.")
     if not isinstance(patient_id, str) or not patient_id:
         raise InvalidRequest("patient_id is required.")
+    from chalicelib.sections.access import patient_name
+
+    patient = _patient(clinic, patient_id)
+    patient_id = patient.patient_id
     pkey = patient_key(clinic.clinic_key, patient_id, section)
     start = page_start(cursor, hash_name="patient_key", hash_value=pkey, key_names=KEYS_BY_PATIENT)
     items, last_key = query_page(D, D.by_patient.query, pkey, limit=limit, start=start,
                                  key_names=KEYS_BY_PATIENT, scan_index_forward=False)
-    staff_viewed(session, clinic.clinic_key, patient_id, None, section, info).save()
-    return items, encode_cursor(last_key)
+    name = patient_name(patient_view(patient))
+    staff_viewed(session, clinic.clinic_key, patient_id, name, section, info).save()
+    return {"id": patient_id, "name": name}, items, encode_cursor(last_key)
 
 
 def _unreleased(item):

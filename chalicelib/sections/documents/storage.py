@@ -33,6 +33,24 @@ def bucket() -> str:
     return get_settings().documents_bucket
 
 
+def upload_origins() -> list[str]:
+    """Where a presigned POST sends the browser (the pages' CSP connect-src): the S3
+    endpoint the stage's boto3 uses (the local stack's moto server), else the
+    bucket's virtual-hosted addresses."""
+    import os
+    from urllib.parse import urlparse
+
+    from chalicelib.core.settings import get_settings
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        parsed = urlparse(endpoint)
+        return [f"{parsed.scheme}://{parsed.netloc}"]
+    settings = get_settings()
+    return [f"https://{settings.documents_bucket}.s3.amazonaws.com",
+            f"https://{settings.documents_bucket}.s3.{settings.region}.amazonaws.com"]
+
+
 def object_key(clinic_key: str, patient_id: str, document_id: str) -> str:
     return f"{clinic_key}/{patient_id}/{document_id}"
 

@@ -178,10 +178,14 @@ def test_values_are_checked(staff):
 def test_staff_list_per_section_is_logged(staff):
     doc = upload(staff)
     r = staff.get(f"{DOCS}?patient_id=P100&section=test_results")
+    assert r.json()["patient"] == {"id": "P100", "name": "Ann Lee"}
     assert [i["document_id"] for i in r.json()["items"]] == [doc["document_id"]]
     assert r.json()["items"][0]["released_at"] is None
     assert staff.get(f"{DOCS}?patient_id=P100&section=visit_summaries").json()["items"] == []
     assert staff.get(f"{DOCS}?patient_id=P101&section=test_results").json()["items"] == []
+    assert audit_kinds().count("section_viewed") == 3
+    r = staff.get(f"{DOCS}?patient_id=NOPE&section=test_results")
+    assert (r.status, r.json()["error"]) == (404, "patient_not_found")
     assert audit_kinds().count("section_viewed") == 3
 
 
