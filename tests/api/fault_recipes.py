@@ -519,3 +519,7 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
                            {"token": w.rep_account()["token"]})},
 }
 RECIPES.update(MESSAGE_RECIPES)
+
+from tests.api.fault_recipes_documents import DOCUMENT_RECIPES  # noqa: E402 - uses Call, defined above
+
+RECIPES.update(DOCUMENT_RECIPES)

@@ -60,10 +60,11 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "form-submissions": "forms.review",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
                    "inbox": "messages.manage", "conversations": "messages.manage",
+                   "documents": "documents.manage",
                    "workspace": "any staff"}   # every staff member's own workspace
 ANY_STAFF = "any staff"
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage"}
-CLINICIAN_HOLDS = {"forms.review", "messages.manage"}
+CLINICIAN_HOLDS = {"forms.review", "messages.manage", "documents.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
@@ -85,6 +86,10 @@ SAMPLE_BODIES = {
     "StartConversationBody": {"topic": "Billing", "subject": "Matrix question", "text": "Hello"},
     "MessageBody": {"text": "Matrix reply"},
     "AssignConversationBody": {"assignee": "PatelR"},
+    "StartDocumentUploadBody": {"patient_id": "P100", "content_type": "application/pdf"},
+    "ConfirmDocumentBody": {"document_id": "0" * 32, "patient_id": "P100", "kind": "test_result",
+                            "title": "Matrix upload", "date": "2026-11-20"},
+    "DocumentValuesBody": {"values": [{"test": "Hemoglobin", "value": "17.9", "flag": "H"}]},
 }
 
 
@@ -136,6 +141,10 @@ def expected(identity: str, method: str, path: str):
         if "/messages" in path:
             # Ann holds messages: her own list and her own conversation; her writes are allowed.
             return OWN if method == "GET" else None
+        if "/test-results" in path or "/visit-summaries" in path:
+            # Ann holds both sections: her own (released) lists; the world's document is hers
+            # but not released, so no link is made for it.
+            return OWN if method == "GET" else (404, "document_not_found")
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
         return OWN if method == "GET" and path.endswith("/form-requests") else (404, "form_request_not_found")
@@ -207,13 +216,16 @@ def world():
     from app import app
     from chalicelib.core.settings import get_settings
     from infra.gateway import InProcessGateway
+    from infra.buckets import create_documents_bucket
     from infra.seed import load
     from infra.tables import create_tables
+    from tests.sections.documents.helpers import upload
 
     mp = pytest.MonkeyPatch()
     with mock_aws():
         create_tables(aws_client("dynamodb"), get_settings().table_prefix)
         aws_client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
+        create_documents_bucket(aws_client("s3"), get_settings().documents_bucket)
         clock = patch_clock(mp)
         load(copy.deepcopy(SEED))
         gateway = InProcessGateway(app)
@@ -247,7 +259,10 @@ def world():
         r = admin.get(f"{base}?patient_id=P100&q=ann@")
         (ann,) = [i for i in r.json()["items"] if i["username"] == "ann@example.com"]
         assert admin.patch(f"{base}/{ann['account_id']}",
-                           json={"permissions": ["appointments", "messages", "forms"]}).status == 200
+                           json={"permissions": ["appointments", "messages", "forms", "test_results",
+                                                 "visit_summaries"]}).status == 200
+        # An unreleased test result of Ann's (P100): the {document_id}.
+        document_id = upload(admin, title="Matrix result")["document_id"]
 
         browsers = {
             "no_session": gateway.browser(),
@@ -270,17 +285,19 @@ def world():
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
                "request_id": request_id, "login_id": login_id, "session_id": session_id,
                "template_id": template_id,
-               "conversation_id": conversation_id}
+               "conversation_id": conversation_id, "document_id": document_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
-                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject"}
+                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject",
+                   document_id, "Matrix result"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
                 markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
         markers.discard(None)
         yield World(gateway, clock, ids, browsers, sorted(markers),
-                    not_ann=[target, request_id, "rita.rep@example.com", "Intake history"])
+                    not_ann=[target, request_id, "rita.rep@example.com", "Intake history",
+                             "Matrix result"])   # Ann's, but not released: never on her side
     mp.undo()
 
 
@@ -305,7 +322,7 @@ def test_every_route_is_classified():
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
-                            "session_id", "template_id", "conversation_id"):
+                            "session_id", "template_id", "conversation_id", "document_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -368,4 +385,4 @@ def test_isolation(world, identity, method, path):
 def is_section_view(method: str, path: str) -> bool:
     """A GET of a section's list or thread (forms, messages): logged in the access log."""
     return method == "GET" and path.startswith("/api/portal/") and (
-        path.endswith("/form-requests") or "/messages" in path)
+        path.endswith(("/form-requests", "/test-results", "/visit-summaries")) or "/messages" in path)
