@@ -20,9 +20,10 @@ from urllib.parse import urlparse
 DOCUMENTS_BUCKET = "DocumentsBucket"   # logical id (infra.policy names its ARN through it)
 
 
-def cors_rules(origins: list[str]) -> list[dict]:
+def cors_rules(origins: list[str], *, api: bool = False) -> list[dict]:
+    """The CORS rule, spelt for CloudFormation (`MaxAge`) or for the S3 API (`MaxAgeSeconds`)."""
     return [{"AllowedMethods": ["POST", "GET"], "AllowedOrigins": origins, "AllowedHeaders": ["*"],
-             "MaxAgeSeconds": 600}]
+             ("MaxAgeSeconds" if api else "MaxAge"): 600}]
 
 
 def bucket_resources(stage: str) -> dict:
@@ -76,4 +77,4 @@ def create_documents_bucket(client, name: str, origins: list[str] | None = None)
     client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
     if origins:
-        client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": cors_rules(origins)})
+        client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": cors_rules(origins, api=True)})

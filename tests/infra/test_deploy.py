@@ -328,10 +328,13 @@ CODE_CALLS = {
     r"\.get_parameter\(": "ssm:GetParameter",
     r"\.get_parameters(_by_path)?\(": "ssm:GetParameters",
     r"\.get_secret_value\(": "secretsmanager:GetSecretValue",
+    r"\.head_object\(": "s3:GetObject",
+    r"generate_presigned_url\(\s*[\"']get_object": "s3:GetObject",
+    r"\.generate_presigned_post\(": "s3:PutObject",
     r"\.encrypt\(": "kms:Encrypt",
     r"\.decrypt\(": "kms:Decrypt",
 }
-KNOWN_CLIENTS = {"dynamodb", "ses", "ssm", "kms"}  # services whose calls infra/policy.py grants
+KNOWN_CLIENTS = {"dynamodb", "ses", "ssm", "kms", "s3"}  # services whose calls infra/policy.py grants
 
 
 def code_calls() -> dict[str, list[str]]:
@@ -459,6 +462,11 @@ def required_permissions(call, stage: str):
         if operation == "Encrypt":
             assert params["KeyId"] == test.mfa_key_alias, params["KeyId"]
         yield f"kms:{operation}", [f"arn:aws:kms:{REGION}:{ACCOUNT}:{OWN_KEY}"], {}
+    elif service == "s3" and operation in ("HeadObject", "GetObject", "PutObject"):
+        # HeadObject is authorized as s3:GetObject; the stage's bucket for the test's.
+        assert params["Bucket"] == test.documents_bucket, params["Bucket"]
+        action = "s3:PutObject" if operation == "PutObject" else "s3:GetObject"
+        yield action, [f"arn:aws:s3:::{env['PORTAL_DOCUMENTS_BUCKET']}/{params['Key']}"], {}
     else:
         yield f"{service}:{operation}", [f"unmapped:{service}:{operation}"], {}
 

@@ -82,10 +82,9 @@ def head(key: str) -> dict | None:
 
 def download_url(key: str, filename: str) -> str:
     """A GET of this object valid DOWNLOAD_SECONDS, answered as an attachment."""
-    return client().generate_presigned_url(
-        "get_object", ExpiresIn=DOWNLOAD_SECONDS,
-        Params={"Bucket": bucket(), "Key": key,
-                "ResponseContentDisposition": f'attachment; filename="{filename}"'})
+    return client().generate_presigned_url("get_object", ExpiresIn=DOWNLOAD_SECONDS, Params={
+        "Bucket": bucket(), "Key": key,
+        "ResponseContentDisposition": f'attachment; filename="{filename}"'})
 
 
 def filename(title: str, content_type: str) -> str:
