@@ -279,6 +279,8 @@ def foreign_resources(document: dict, stage: str) -> list[str]:
                 ok = True   # the stack's own key: a resource of this stage's template by construction
             if "*" in body.removesuffix(":*") or ("*" in body and not body.startswith("log-group:")):
                 ok = False
+            if text == f"arn:${{AWS::Partition}}:s3:::{stage_environment(stage)['PORTAL_DOCUMENTS_BUCKET']}/*":
+                ok = True   # the objects of this stage's documents bucket (no region or account in an S3 ARN)
             if not ok:
                 bad.append(text)
     return bad
@@ -560,7 +562,7 @@ def test_the_evaluator_refuses_what_the_policy_does_not_grant():
     assert not allowed(policy, "ses:SendEmail", [identity], {"ses:FromAddress": "ceo@elsewhere.example"})
     assert not allowed(policy, "ssm:GetParameter",
                        [f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/clinic-portal/prod/recaptcha-secret"])
-    assert refused_calls([("s3", "GetObject", {})], "dev") == [("s3:GetObject", "unmapped:s3:GetObject")]
+    assert refused_calls([("s3", "ListObjectsV2", {})], "dev") == [("s3:ListObjectsV2", "unmapped:s3:ListObjectsV2")]
 
 
 # ---------------------------------------------------------------- gateway responses
