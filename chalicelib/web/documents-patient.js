@@ -33,7 +33,9 @@ function valuesTable(doc) {
     h("td", {}, [v.flag_text ? h("span", { className: "flag flag--" + v.flag,
                                            text: (ARROW[v.flag] || "") + v.flag_text }) : ""])
   ]));
-  return h("div", { className: "table-scroll" }, [
+  // On a narrow phone the table may scroll sideways: a focusable, named region, so a
+  // keyboard can scroll it too.
+  return h("div", { className: "table-scroll", tabindex: "0", role: "region", "aria-label": "Values of " + doc.title }, [
     h("table", { className: "values" }, [h("caption", { text: "Values of " + doc.title }),
                                          h("thead", {}, [head]), h("tbody", {}, rows)])
   ]);
