@@ -62,3 +62,46 @@ def test_a_patient_sees_a_flagged_result_and_downloads_the_summary(page, portal,
     page.goto("/home")
     expect(page.get_by_role("link", name="Test results Nothing new")).to_be_visible()
     expect(page.get_by_role("link", name="Visit summaries Nothing new")).to_be_visible()
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_a_clinician_uploads_values_and_releases_a_result(page, portal, viewport, tmp_path):
+    """The upload goes from the browser straight to the bucket (the presigned POST), then
+    the values and the release; until then the page says it is not released."""
+    staff, patient_id = ("MossMobile", "M703") if viewport.mobile else ("MossDesktop", "M704")
+    assert log_in(page, staff, seed_password(staff), clinic="MEADOW").status == 200
+    expect(page).to_have_url(portal + "/home")
+    page.goto(f"/documents?patient={patient_id}")
+    expect(page.get_by_role("heading", name="Documents and results")).to_be_visible()
+    expect(page.get_by_text("No test results for this patient.")).to_be_visible()
+    assert_no_horizontal_scroll(page, viewport)
+    pdf = tmp_path / "thyroid.pdf"
+    pdf.write_bytes(PDF)
+    form = page.locator("#upload-form")
+    form.get_by_label("File (PDF, PNG or JPEG, at most 20 MB)").set_input_files(str(pdf))
+    form.get_by_label("Title").fill("Thyroid panel")
+    form.get_by_label("Date of the visit or test").fill("2026-11-25")
+    form.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status")).to_contain_text("Uploaded \u201cThyroid panel\u201d")
+    item = page.get_by_role("list", name="Test results").get_by_role("listitem")
+    expect(item).to_have_count(1)
+    expect(item.get_by_text("Not released")).to_be_visible()
+
+    item.get_by_label("Test").fill("TSH")
+    item.get_by_label("Result").fill("0.2")
+    item.get_by_label("Unit").fill("mIU/L")
+    item.get_by_label("Normal range").fill("0.4-4.0")
+    item.get_by_label("Flag").select_option("L")
+    item.get_by_role("button", name="Save values").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved the values")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("list", name="Test results").get_by_role("button", name="Release to the patient").click()
+    expect(page.get_by_role("status")).to_contain_text("Released \u201cThyroid panel\u201d")
+    released = page.get_by_role("list", name="Test results").get_by_role("listitem")
+    expect(released.get_by_text("Released", exact=True)).to_be_visible()
+    expect(released.get_by_role("row", name="TSH").get_by_role("cell").nth(2)).to_have_text("Low")
+    assert_no_horizontal_scroll(page, viewport)
+    assert_accessible(page)
