@@ -17,7 +17,8 @@ from chalicelib.models.token import TokenModel
 
 __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "DocumentModel", "FormRequestModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "DocumentModel",
+    "FormRequestModel",
     "FormTemplateModel",
     "LoginCounterModel",
     "PatientModel",

@@ -215,8 +215,8 @@ def world():
 
     from app import app
     from chalicelib.core.settings import get_settings
-    from infra.gateway import InProcessGateway
     from infra.buckets import create_documents_bucket
+    from infra.gateway import InProcessGateway
     from infra.seed import load
     from infra.tables import create_tables
     from tests.sections.documents.helpers import upload

@@ -15,7 +15,8 @@ from infra.policy import STAGES
 from infra.stage_env import ROOT, stage_environment
 from infra.template import merge_template
 from tests.conftest import aws_client
-from tests.infra.test_deploy import allowed, load_policy, recorded_calls, refused_calls  # noqa: F401 - a fixture
+from tests.infra.test_deploy import allowed, load_policy, refused_calls
+from tests.infra.test_deploy import recorded_calls as recorded_calls
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -91,6 +92,6 @@ def test_cfn_lint_passes_on_the_bucket_of_every_stage(tmp_path):
         path = tmp_path / f"{stage}.json"
         path.write_text(json.dumps(template))
         paths.append(str(path))
-    run = subprocess.run([cfn_lint, "--non-zero-exit-code", "warning", "--", *paths], capture_output=True,
-                         text=True, cwd=ROOT, timeout=300)
+    command = [cfn_lint, "--non-zero-exit-code", "warning", "--", *paths]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)  # noqa: S603 - our cfn-lint
     assert run.returncode == 0, run.stdout + run.stderr

@@ -20,8 +20,7 @@ from chalicelib.core.errors import Conflict, InvalidRequest
 from chalicelib.core.ids import new_id, now
 from chalicelib.core.records import write
 from chalicelib.sections import counters
-from chalicelib.sections.documents import CONTENT_TYPES, KINDS, MAX_BYTES, NEW_COUNT, PAGE_SIZE, section_of
-from chalicelib.sections.documents import storage
+from chalicelib.sections.documents import CONTENT_TYPES, KINDS, MAX_BYTES, NEW_COUNT, PAGE_SIZE, section_of, storage
 from chalicelib.sections.documents.records import (
     KEYS_BY_PATIENT,
     document_not_found,

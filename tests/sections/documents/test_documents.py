@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ADMIN_PW, table_items
 from tests.portal_helpers import clinician, desk, patient, signed_in
-from tests.sections.documents.helpers import DOCS, PDF, PP, grant_sections, policy_of, post_file, upload
+from tests.sections.documents.helpers import DOCS, PDF, PP, grant_sections, policy_of, upload
 
 VALUES = [{"test": "Hemoglobin", "value": "17.9", "unit": "g/dL", "range": "12.0-15.5", "flag": "H"},
           {"test": "Platelets", "value": "250", "unit": "10^3/uL", "range": "150-400", "flag": "N"}]
