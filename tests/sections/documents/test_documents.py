@@ -192,3 +192,12 @@ def test_staff_list_per_section_is_logged(staff):
 def test_front_desk_cannot_manage_documents(gateway, seeded):
     r = desk(gateway).post(DOCS + "/uploads", json={"patient_id": "P100", "content_type": "application/pdf"})
     assert (r.status, r.json()["error"]) == (403, "forbidden")
+
+
+def test_document_events_read_as_sentences():
+    from chalicelib.core.audit_words import describe
+
+    details = {"patient_id": "P100", "patient_name": "Ann Lee", "section": "test_results", "title": "Blood count"}
+    text = describe("document_released", "succeeded", {"kind": "staff", "username": "PatelR", "name": "Ravi Patel"},
+                    {"kind": "patient", "id": "P100"}, details)
+    assert text == "Ravi Patel released “Blood count” in Ann Lee's test results"
