@@ -154,6 +154,12 @@ def test_confirm_checks_the_object(staff):
     r = staff.post(DOCS, json=body)
     assert (r.status, r.json()["error"]) == (400, "unsupported_file_type")
     assert table_items("documents") == []
+    # Over 20 MB (moto does not enforce the POST policy; S3 does, and the HEAD checks again).
+    aws_client("s3").put_object(Bucket="test-documents", Key=started["upload"]["fields"]["key"],
+                                Body=b"0" * (20 * 1024 * 1024 + 1), ContentType="application/pdf")
+    r = staff.post(DOCS, json=body)
+    assert (r.status, r.json()["error"]) == (400, "file_too_large")
+    assert table_items("documents") == []
     aws_client("s3").put_object(Bucket="test-documents", Key=started["upload"]["fields"]["key"], Body=PDF,
                                 ContentType="application/pdf")
     assert staff.post(DOCS, json=body).status == 201
