@@ -11,6 +11,7 @@ from chalicelib.api import (
     auth,
     clinic_settings,
     clinics,
+    documents,
     forms,
     homes,
     invitations,
@@ -32,7 +33,8 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
-                  recovery, staff, clinic_settings, mfa, sessions, homes, messages, appointments):
+                  recovery, staff, clinic_settings, mfa, sessions, homes, messages, appointments,
+                  documents):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -77,6 +77,10 @@ def prepare_aws() -> None:
     create_tables(boto3.client("dynamodb"), settings.table_prefix)
     create_mfa_key(boto3.client("kms"), settings.mfa_key_alias)
     boto3.client("ses").verify_email_identity(EmailAddress=settings.ses_sender)
+    from infra.buckets import create_documents_bucket
+
+    create_documents_bucket(boto3.client("s3"), settings.documents_bucket,
+                            origins=[settings.public_base_url, *settings.local_origins])
 
 
 def seed(path: str) -> dict:

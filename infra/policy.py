@@ -58,6 +58,9 @@ INDEX_ACTIONS = {
 SES_ACTIONS = {"ses:SendEmail": "boto3 SES client send_email (invitations, password resets)"}
 KMS_ACTIONS = {"kms:Encrypt": "chalicelib.auth.mfa_secrets seals a new TOTP secret",
                "kms:Decrypt": "chalicelib.auth.mfa_secrets opens a TOTP secret to check a code"}
+S3_ACTIONS = {"s3:PutObject": "the staff upload's presigned POST (sections/documents/uploads) is signed "
+                              "with the function's credentials",
+              "s3:GetObject": "HeadObject when an upload is confirmed; the patient's presigned GET"}
 SSM_ACTIONS = {"ssm:GetParameter": "chalicelib.auth.captcha reads the reCAPTCHA secret once per container"}
 LOG_ACTIONS = {"logs:CreateLogStream": "Lambda runtime", "logs:PutLogEvents": "Lambda runtime"}
 # The reCAPTCHA SecureString is encrypted with the AWS managed key aws/ssm, whose
@@ -134,6 +137,14 @@ def policy_document(stage: str) -> dict:
             "Effect": "Allow",
             "Action": sorted(KMS_ACTIONS),
             "Resource": [_arn("kms", "key/${" + MFA_KEY + "}")],
+        },
+        {
+            # The documents bucket's objects only (infra.buckets): no listing, no deleting,
+            # no bucket settings.
+            "Sid": "DocumentObjects",
+            "Effect": "Allow",
+            "Action": sorted(S3_ACTIONS),
+            "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{env['PORTAL_DOCUMENTS_BUCKET']}/*"}],
         },
         {
             "Sid": "ReadRecaptchaSecret",

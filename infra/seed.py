@@ -20,6 +20,7 @@ from chalicelib.core.limits import PATIENT_ID_RE, STAFF_USERNAME_RE
 from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLES
 from infra.seed_appointments import SCHEMA as SEED_APPOINTMENTS
+from infra.seed_documents import SCHEMA as SEED_DOCUMENTS
 from infra.seed_forms import SCHEMA as SEED_FORMS
 
 
@@ -46,6 +47,7 @@ SCHEMA = {
 }
 SCHEMA.update(SEED_FORMS)
 SCHEMA.update(SEED_APPOINTMENTS)
+SCHEMA.update(SEED_DOCUMENTS)
 
 
 def _check_entry(section: str, index: int, entry: object) -> dict:
@@ -157,6 +159,9 @@ def validate(data: object) -> dict:
     from infra import seed_appointments
 
     seed_appointments.validate(out, SeedError)
+    from infra import seed_documents
+
+    seed_documents.validate(out, SeedError)
     return out
 
 
@@ -246,6 +251,9 @@ def load(data: object) -> dict:
     from infra import seed_appointments
 
     seed_appointments.load(seed, grants)
+    from infra import seed_documents
+
+    seed_documents.load(seed)
     return {section: len(entries) for section, entries in seed.items()}
 
 

@@ -7,6 +7,7 @@
   infra.tables (the same definitions the local stack and the tests create):
   on-demand, point-in-time recovery, SSE, TTL, the models' indexes; in prod
   deletion protection and DeletionPolicy/UpdateReplacePolicy Retain;
+- the private documents bucket and its TLS-only policy (infra.buckets);
 - the SES configuration set the stage sends through;
 - API Gateway gateway responses (errors API Gateway answers itself, before the
   Lambda runs: unknown route, throttling, oversized request, Lambda failure) with
@@ -35,6 +36,7 @@ import sys
 from urllib.parse import urlparse
 
 from chalicelib.api.not_found import MESSAGE as NOT_FOUND_MESSAGE
+from infra.buckets import DOCUMENTS_BUCKET, bucket_resources
 from infra.policy import MFA_KEY, function_name, log_group_name
 from infra.stage_env import ROOT, stage_environment
 
@@ -191,6 +193,8 @@ def merge_template(stage: str) -> dict:
         f"{logical_id}Name": {"Value": {"Ref": logical_id}} for logical_id in sorted(resources)
     }
     resources.update(mfa_key_resources(stage))
+    resources.update(bucket_resources(stage))
+    outputs["DocumentsBucketName"] = {"Value": {"Ref": DOCUMENTS_BUCKET}}
     if env.get("PORTAL_SES_CONFIGURATION_SET"):
         resources["MailConfigurationSet"] = {
             "Type": "AWS::SES::ConfigurationSet",

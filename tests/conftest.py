@@ -91,12 +91,14 @@ def aws():
     from moto import mock_aws
 
     from chalicelib.core.settings import get_settings
+    from infra.buckets import create_documents_bucket
     from infra.tables import create_mfa_key, create_tables
 
     with mock_aws():
         create_tables(aws_client("dynamodb"), get_settings().table_prefix)
         create_mfa_key(aws_client("kms"), get_settings().mfa_key_alias)
         aws_client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
+        create_documents_bucket(aws_client("s3"), get_settings().documents_bucket)
         yield
 
 

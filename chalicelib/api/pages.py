@@ -32,7 +32,8 @@ PAGES = {"/": "index.html", "/home": "home.html",
          "/forms": "forms.html", "/forms-review": "forms-review.html", "/form-templates": "form-templates.html",
          "/messages": "messages.html", "/inbox": "inbox.html",
          "/appointments": "appointments.html", "/schedule": "schedule.html",
-         "/appointment-requests": "appointment-requests.html"}
+         "/appointment-requests": "appointment-requests.html",
+         "/documents": "documents.html", "/results": "results.html", "/visit-summaries": "visit-summaries.html"}
 # Pages with an id in their path: the page's script reads the id from the address.
 RECORD_PAGES = {"/patients/{patient_id}": "patient.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -104,8 +105,12 @@ def content_security_policy() -> str:
     if get_settings().captcha_provider == "recaptcha":
         script += " https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/"
         frame = "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/"
+    # The staff upload page POSTs a file straight to the documents bucket (sections/documents).
+    from chalicelib.sections.documents.storage import upload_origins
+
+    connect = " ".join(["'self'", *upload_origins()])
     return ("default-src 'self'; "
-            f"script-src {script}; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            f"script-src {script}; style-src 'self'; img-src 'self' data:; connect-src {connect}; "
             f"frame-src {frame}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
             "object-src 'none'")
 

@@ -59,6 +59,9 @@ KINDS: dict[str, str] = {
     "form_template_updated": "Form template changed",
     "form_template_archived": "Form template archived",
     "form_template_restored": "Form template restored",
+    "document_uploaded": "Document uploaded (results and visit summaries)",
+    "document_values_set": "Test result values entered",
+    "document_released": "Document released to the patient",
     "section_viewed": "Patient records viewed (access log)",
     "patient_record_viewed": "Patient details viewed (access log)",
     "message_conversation_started": "Conversation started (secure messages)",
@@ -212,6 +215,9 @@ def _section_of(details: dict) -> str:
     return f"{_text(name)}'s {what}" if name else f"a patient's {what}"
 
 
+_DOCUMENT_VERBS = {"document_uploaded": "uploaded", "document_values_set": "entered the values of",
+                   "document_released": "released"}
+
 _MESSAGE_VERBS = {
     "message_conversation_started": "started a conversation in {of}",
     "message_sent": "sent a message in {of}",
@@ -302,6 +308,10 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
         return f"{by} {verb} {form}"
     if kind.startswith("appointment_"):
         return _appointment(kind, by, details)
+    if kind in _DOCUMENT_VERBS:
+        title = details.get("title")
+        what = f"“{_text(title)}”" if title else "a document"
+        return f"{by} {_DOCUMENT_VERBS[kind]} {what} in {_section_of(details)}"
     if kind == "section_viewed":
         return f"{by} viewed {_section_of(details)}"
     if kind == "patient_record_viewed":

@@ -40,6 +40,8 @@ class Settings:
     max_body_bytes: int
     # The KMS key that encrypts TOTP secrets (auth/mfa_secrets.py), by alias.
     mfa_key_alias: str
+    # The private S3 bucket of visit summaries and test results (sections/documents).
+    documents_bucket: str
 
     @property
     def deployed(self) -> bool:
@@ -96,6 +98,8 @@ def _load() -> Settings:
         max_body_bytes=_int("PORTAL_MAX_BODY_BYTES", 16 * 1024),
         mfa_key_alias=env("PORTAL_MFA_KEY_ALIAS", "")
         or f"alias/{env('PORTAL_TABLE_PREFIX', f'clinic-portal-{stage}-')}mfa",
+        documents_bucket=env("PORTAL_DOCUMENTS_BUCKET", "")
+        or f"{env('PORTAL_TABLE_PREFIX', f'clinic-portal-{stage}-')}documents".lower(),
     )
 
 

@@ -11,6 +11,7 @@ from chalicelib.models.base import all_models, bind, connection, unbind
 from chalicelib.models.clinic import ClinicModel
 from chalicelib.models.conversation import ConversationModel
 from chalicelib.models.counter import LoginCounterModel
+from chalicelib.models.document import DocumentModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
 from chalicelib.models.patient import PatientModel
@@ -23,7 +24,8 @@ from chalicelib.models.token import TokenModel
 __all__ = [
     "AppointmentDayModel", "AppointmentModel", "AppointmentRequestModel", "AppointmentSlotModel",
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
-    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "FormRequestModel",
+    "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "DocumentModel",
+    "FormRequestModel",
     "FormTemplateModel",
     "LoginCounterModel",
     "PatientModel",

@@ -30,6 +30,10 @@ class SectionCounterModel(PortalModel):
     updated_at = NumberAttribute(null=True)
     # "patient#...": conversations whose latest clinic message the patient side has not read
     messages_unread = NumberAttribute(null=True)
+    # "patient#...": released test results / visit summaries (and other documents) the patient
+    # side has not opened yet
+    results_new = NumberAttribute(null=True)
+    summaries_new = NumberAttribute(null=True)
     # "grant#...": open form requests of the grant
     forms_open = NumberAttribute(null=True)
     # "clinic": open, unassigned conversations with a patient message staff have not read

@@ -30,8 +30,8 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("appointments", "Appointments", "appointments", built=True, href="/appointments"),
-    Section("visit_summaries", "Visit summaries", "visit summaries"),
-    Section("test_results", "Test results", "test results"),
+    Section("visit_summaries", "Visit summaries", "visit summaries", built=True, href="/visit-summaries"),
+    Section("test_results", "Test results", "test results", built=True, href="/results"),
     Section("messages", "Messages", "messages", built=True, href="/messages"),
     Section("refills", "Prescription refills", "prescription refills"),
     Section("billing", "Billing", "bills"),

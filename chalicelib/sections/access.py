@@ -35,11 +35,12 @@ def patient_name(grant) -> str | None:
     return f"{grant.patient_first_name or ''} {grant.patient_last_name or ''}".strip() or None
 
 
-def viewed(session, grant, section_id: str, info):
-    """The unsaved access-log event: `session` viewed `section_id` of `grant`'s patient."""
+def viewed(session, grant, section_id: str, info, **more):
+    """The unsaved access-log event: `session` viewed `section_id` of `grant`'s patient
+    (`more`: further details, e.g. which document)."""
     from chalicelib.core import audit
 
-    details = {"patient_id": grant.patient_id, "section": registered(section_id).id}
+    details = {"patient_id": grant.patient_id, "section": registered(section_id).id, **more}
     name = patient_name(grant)
     if name:
         details["patient_name"] = name

@@ -45,6 +45,8 @@ ATTENTION: dict[str, Attention] = {
     "forms": Attention("grant", "forms_open", "form to fill in", "forms to fill in"),
     "appointments": Attention("patient", "appointments_upcoming", "upcoming appointment", "upcoming appointments",
                               describe=_next_appointment),
+    "test_results": Attention("patient", "results_new", "new result", "new results"),
+    "visit_summaries": Attention("patient", "summaries_new", "new document", "new documents"),
 }
 NOTHING_NEW = "Nothing new"
 

@@ -7,11 +7,15 @@ SECTION_WORK = frozenset({"messages.manage", "forms.review"})
 # requests (the schedule's day and week views). Clinicians see their own day on their
 # home without it.
 SCHEDULING = frozenset({"appointments.manage"})
+# `documents.manage` = upload a patient's visit summaries and test results, enter a
+# result's values and release them to the patient: admins and clinicians (releasing a
+# result is a clinical decision, so the front desk does not hold it).
+DOCUMENT_WORK = frozenset({"documents.manage"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"portal_accounts.manage", "patients.manage", "staff.manage", "audit.view",
-                        "clinic.settings"}) | SECTION_WORK | SCHEDULING,
-    "clinician": SECTION_WORK,
+                        "clinic.settings"}) | SECTION_WORK | SCHEDULING | DOCUMENT_WORK,
+    "clinician": SECTION_WORK | DOCUMENT_WORK,
     "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}) | SECTION_WORK | SCHEDULING,
 }
 ROLES = tuple(ROLE_PERMISSIONS)

@@ -9,6 +9,7 @@ export const LINKS = [
   { href: "/schedule", text: "Schedule", short: "Schedule", permission: "appointments.manage" },
   { href: "/appointment-requests", text: "Appointment requests", short: "Requests",
     permission: "appointments.manage" },
+  { href: "/documents", text: "Documents and results", short: "Documents", permission: "documents.manage" },
   { href: "/patients", text: "Patients", short: "Patients", permission: "patients.manage" },
   { href: "/portal-accounts/setup", text: "Set up a patient portal account", short: "Account setup",
     permission: "portal_accounts.manage" },

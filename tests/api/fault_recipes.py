@@ -598,3 +598,7 @@ RECIPES: dict[tuple[str, str], dict[str, Callable]] = {
 }
 RECIPES.update(MESSAGE_RECIPES)
 RECIPES.update(APPOINTMENT_RECIPES)
+
+from tests.api.fault_recipes_documents import DOCUMENT_RECIPES  # noqa: E402 - uses Call, defined above
+
+RECIPES.update(DOCUMENT_RECIPES)

@@ -61,7 +61,7 @@ FUZZ_SEED["patients"].append({"clinic_id": "SUNRISE", "patient_id": "P150", "fir
 FUZZ_SEED["portal_accounts"].append(
     {"clinic_id": "SUNRISE", "patient_id": "P150", "username": "bob@example.com", "password": PATIENT_PW,
      "first_name": "Bob", "last_name": "Ray", "access_type": "self", "force_password_change": False,
-     "permissions": ["appointments", "forms", "messages"], "enabled": True})
+     "permissions": ["appointments", "forms", "messages", "test_results", "visit_summaries"], "enabled": True})
 
 # Cases whose operation is still being fixed: {(METHOD, path): reason}.
 XFAIL: dict[tuple[str, str], str] = {}
@@ -126,9 +126,15 @@ def known_ids(gateway, clock) -> dict:
     r = admin.post(f"/api/clinics/SUNRISE/portal-accounts/{accounts['bob@example.com']}/form-requests",
                    json={"template_id": template_id})
     assert r.status == 201, r.text
+    request_id = r.json()["form_request"]["request_id"]
+    # A released test result of Bob's (P150): the patient role's own document.
+    from tests.sections.documents.helpers import upload
+
+    document = upload(admin, patient_id="P150", title="Fuzz result")["document_id"]
+    assert admin.post(f"/api/clinics/SUNRISE/documents/{document}/release").status == 200
     return {"ann_account": accounts["ann@example.com"], "bob_account": accounts["bob@example.com"],
             "ann_login": logins["ann@example.com"], "template": template_id,
-            "request": r.json()["form_request"]["request_id"]}
+            "request": request_id, "document": document}
 
 
 def known_value(op, name: str, ids: dict):
@@ -149,6 +155,8 @@ def known_value(op, name: str, ids: dict):
         return ids["request"]
     if name == "template_id":
         return ids["template"]
+    if name == "document_id":
+        return ids["document"]
     return None
 
 

@@ -62,12 +62,13 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "inbox": "messages.manage", "conversations": "messages.manage",
                    "appointments": "appointments.manage", "appointment-requests": "appointments.manage",
                    "providers": "appointments.manage",
+                   "documents": "documents.manage",
                    "workspace": "any staff",     # every staff member's own workspace
                    "my-schedule": "any staff"}   # and their own day
 ANY_STAFF = "any staff"
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage",
                     "appointments.manage"}
-CLINICIAN_HOLDS = {"forms.review", "messages.manage"}
+CLINICIAN_HOLDS = {"forms.review", "messages.manage", "documents.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
@@ -97,6 +98,10 @@ SAMPLE_BODIES = {
     "AppointmentRequestBody": {"reason": "Matrix reason"},
     "BookRequestBody": {"provider": "PatelR", "start": "2031-03-05T09:00:00Z", "minutes": 30},
     "DeclineRequestBody": {"note": "Matrix note"},
+    "StartDocumentUploadBody": {"patient_id": "P100", "content_type": "application/pdf"},
+    "ConfirmDocumentBody": {"document_id": "0" * 32, "patient_id": "P100", "kind": "test_result",
+                            "title": "Matrix upload", "date": "2026-11-20"},
+    "DocumentValuesBody": {"values": [{"test": "Hemoglobin", "value": "17.9", "flag": "H"}]},
 }
 
 
@@ -152,6 +157,10 @@ def expected(identity: str, method: str, path: str):
             # Ann and the representative without forms (who holds appointments) act for P100:
             # their own lists; their writes are allowed.
             return OWN if method == "GET" else None
+        if "/test-results" in path or "/visit-summaries" in path:
+            # Ann holds both sections: her own (released) lists; the world's document is hers
+            # but not released, so no link is made for it.
+            return OWN if method == "GET" else (404, "document_not_found")
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
         return OWN if method == "GET" and path.endswith("/form-requests") else (404, "form_request_not_found")
@@ -222,14 +231,17 @@ def world():
 
     from app import app
     from chalicelib.core.settings import get_settings
+    from infra.buckets import create_documents_bucket
     from infra.gateway import InProcessGateway
     from infra.seed import load
     from infra.tables import create_tables
+    from tests.sections.documents.helpers import upload
 
     mp = pytest.MonkeyPatch()
     with mock_aws():
         create_tables(aws_client("dynamodb"), get_settings().table_prefix)
         aws_client("ses").verify_email_identity(EmailAddress=get_settings().ses_sender)
+        create_documents_bucket(aws_client("s3"), get_settings().documents_bucket)
         clock = patch_clock(mp)
         load(copy.deepcopy(SEED))
         gateway = InProcessGateway(app)
@@ -263,7 +275,10 @@ def world():
         r = admin.get(f"{base}?patient_id=P100&q=ann@")
         (ann,) = [i for i in r.json()["items"] if i["username"] == "ann@example.com"]
         assert admin.patch(f"{base}/{ann['account_id']}",
-                           json={"permissions": ["appointments", "messages", "forms"]}).status == 200
+                           json={"permissions": ["appointments", "messages", "forms", "test_results",
+                                                 "visit_summaries"]}).status == 200
+        # An unreleased test result of Ann's (P100): the {document_id}.
+        document_id = upload(admin, title="Matrix result")["document_id"]
 
         browsers = {
             "no_session": gateway.browser(),
@@ -297,18 +312,21 @@ def world():
                "request_id": request_id, "login_id": login_id, "session_id": session_id,
                "template_id": template_id,
                "conversation_id": conversation_id, "appointment_id": appointment_id,
-               "appointment_request_id": appointment_request_id}
+               "appointment_request_id": appointment_request_id,
+               "document_id": document_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
                    "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject",
-                   appointment_id, appointment_request_id, "Matrix visit", "Matrix request"}
+                   appointment_id, appointment_request_id, "Matrix visit", "Matrix request",
+                   document_id, "Matrix result"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
                 markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
         markers.discard(None)
         yield World(gateway, clock, ids, browsers, sorted(markers),
-                    not_ann=[target, request_id, "rita.rep@example.com", "Intake history"])
+                    not_ann=[target, request_id, "rita.rep@example.com", "Intake history",
+                             "Matrix result"])   # Ann's, but not released: never on her side
     mp.undo()
 
 
@@ -334,7 +352,7 @@ def test_every_route_is_classified():
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
                             "session_id", "template_id", "conversation_id", "appointment_id",
-                            "appointment_request_id"):
+                            "appointment_request_id", "document_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -397,5 +415,5 @@ def test_isolation(world, identity, method, path):
 def is_section_view(method: str, path: str) -> bool:
     """A GET of a section's list or thread (forms, messages): logged in the access log."""
     return method == "GET" and path.startswith("/api/portal/") and (
-        path.endswith("/form-requests") or "/messages" in path or path.endswith("/appointments")
-        or path.endswith("/appointment-requests"))
+        path.endswith(("/form-requests", "/test-results", "/visit-summaries")) or "/messages" in path
+        or path.endswith("/appointments") or path.endswith("/appointment-requests"))

@@ -33,9 +33,9 @@ ADMIN, DESK, CLINICIAN = "HaleJ", "PrattK", "IbarraL"
 STRONG_PASSWORD = "violet-harbor-lantern-97"
 ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "Prescription refills",
                 "Billing", "Forms"]
-STAFF_LINKS = ["Messages inbox", "Submitted forms", "Schedule", "Appointment requests", "Patients",
-               "Set up a patient portal account", "User Management", "Form templates", "Staff", "Clinic settings",
-               "Audit log"]
+STAFF_LINKS = ["Messages inbox", "Submitted forms", "Schedule", "Appointment requests", "Documents and results",
+               "Patients", "Set up a patient portal account", "User Management", "Form templates", "Staff",
+               "Clinic settings", "Audit log"]
 MANAGEMENT_PAGES = ["/patients", "/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
 
@@ -151,7 +151,8 @@ def test_self_account_setup_shows_credentials_once(page, portal, viewport, chrom
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal)
     staff_home(page, portal, DESK)
     nav = page.get_by_role("navigation", name="Staff tools")
-    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:8])  # front desk: no Staff, no Settings
+    # The front desk: no Documents and results, no Staff, no Settings.
+    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:4] + STAFF_LINKS[5:9])
     nav.get_by_role("link", name="Set up a patient portal account").click()
     expect(page).to_have_url(portal + "/portal-accounts/setup")
     expect(page.get_by_role("heading", name="Set up a patient portal account")).to_be_visible()
@@ -708,10 +709,10 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     expect(page.get_by_label("Clinic ID")).to_be_visible()
     expect(page).to_have_url(portal + "/")
 
-    # A clinician has only the section work (messages, submitted forms), no management
+    # A clinician has only the section work (messages, submitted forms, documents), no management
     # links, and gets a plain message on each management page.
     staff_home(page, portal, CLINICIAN)
-    expect(page.locator("#staff-nav a")).to_have_text(STAFF_LINKS[:2])
+    expect(page.locator("#staff-nav a")).to_have_text(STAFF_LINKS[:3])
     for path in MANAGEMENT_PAGES:
         page.goto(path)
         expect(page.get_by_role("heading", name="You can't use this page")).to_be_visible()

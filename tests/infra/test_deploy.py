@@ -279,6 +279,8 @@ def foreign_resources(document: dict, stage: str) -> list[str]:
                 ok = True   # the stack's own key: a resource of this stage's template by construction
             if "*" in body.removesuffix(":*") or ("*" in body and not body.startswith("log-group:")):
                 ok = False
+            if text == f"arn:${{AWS::Partition}}:s3:::{stage_environment(stage)['PORTAL_DOCUMENTS_BUCKET']}/*":
+                ok = True   # the objects of this stage's documents bucket (no region or account in an S3 ARN)
             if not ok:
                 bad.append(text)
     return bad
@@ -328,10 +330,13 @@ CODE_CALLS = {
     r"\.get_parameter\(": "ssm:GetParameter",
     r"\.get_parameters(_by_path)?\(": "ssm:GetParameters",
     r"\.get_secret_value\(": "secretsmanager:GetSecretValue",
+    r"\.head_object\(": "s3:GetObject",
+    r"generate_presigned_url\(\s*[\"']get_object": "s3:GetObject",
+    r"\.generate_presigned_post\(": "s3:PutObject",
     r"\.encrypt\(": "kms:Encrypt",
     r"\.decrypt\(": "kms:Decrypt",
 }
-KNOWN_CLIENTS = {"dynamodb", "ses", "ssm", "kms"}  # services whose calls infra/policy.py grants
+KNOWN_CLIENTS = {"dynamodb", "ses", "ssm", "kms", "s3"}  # services whose calls infra/policy.py grants
 
 
 def code_calls() -> dict[str, list[str]]:
@@ -459,6 +464,11 @@ def required_permissions(call, stage: str):
         if operation == "Encrypt":
             assert params["KeyId"] == test.mfa_key_alias, params["KeyId"]
         yield f"kms:{operation}", [f"arn:aws:kms:{REGION}:{ACCOUNT}:{OWN_KEY}"], {}
+    elif service == "s3" and operation in ("HeadObject", "GetObject", "PutObject"):
+        # HeadObject is authorized as s3:GetObject; the stage's bucket for the test's.
+        assert params["Bucket"] == test.documents_bucket, params["Bucket"]
+        action = "s3:PutObject" if operation == "PutObject" else "s3:GetObject"
+        yield action, [f"arn:aws:s3:::{env['PORTAL_DOCUMENTS_BUCKET']}/{params['Key']}"], {}
     else:
         yield f"{service}:{operation}", [f"unmapped:{service}:{operation}"], {}
 
@@ -552,7 +562,7 @@ def test_the_evaluator_refuses_what_the_policy_does_not_grant():
     assert not allowed(policy, "ses:SendEmail", [identity], {"ses:FromAddress": "ceo@elsewhere.example"})
     assert not allowed(policy, "ssm:GetParameter",
                        [f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/clinic-portal/prod/recaptcha-secret"])
-    assert refused_calls([("s3", "GetObject", {})], "dev") == [("s3:GetObject", "unmapped:s3:GetObject")]
+    assert refused_calls([("s3", "ListObjectsV2", {})], "dev") == [("s3:ListObjectsV2", "unmapped:s3:ListObjectsV2")]
 
 
 # ---------------------------------------------------------------- gateway responses
