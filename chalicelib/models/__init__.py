@@ -7,10 +7,12 @@ from chalicelib.models.conversation import ConversationModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
+from chalicelib.models.medication import MedicationModel, RefillRequestModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.session import SessionModel
+from chalicelib.models.statement import StatementModel
 from chalicelib.models.staff import StaffModel, StaffStatus
 from chalicelib.models.token import TokenModel
 
@@ -18,7 +20,7 @@ __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "FormRequestModel",
     "FormTemplateModel",
-    "LoginCounterModel",
+    "LoginCounterModel", "MedicationModel", "RefillRequestModel", "StatementModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",

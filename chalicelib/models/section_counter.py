@@ -43,6 +43,16 @@ class SectionCounterModel(PortalModel):
     # "staff#...": open conversations assigned to them
     messages_assigned_open = NumberAttribute(null=True)
 
+    # "patient#...": refill requests waiting for staff / answered since the patient side last looked
+    refills_open = NumberAttribute(null=True)
+    refills_answered = NumberAttribute(null=True)
+    # "clinic": refill requests waiting for staff
+    refills_requested = NumberAttribute(null=True)
+    # "patient#...": the balance of the patient's statements, in cents (sections/billing), and
+    # the due date of the statement entered last (YYYY-MM-DD)
+    billing_balance_cents = NumberAttribute(null=True)
+    billing_due_date = UnicodeAttribute(null=True)
+
     def count(self, name: str) -> int:
         """A count, never below zero (0 for one never written)."""
         return max(0, int(getattr(self, name) or 0))

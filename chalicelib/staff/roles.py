@@ -2,13 +2,16 @@
 # The staff side of the portal's sections: `messages.manage` = the clinic inbox (read,
 # reply, assign, close); `forms.review` = read submitted forms and mark them reviewed.
 # Form templates are defined by holders of `portal_accounts.manage`.
-SECTION_WORK = frozenset({"messages.manage", "forms.review"})
+# `refills.manage` = the refill request queue (approve, deny); `medications.manage` =
+# keep patients' medication lists (clinicians and admins); `billing.manage` = enter
+# statements and record payments received (front desk and admins).
+SECTION_WORK = frozenset({"messages.manage", "forms.review", "refills.manage"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"portal_accounts.manage", "patients.manage", "staff.manage", "audit.view",
-                        "clinic.settings"}) | SECTION_WORK,
-    "clinician": SECTION_WORK,
-    "front_desk": frozenset({"portal_accounts.manage", "patients.manage"}) | SECTION_WORK,
+                        "clinic.settings", "medications.manage", "billing.manage"}) | SECTION_WORK,
+    "clinician": frozenset({"medications.manage"}) | SECTION_WORK,
+    "front_desk": frozenset({"portal_accounts.manage", "patients.manage", "billing.manage"}) | SECTION_WORK,
 }
 ROLES = tuple(ROLE_PERMISSIONS)
 
