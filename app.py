@@ -8,6 +8,7 @@ from chalice import Chalice
 from chalicelib.api import (
     audit,
     auth,
+    billing,
     clinic_settings,
     clinics,
     forms,
@@ -20,6 +21,7 @@ from chalicelib.api import (
     portal,
     portal_accounts,
     recovery,
+    refills,
     sessions,
     staff,
     system,
@@ -31,7 +33,8 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
-                  recovery, staff, clinic_settings, mfa, sessions, homes, messages):
+                  recovery, staff, clinic_settings, mfa, sessions, homes, messages,
+                  refills, billing):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -52,6 +52,7 @@ class SectionCounterModel(PortalModel):
     # the due date of the statement entered last (YYYY-MM-DD)
     billing_balance_cents = NumberAttribute(null=True)
     billing_due_date = UnicodeAttribute(null=True)
+    billing_currency = UnicodeAttribute(null=True)
 
     def count(self, name: str) -> int:
         """A count, never below zero (0 for one never written)."""

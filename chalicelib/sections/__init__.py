@@ -33,8 +33,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("visit_summaries", "Visit summaries", "visit summaries"),
     Section("test_results", "Test results", "test results"),
     Section("messages", "Messages", "messages", built=True, href="/messages"),
-    Section("refills", "Prescription refills", "prescription refills"),
-    Section("billing", "Billing", "bills"),
+    Section("refills", "Prescription refills", "prescription refills", built=True, href="/refills"),
+    Section("billing", "Billing", "bills", built=True, href="/billing"),
     Section("forms", "Forms", "forms", built=True, href="/forms"),
 )
 

@@ -16,6 +16,7 @@ entry in ATTENTION; adding a workspace queue is one entry in WORKSPACE.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.sections import SECTIONS, counters
@@ -27,11 +28,40 @@ class Attention:
     count: str      # the SectionCounterModel count
     one: str        # "unread message"
     many: str       # "unread messages"
+    # (count, text) from the owner's counter item (or None), for a tile that says more
+    # than one count ("1 request answered", "$120.50 due by 15 Jan")
+    describe: Callable | None = None
+
+
+def _refills(item) -> tuple[int, str]:
+    waiting = item.count("refills_open") if item is not None else 0
+    answered = item.count("refills_answered") if item is not None else 0
+    if waiting:
+        return waiting, _counted(waiting, "request in progress", "requests in progress")
+    return answered, _counted(answered, "request answered", "requests answered")
+
+
+def _billing(item) -> tuple[int, str]:
+    from datetime import date
+
+    from chalicelib.sections.billing.settings import money
+
+    cents = int(item.billing_balance_cents or 0) if item is not None else 0
+    if cents <= 0:
+        return 0, "Nothing due"
+    text = f"{money(cents, item.billing_currency or 'USD')} due"
+    if item.billing_due_date:
+        day = date.fromisoformat(item.billing_due_date)
+        text += f" by {day.day} {day:%b}"
+    return 1, text
 
 
 ATTENTION: dict[str, Attention] = {
     "messages": Attention("patient", "messages_unread", "unread message", "unread messages"),
     "forms": Attention("grant", "forms_open", "form to fill in", "forms to fill in"),
+    "refills": Attention("patient", "refills_open", "request in progress", "requests in progress",
+                         describe=_refills),
+    "billing": Attention("patient", "billing_balance_cents", "", "", describe=_billing),
 }
 NOTHING_NEW = "Nothing new"
 
@@ -58,6 +88,9 @@ WORKSPACE: tuple[Queue, ...] = (
     Queue("forms_submitted", "forms.review", "clinic", "forms_submitted",
           "Forms awaiting review", "/forms-review",
           "form", "forms"),
+    Queue("refills_requested", "refills.manage", "clinic", "refills_requested",
+          "Refill requests waiting", "/refill-requests",
+          "request", "requests"),
 )
 
 
@@ -111,8 +144,11 @@ def patient_home(grant, extras) -> dict:
             not_yet.append(s.label)
             continue
         attention = ATTENTION.get(s.id)
-        n = counters.count(items, keys[attention.owner], attention.count) if attention else 0
-        text = _counted(n, attention.one, attention.many) if attention else NOTHING_NEW
+        if attention is not None and attention.describe is not None:
+            n, text = attention.describe(items.get(keys[attention.owner]))
+        else:
+            n = counters.count(items, keys[attention.owner], attention.count) if attention else 0
+            text = _counted(n, attention.one, attention.many) if attention else NOTHING_NEW
         tiles.append({"section": s.id, "label": s.label, "href": s.href,
                       "attention": {"count": n, "text": text}})
     return {"patient": {"id": grant.patient_id, "name": patient_name(grant)},
