@@ -8,8 +8,9 @@ Identities (SUNRISE's URLs, filled with ids that exist in SUNRISE):
 - `expired_session`  -> 401 session_expired (a SUNRISE admin's session, past its timeouts)
 - `other_clinic`     -> a LAKESIDE admin: 403 wrong_clinic on clinic routes, 403 forbidden on the
                         patient-portal routes; /api/me answers about LAKESIDE only
-- `patient`          -> SUNRISE patient (forms section held): 403 forbidden on staff routes, 404 on
-                        another account's form request, its own list without other accounts' data
+- `patient`          -> SUNRISE patient (forms, messages, refills, billing held): 403 forbidden on staff
+                        routes, 404 on another account's form request or a medication not on her list,
+                        its own lists without other accounts' data
 - `rep_no_section`   -> a SUNRISE representative without the forms section: 403 forbidden
 - `rep_other_patient`-> a SUNRISE representative whose only grant is for another patient (P101):
                         403 no_patient_access on every route about P100, its own lists otherwise
@@ -60,10 +61,13 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "form-submissions": "forms.review",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
                    "inbox": "messages.manage", "conversations": "messages.manage",
+                   "medications": "medications.manage", "refill-requests": "refills.manage",
+                   "billing": "billing.manage",
                    "workspace": "any staff"}   # every staff member's own workspace
 ANY_STAFF = "any staff"
-FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage"}
-CLINICIAN_HOLDS = {"forms.review", "messages.manage"}
+FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage",
+                    "refills.manage", "billing.manage"}
+CLINICIAN_HOLDS = {"forms.review", "messages.manage", "refills.manage", "medications.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
@@ -85,6 +89,13 @@ SAMPLE_BODIES = {
     "StartConversationBody": {"topic": "Billing", "subject": "Matrix question", "text": "Hello"},
     "MessageBody": {"text": "Matrix reply"},
     "AssignConversationBody": {"assignee": "PatelR"},
+    "AddMedicationBody": {"name": "Matrix tablets", "refills_left": 1},
+    "ChangeMedicationBody": {"dose": "1 mg"},
+    "RefillRequestBody": {"medication_id": "0" * 32, "pharmacy": "Matrix Pharmacy"},
+    "RefillDecisionBody": {"note": "Matrix note"},
+    "CreateStatementBody": {"statement_date": "2026-12-01", "due_date": "2027-01-15",
+                            "lines": [{"service_date": "2026-11-02", "description": "Visit", "charge_cents": 100}]},
+    "RecordPaymentBody": {"amount_cents": 100, "received_date": "2026-12-02"},
 }
 
 
@@ -136,6 +147,10 @@ def expected(identity: str, method: str, path: str):
         if "/messages" in path:
             # Ann holds messages: her own list and her own conversation; her writes are allowed.
             return OWN if method == "GET" else None
+        if path.endswith(("/medications", "/refill-requests", "/statements")):
+            # Ann holds refills and billing: her own lists; a refill of a medication that is
+            # not on her list is not found.
+            return OWN if method == "GET" else (404, "medication_not_found")
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
         return OWN if method == "GET" and path.endswith("/form-requests") else (404, "form_request_not_found")
@@ -247,7 +262,15 @@ def world():
         r = admin.get(f"{base}?patient_id=P100&q=ann@")
         (ann,) = [i for i in r.json()["items"] if i["username"] == "ann@example.com"]
         assert admin.patch(f"{base}/{ann['account_id']}",
-                           json={"permissions": ["appointments", "messages", "forms"]}).status == 200
+                           json={"permissions": ["appointments", "messages", "forms", "refills",
+                                                 "billing"]}).status == 200
+        # Ann's medication and statement (refills, billing): the {medication_id} and {statement_id}.
+        r = admin.post("/api/clinics/SUNRISE/medications/P100", json={"name": "Matrixol", "refills_left": 2})
+        assert r.status == 201, r.text
+        medication_id = r.json()["medication"]["medication_id"]
+        r = admin.post("/api/clinics/SUNRISE/billing/P100/statements", json=SAMPLE_BODIES["CreateStatementBody"])
+        assert r.status == 201, r.text
+        statement_id = r.json()["statement"]["statement_id"]
 
         browsers = {
             "no_session": gateway.browser(),
@@ -270,11 +293,12 @@ def world():
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
                "request_id": request_id, "login_id": login_id, "session_id": session_id,
                "template_id": template_id,
-               "conversation_id": conversation_id}
+               "conversation_id": conversation_id, "medication_id": medication_id, "statement_id": statement_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
-                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject"}
+                   "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject",
+                   medication_id, "Matrixol", statement_id}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
                 markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
@@ -305,7 +329,7 @@ def test_every_route_is_classified():
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
-                            "session_id", "template_id", "conversation_id"):
+                            "session_id", "template_id", "conversation_id", "medication_id", "statement_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -368,4 +392,4 @@ def test_isolation(world, identity, method, path):
 def is_section_view(method: str, path: str) -> bool:
     """A GET of a section's list or thread (forms, messages): logged in the access log."""
     return method == "GET" and path.startswith("/api/portal/") and (
-        path.endswith("/form-requests") or "/messages" in path)
+        path.endswith(("/form-requests", "/medications", "/refill-requests", "/statements")) or "/messages" in path)
