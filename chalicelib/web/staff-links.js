@@ -6,6 +6,9 @@ import { clear, h } from "./dom.js";
 export const LINKS = [
   { href: "/inbox", text: "Messages inbox", short: "Inbox", permission: "messages.manage" },
   { href: "/forms-review", text: "Submitted forms", short: "Forms", permission: "forms.review" },
+  { href: "/refill-requests", text: "Refill requests", short: "Refills", permission: "refills.manage" },
+  { href: "/medications", text: "Medications", short: "Medications", permission: "medications.manage" },
+  { href: "/statements", text: "Billing statements", short: "Billing", permission: "billing.manage" },
   { href: "/patients", text: "Patients", short: "Patients", permission: "patients.manage" },
   { href: "/portal-accounts/setup", text: "Set up a patient portal account", short: "Account setup",
     permission: "portal_accounts.manage" },
