@@ -20,6 +20,7 @@ from chalicelib.core.limits import PATIENT_ID_RE, STAFF_USERNAME_RE
 from chalicelib.portal_accounts.records import ACCESS_TYPES, EMAIL_RE, PORTAL_SECTIONS
 from chalicelib.staff.roles import ROLES
 from infra.seed_forms import SCHEMA as SEED_FORMS
+from infra.seed_sections import SCHEMA as SEED_SECTIONS
 
 
 class SeedError(ValueError):
@@ -44,6 +45,7 @@ SCHEMA = {
                       "optional": {"assigned_to": STR, "status": STR}},
 }
 SCHEMA.update(SEED_FORMS)
+SCHEMA.update(SEED_SECTIONS)
 
 
 def _check_entry(section: str, index: int, entry: object) -> dict:
@@ -152,6 +154,9 @@ def validate(data: object) -> dict:
     from infra import seed_forms
 
     seed_forms.validate(out, SeedError)
+    from infra import seed_sections
+
+    seed_sections.validate(out, SeedError)
     return out
 
 
@@ -238,6 +243,9 @@ def load(data: object) -> dict:
 
     seed_forms.load(seed, grants)
     _load_conversations(seed)
+    from infra import seed_sections
+
+    seed_sections.load(seed)
     return {section: len(entries) for section, entries in seed.items()}
 
 
