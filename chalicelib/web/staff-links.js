@@ -7,7 +7,6 @@ export const LINKS = [
   { href: "/inbox", text: "Messages inbox", short: "Inbox", permission: "messages.manage" },
   { href: "/forms-review", text: "Submitted forms", short: "Forms", permission: "forms.review" },
   { href: "/refill-requests", text: "Refill requests", short: "Refills", permission: "refills.manage" },
-  { href: "/medications", text: "Medications", short: "Medications", permission: "medications.manage" },
   { href: "/statements", text: "Billing statements", short: "Billing", permission: "billing.manage" },
   { href: "/patients", text: "Patients", short: "Patients", permission: "patients.manage" },
   { href: "/portal-accounts/setup", text: "Set up a patient portal account", short: "Account setup",
@@ -15,6 +14,7 @@ export const LINKS = [
   { href: "/portal-accounts", text: "User Management", short: "User Management",
     permission: "portal_accounts.manage" },
   { href: "/form-templates", text: "Form templates", short: "Form templates", permission: "portal_accounts.manage" },
+  { href: "/medications", text: "Medications", short: "Medications", permission: "medications.manage" },
   { href: "/staff", text: "Staff", short: "Staff", permission: "staff.manage" },
   { href: "/settings", text: "Clinic settings", short: "Settings", permission: "clinic.settings" },
   { href: "/audit", text: "Audit log", short: "Audit log", permission: "audit.view" }

@@ -24,8 +24,9 @@ def test_staff_login_sets_a_strict_http_only_cookie(browser, seeded):
     assert body["principal"] == {
         "kind": "staff", "clinic_id": "SUNRISE", "username": "DoeJ", "display_name": "Jane Doe",
         "roles": ["admin"],
-        "permissions": ["audit.view", "clinic.settings", "forms.review", "messages.manage", "patients.manage",
-                        "portal_accounts.manage", "staff.manage"],
+        "permissions": ["audit.view", "billing.manage", "clinic.settings", "forms.review", "medications.manage",
+                        "messages.manage", "patients.manage", "portal_accounts.manage", "refills.manage",
+                        "staff.manage"],
     }
     cookie = r.header("set-cookie")
     assert cookie.startswith("portal_session=")

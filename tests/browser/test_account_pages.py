@@ -33,8 +33,9 @@ ADMIN, DESK, CLINICIAN = "HaleJ", "PrattK", "IbarraL"
 STRONG_PASSWORD = "violet-harbor-lantern-97"
 ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "Prescription refills",
                 "Billing", "Forms"]
-STAFF_LINKS = ["Messages inbox", "Submitted forms", "Patients", "Set up a patient portal account", "User Management",
-               "Form templates", "Staff", "Clinic settings", "Audit log"]
+STAFF_LINKS = ["Messages inbox", "Submitted forms", "Refill requests", "Billing statements", "Patients",
+               "Set up a patient portal account", "User Management", "Form templates", "Medications", "Staff",
+               "Clinic settings", "Audit log"]
 MANAGEMENT_PAGES = ["/patients", "/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
 
@@ -150,7 +151,7 @@ def test_self_account_setup_shows_credentials_once(page, portal, viewport, chrom
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal)
     staff_home(page, portal, DESK)
     nav = page.get_by_role("navigation", name="Staff tools")
-    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:6])  # front desk: no Staff, no Settings
+    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:8])  # front desk: no Medications, Staff, Settings
     nav.get_by_role("link", name="Set up a patient portal account").click()
     expect(page).to_have_url(portal + "/portal-accounts/setup")
     expect(page.get_by_role("heading", name="Set up a patient portal account")).to_be_visible()

@@ -162,8 +162,9 @@ def test_staff_login_home_and_logout(page, portal, viewport, screenshot_dir):
     expect(logout).to_be_visible()
     # An administrator's staff tools, each shown because the admin role grants it.
     links = page.locator("nav#staff-nav a")
-    expect(links).to_have_text(["Messages inbox", "Submitted forms", "Patients", "Set up a patient portal account",
-                                "User Management", "Form templates", "Staff", "Clinic settings", "Audit log"])
+    expect(links).to_have_text(["Messages inbox", "Submitted forms", "Refill requests", "Billing statements",
+                                "Patients", "Set up a patient portal account", "User Management", "Form templates",
+                                "Medications", "Staff", "Clinic settings", "Audit log"])
     assert_no_horizontal_scroll(page, viewport)
     screenshot(page, screenshot_dir, "home", viewport)
     assert page.request.get(portal + "/api/me").status == 200
