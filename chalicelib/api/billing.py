@@ -38,7 +38,7 @@ def list_statements(request, clinic_id, patient_id, *, auth):
                                             request_info(request))
     return json_response({"patient": {"patient_id": patient.patient_id, "first_name": patient.first_name,
                                       "last_name": patient.last_name},
-                          "currency": clinic.settings.currency, 
+                          "currency": clinic.settings.currency,
                           "items": [statement(i) for i in items], "next_cursor": cursor})
 
 

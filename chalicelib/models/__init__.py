@@ -12,8 +12,8 @@ from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.session import SessionModel
-from chalicelib.models.statement import StatementModel
 from chalicelib.models.staff import StaffModel, StaffStatus
+from chalicelib.models.statement import StatementModel
 from chalicelib.models.token import TokenModel
 
 __all__ = [
