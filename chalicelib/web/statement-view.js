@@ -9,7 +9,9 @@ export function statementTable(st) {
     h("td", { text: day(line.service_date) }), h("td", { text: line.description }),
     cell(line.charge_cents), cell(line.payment_cents), cell(line.adjustment_cents)
   ]));
-  return h("div", { className: "lines-wrap" }, [h("table", { className: "lines" }, [
+  // On a narrow screen the table scrolls sideways: the region takes the keyboard focus for that.
+  return h("div", { className: "lines-wrap", tabindex: "0", role: "region",
+                    "aria-label": "Lines of the statement of " + day(st.statement_date) }, [h("table", { className: "lines" }, [
     h("caption", { text: "Statement of " + day(st.statement_date) }),
     h("thead", {}, [h("tr", {}, [
       h("th", { scope: "col", text: "Date" }), h("th", { scope: "col", text: "Description" }),
