@@ -708,11 +708,13 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     expect(page.get_by_label("Clinic ID")).to_be_visible()
     expect(page).to_have_url(portal + "/")
 
-    # A clinician has only the section work (messages, submitted forms), no management
-    # links, and gets a plain message on each management page.
+    # A clinician has only the section work (messages, submitted forms, refill requests,
+    # medications), no management links, and gets a plain message on each management
+    # page (and on billing, which is the front desk's).
     staff_home(page, portal, CLINICIAN)
-    expect(page.locator("#staff-nav a")).to_have_text(STAFF_LINKS[:2])
-    for path in MANAGEMENT_PAGES:
+    expect(page.locator("#staff-nav a")).to_have_text(["Messages inbox", "Submitted forms", "Refill requests",
+                                                       "Medications"])
+    for path in [*MANAGEMENT_PAGES, "/statements"]:
         page.goto(path)
         expect(page.get_by_role("heading", name="You can't use this page")).to_be_visible()
         expect(page.get_by_role("link", name="Back to home")).to_be_visible()
@@ -723,7 +725,7 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     # Front desk: portal accounts yes, staff and settings no.
     with other_page(chromium, portal, viewport, console) as desk:
         staff_home(desk, portal, DESK)
-        for path in ["/staff", "/settings", "/audit"]:
+        for path in ["/staff", "/settings", "/audit", "/medications"]:
             desk.goto(path)
             expect(desk.get_by_role("heading", name="You can't use this page")).to_be_visible()
         desk.goto("/portal-accounts")
