@@ -35,6 +35,13 @@ function item(q) {
                                "aria-label": "Deny " + q.medication_name + " for " + who(q) });
     const decide = async (action, button) => {
       if (approve.disabled || deny.disabled) { return; }
+      if (action === "deny" && !note.value.trim()) {
+        say(error, "Say why in the note before denying: the patient reads it.");
+        note.setAttribute("aria-invalid", "true");
+        note.focus();
+        return;
+      }
+      note.removeAttribute("aria-invalid");
       busy(button, true, action === "approve" ? "Approving…" : "Denying…");
       const r = await api("POST", clinicPath(PAGE + "/" + encodeURIComponent(q.request_id) + "/" + action),
                           { note: note.value.trim() || null });
@@ -49,7 +56,7 @@ function item(q) {
     };
     approve.addEventListener("click", () => decide("approve", approve));
     deny.addEventListener("click", () => decide("deny", deny));
-    children.push(h("div", { className: "field" }, [h("label", { for: id, text: "Note for the patient (optional)" }), note]));
+    children.push(h("div", { className: "field" }, [h("label", { for: id, text: "Note for the patient (needed to deny)" }), note]));
     children.push(error);
     children.push(h("div", { className: "actions" }, [approve, deny]));
   }

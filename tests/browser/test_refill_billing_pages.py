@@ -68,7 +68,7 @@ def test_a_patient_asks_for_a_refill_and_sees_the_balance_with_pay_now(page, por
         waiting = desk.get_by_role("list", name="Refill requests").get_by_role("listitem").filter(has_text=name)
         expect(waiting).to_have_count(1)
         expect(waiting).to_contain_text("Pharmacy: Main St Pharmacy, Lakeside")
-        waiting.get_by_label("Note for the patient (optional)").fill("Sent to your pharmacy")
+        waiting.get_by_label("Note for the patient").fill("Sent to your pharmacy")
         waiting.get_by_role("button", name="Approve").click()
         expect(desk.locator("#list-status")).to_contain_text("Approved Lisinopril for " + name)
     page.goto("/refills")

@@ -1,7 +1,7 @@
 """Refill requests, the staff side (`refills.manage`): the clinic's requests waiting
 (oldest first, one Query a page of the by_queue index) or answered (newest first);
 approve (the medication's refills_left - 1 in the same transaction, on condition that
-it still has refills left and this request is its open one) or deny with a note.
+it still has refills left and this request is its open one) or deny with a note (required).
 Each decision is audited with the patient's id, moves the counts, and then emails
 the patient side that the status changed (never the medication: `notify`)."""
 from __future__ import annotations
@@ -65,6 +65,8 @@ def decide(session, clinic, request_id: str, *, approve: bool, note: str | None,
     from chalicelib.models import RefillRequestModel as R
     from chalicelib.sections.refills.notify import tell_patient_side
 
+    if not approve and not note:
+        raise InvalidRequest("Say why in the note: the patient reads it with the answer.")
     item = get_request(clinic.clinic_key, request_id)
     if item.status != "requested":
         raise already_answered()

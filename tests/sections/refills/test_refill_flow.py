@@ -67,6 +67,9 @@ def test_deny_with_a_note_keeps_the_refills(world, gateway):
     staff, person = world
     med = add_med(staff)
     rid = ask(person, med["medication_id"]).json()["refill_request"]["request_id"]
+    r = clinician(gateway).post(f"{QUEUE}/{rid}/deny", json={"note": "  "})
+    assert (r.status, r.json()["error"]) == (400, "invalid_request") and "note" in r.json()["message"]
+    assert staff.get(QUEUE).json()["items"][0]["status"] == "requested"
     r = clinician(gateway).post(f"{QUEUE}/{rid}/deny", json={"note": "Please book a check-up first"})
     assert r.status == 200, r.text
     assert staff.get(MEDS).json()["items"][0]["refills_left"] == 2
