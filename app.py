@@ -9,6 +9,7 @@ from chalicelib.api import (
     appointments,
     audit,
     auth,
+    billing,
     clinic_settings,
     clinics,
     documents,
@@ -22,6 +23,7 @@ from chalicelib.api import (
     portal,
     portal_accounts,
     recovery,
+    refills,
     sessions,
     staff,
     system,
@@ -34,7 +36,7 @@ app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
                   recovery, staff, clinic_settings, mfa, sessions, homes, messages, appointments,
-                  documents):
+                  documents, refills, billing):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -22,6 +22,7 @@ from chalicelib.staff.roles import ROLES
 from infra.seed_appointments import SCHEMA as SEED_APPOINTMENTS
 from infra.seed_documents import SCHEMA as SEED_DOCUMENTS
 from infra.seed_forms import SCHEMA as SEED_FORMS
+from infra.seed_sections import SCHEMA as SEED_SECTIONS
 
 
 class SeedError(ValueError):
@@ -48,6 +49,7 @@ SCHEMA = {
 SCHEMA.update(SEED_FORMS)
 SCHEMA.update(SEED_APPOINTMENTS)
 SCHEMA.update(SEED_DOCUMENTS)
+SCHEMA.update(SEED_SECTIONS)
 
 
 def _check_entry(section: str, index: int, entry: object) -> dict:
@@ -162,6 +164,9 @@ def validate(data: object) -> dict:
     from infra import seed_documents
 
     seed_documents.validate(out, SeedError)
+    from infra import seed_sections
+
+    seed_sections.validate(out, SeedError)
     return out
 
 
@@ -254,6 +259,9 @@ def load(data: object) -> dict:
     from infra import seed_documents
 
     seed_documents.load(seed)
+    from infra import seed_sections
+
+    seed_sections.load(seed)
     return {section: len(entries) for section, entries in seed.items()}
 
 

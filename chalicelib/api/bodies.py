@@ -271,10 +271,27 @@ class _Topics(Parser):
         return clean_topics(value)
 
 
+class _BillingSetting(Parser):
+    """`payment_url` (https, or null to remove) and `currency` (sections/billing/settings.py)."""
+
+    json_type = "string"
+
+    def __init__(self, setting: str):
+        self.setting = setting
+        self.nullable = setting == "payment_url"
+
+    def parse(self, name, value):
+        from chalicelib.sections.billing.settings import clean_setting
+
+        return clean_setting(self.setting, value)
+
+
 def _setting(name: str):
     kind, low, high = limits.SETTINGS_RANGES[name]
     if name == "message_topics":
         return _Topics()
+    if kind is str:
+        return _BillingSetting(name)
     if kind is list:
         from chalicelib.staff.roles import ROLES
 

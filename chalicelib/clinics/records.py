@@ -31,6 +31,10 @@ class ClinicSettings:
     message_topics: tuple = ("Appointments", "Billing", "Ask my care team", "Other")
     # A patient cancels an appointment online only more than this many hours ahead.
     cancellation_window_hours: int = 24
+    # Billing (sections/billing/settings.py): the clinic's payment page (https) or None,
+    # and the currency of its statements.
+    payment_url: str | None = None
+    currency: str = "USD"
 
     def to_dict(self) -> dict:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
@@ -49,6 +53,8 @@ def _stored(name: str, value):
     kind = _LIMITS[name][0]
     if kind is list:
         return tuple(str(v) for v in (value or []))
+    if kind is str:
+        return str(value) if value else None
     return bool(value) if kind is bool else int(value)
 
 
@@ -69,6 +75,10 @@ def validate_settings(values: object, *, where: str = "settings") -> dict:
             from chalicelib.sections.messages.topics import clean_topics
 
             value = clean_topics(value, where)
+        elif kind is str:
+            from chalicelib.sections.billing.settings import clean_setting
+
+            value = clean_setting(name, value, where)
         elif kind is list:
             value = _roles(name, value, where)
         elif kind is bool:
@@ -92,6 +102,8 @@ class Clinic:
     def from_model(cls, item) -> Clinic:
         stored = item.settings.as_dict() if hasattr(item.settings, "as_dict") else dict(item.settings or {})
         known = {k: _stored(k, v) for k, v in stored.items() if k in _LIMITS}
+        if not known.get("currency", "USD"):
+            known.pop("currency")
         return cls(item.clinic_key, item.clinic_id, item.name, ClinicSettings(**known), int(item.revision or 0))
 
 

@@ -18,6 +18,14 @@ SEARCH_MAX = 100               # a patient search text
 ACCOUNT_SEARCH_MAX = 254       # a User Management search text
 FORM_NAME_MAX = 200
 NOTE_MAX = 2000
+MEDICATION_NAME_MAX = 200
+MEDICATION_TEXT_MAX = 500      # a medication's dose, instructions or prescriber
+REFILLS_MAX = 99               # refills left on a prescription
+PHARMACY_MAX = 200
+STATEMENT_LINES_MAX = 100      # line items on one statement
+LINE_DESCRIPTION_MAX = 200
+AMOUNT_CENTS_MAX = 100_000_000  # one line's amount: at most 1,000,000.00
+PAYMENT_URL_MAX = 500
 ANSWERS_MAX_CHARS = 10_000
 ANSWERS_MAX_DEPTH = 6
 ADDRESS_LINE_MAX = 100         # a patient's street address, one line of it
@@ -73,6 +81,11 @@ SETTINGS_RANGES: dict[str, tuple[type, int, int]] = {
     "message_topics": (list, 1, MESSAGE_TOPICS_MAX),
     # A patient may cancel an appointment online only more than this many hours ahead.
     "cancellation_window_hours": (int, 0, 24 * 30),
+    # Billing (sections/billing/settings.py): the clinic's own payment page (an https
+    # URL of at most PAYMENT_URL_MAX characters, or null: "Call the clinic to pay") and
+    # the currency of its statements (ISO 4217 code, default USD).
+    "payment_url": (str, 0, 500),
+    "currency": (str, 3, 3),
 }
 
 # Appointments (sections/appointments/)

@@ -14,11 +14,13 @@ from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.document import DocumentModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
+from chalicelib.models.medication import MedicationModel, RefillRequestModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.section_counter import SectionCounterModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.staff import StaffModel, StaffStatus
+from chalicelib.models.statement import StatementModel
 from chalicelib.models.token import TokenModel
 
 __all__ = [
@@ -27,7 +29,7 @@ __all__ = [
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "DocumentModel",
     "FormRequestModel",
     "FormTemplateModel",
-    "LoginCounterModel",
+    "LoginCounterModel", "MedicationModel", "RefillRequestModel", "StatementModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",

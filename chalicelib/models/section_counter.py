@@ -53,6 +53,16 @@ class SectionCounterModel(PortalModel):
     # "<YYYY-MM-DDTHH:MM>#<appointment_id>" (sections/appointments/upcoming.py); changed
     # only conditional on `revision` (read, then written unchanged-or-retried)
     appointments_upcoming = UnicodeAttribute(null=True)
+    # "patient#...": refill requests waiting for staff / answered since the patient side last looked
+    refills_open = NumberAttribute(null=True)
+    refills_answered = NumberAttribute(null=True)
+    # "clinic": refill requests waiting for staff
+    refills_requested = NumberAttribute(null=True)
+    # "patient#...": the balance of the patient's statements, in cents (sections/billing), and
+    # the due date of the statement entered last (YYYY-MM-DD)
+    billing_balance_cents = NumberAttribute(null=True)
+    billing_due_date = UnicodeAttribute(null=True)
+    billing_currency = UnicodeAttribute(null=True)
 
     def count(self, name: str) -> int:
         """A count, never below zero (0 for one never written)."""

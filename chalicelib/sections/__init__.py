@@ -12,7 +12,7 @@ setup form's checkboxes and `page_config` all read this list.
 messages and forms; part 2 the rest). The patient home (`sections/homes.py`) shows a
 tile only for a section the grant permits *and* that is built, with a link to its
 `href`; sections permitted but not built yet are named in one honest line ("Not
-available in the portal yet: Appointments, Billing"), never a tile that leads nowhere.
+available in the portal yet: Appointments, Test results"), never a tile that leads nowhere.
 """
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("visit_summaries", "Visit summaries", "visit summaries", built=True, href="/visit-summaries"),
     Section("test_results", "Test results", "test results", built=True, href="/results"),
     Section("messages", "Messages", "messages", built=True, href="/messages"),
-    Section("refills", "Prescription refills", "prescription refills"),
-    Section("billing", "Billing", "bills"),
+    Section("refills", "Prescription refills", "prescription refills", built=True, href="/refills"),
+    Section("billing", "Billing", "bills", built=True, href="/billing"),
     Section("forms", "Forms", "forms", built=True, href="/forms"),
 )
 

@@ -38,19 +38,25 @@ def staff(staff_id: str) -> str:
     return f"staff#{staff_id}"
 
 
-def bump(tx, clinic_key: str, deltas: Mapping[str, Mapping[str, int]]) -> None:
+def bump(tx, clinic_key: str, deltas: Mapping[str, Mapping[str, int]], *,
+         sets: Mapping[str, Mapping[str, object]] | None = None) -> None:
     """Add each key's deltas (`{counter_key: {count_name: +n/-n}}`) to the transaction
-    `tx`, bumping each item's revision. Items that do not exist yet are created."""
+    `tx`, bumping each item's revision. Items that do not exist yet are created.
+    `sets` (`{counter_key: {name: value}}`) sets values that are not counts (the due
+    date of the patient's bill) in the same update."""
     from chalicelib.core.ids import now
     from chalicelib.models.section_counter import SectionCounterModel as M
 
     at = now()
-    for counter_key, changes in deltas.items():
+    sets = sets or {}
+    for counter_key in dict.fromkeys([*deltas, *sets]):
         actions = [M.revision.add(1), M.updated_at.set(at)]
-        for name, delta in changes.items():
+        for name, delta in (deltas.get(counter_key) or {}).items():
             attr = getattr(M, name)   # an unknown count name is a programming error
             if delta:
                 actions.append(attr.add(int(delta)))
+        for name, value in (sets.get(counter_key) or {}).items():
+            actions.append(getattr(M, name).set(value))
         tx.update(f"counter:{counter_key}", M(clinic_key, counter_key), actions=actions)
 
 

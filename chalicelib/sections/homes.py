@@ -16,6 +16,7 @@ entry in ATTENTION; adding a workspace queue is one entry in WORKSPACE.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.sections import SECTIONS, counters
@@ -27,8 +28,9 @@ class Attention:
     count: str      # the SectionCounterModel count
     one: str        # "unread message"
     many: str       # "unread messages"
-    # (count, text) from the counter item itself, for a tile that says more than a count
-    describe: object = None
+    # (count, text) from the owner's counter item (or None), for a tile that says more
+    # than one count ("1 request answered", "$120.50 due by 15 Jan")
+    describe: Callable | None = None
 
 
 def _next_appointment(item) -> tuple[int, str]:
@@ -40,6 +42,29 @@ def _next_appointment(item) -> tuple[int, str]:
     return n, (f"Next: {times.words(start)}" if start else "No upcoming appointments")
 
 
+def _refills(item) -> tuple[int, str]:
+    waiting = item.count("refills_open") if item is not None else 0
+    answered = item.count("refills_answered") if item is not None else 0
+    if waiting:
+        return waiting, _counted(waiting, "request in progress", "requests in progress")
+    return answered, _counted(answered, "request answered", "requests answered")
+
+
+def _billing(item) -> tuple[int, str]:
+    from datetime import date
+
+    from chalicelib.sections.billing.settings import money
+
+    cents = int(item.billing_balance_cents or 0) if item is not None else 0
+    if cents <= 0:
+        return 0, "Nothing due"
+    text = f"{money(cents, item.billing_currency or 'USD')} due"
+    if item.billing_due_date:
+        day = date.fromisoformat(item.billing_due_date)
+        text += f" by {day.day} {day:%b}"
+    return 1, text
+
+
 ATTENTION: dict[str, Attention] = {
     "messages": Attention("patient", "messages_unread", "unread message", "unread messages"),
     "forms": Attention("grant", "forms_open", "form to fill in", "forms to fill in"),
@@ -47,6 +72,9 @@ ATTENTION: dict[str, Attention] = {
                               describe=_next_appointment),
     "test_results": Attention("patient", "results_new", "new result", "new results"),
     "visit_summaries": Attention("patient", "summaries_new", "new document", "new documents"),
+    "refills": Attention("patient", "refills_open", "request in progress", "requests in progress",
+                         describe=_refills),
+    "billing": Attention("patient", "billing_balance_cents", "", "", describe=_billing),
 }
 NOTHING_NEW = "Nothing new"
 
@@ -75,6 +103,9 @@ WORKSPACE: tuple[Queue, ...] = (
           "form", "forms"),
     Queue("appointment_requests", "appointments.manage", "clinic", "appointment_requests_waiting",
           "Appointment requests waiting", "/appointment-requests",
+          "request", "requests"),
+    Queue("refills_requested", "refills.manage", "clinic", "refills_requested",
+          "Refill requests waiting", "/refill-requests",
           "request", "requests"),
 )
 

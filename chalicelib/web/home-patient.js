@@ -31,6 +31,8 @@ function viewingText(p) {
 
 function tile(t) {
   const count = t.attention.count;
+  // A badge repeats a counted text ("2 unread messages"), not an amount ("$120.50 due by 15 Jan").
+  const badge = count > 0 && t.attention.text.indexOf(String(count) + " ") === 0;
   return h("li", { className: "tiles__item" }, [
     h("a", { className: "tile" + (count > 0 ? " tile--attention" : ""), href: t.href,
              dataset: { section: t.section } }, [
@@ -38,7 +40,7 @@ function tile(t) {
       " ",
       h("span", { className: "tile__attention" }, [
         // The count is in the text too; the badge is for the eye only.
-        count > 0 ? h("span", { className: "tile__badge", "aria-hidden": "true", text: String(count) }) : null,
+        badge ? h("span", { className: "tile__badge", "aria-hidden": "true", text: String(count) }) : null,
         h("span", { className: "tile__text", text: t.attention.text })
       ])
     ])

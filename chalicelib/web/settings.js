@@ -29,7 +29,7 @@ function labelFor(name) {
 }
 
 function clearInvalid() {
-  NUMBERS.concat(["captcha_required", "message_topics"]).forEach(function (name) { invalid($(name), false); });
+  NUMBERS.concat(["captcha_required", "message_topics", "payment_url", "currency"]).forEach(function (name) { invalid($(name), false); });
 }
 
 /* The revision of a settings reply (on the reply, or inside its settings). */
@@ -45,6 +45,8 @@ function fill(settings, data) {
   NUMBERS.forEach(function (name) { $(name).value = String(settings[name]); });
   fillMfa(settings);
   $("message_topics").value = (settings.message_topics || []).join("\n");
+  $("payment_url").value = settings.payment_url || "";
+  $("currency").value = settings.currency || "USD";
   clearInvalid();
 }
 
@@ -65,6 +67,13 @@ function changes() {
     .filter(function (t) { return t; });
   if (topics.join("\n") !== (saved.message_topics || []).join("\n")) {
     out.message_topics = topics;
+  }
+  var url = $("payment_url").value.trim();
+  if (url !== (saved.payment_url || "")) {
+    out.payment_url = url || null;
+  }
+  if ($("currency").value !== (saved.currency || "USD")) {
+    out.currency = $("currency").value;
   }
   return out;
 }

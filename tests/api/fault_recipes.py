@@ -602,3 +602,81 @@ RECIPES.update(APPOINTMENT_RECIPES)
 from tests.api.fault_recipes_documents import DOCUMENT_RECIPES  # noqa: E402 - uses Call, defined above
 
 RECIPES.update(DOCUMENT_RECIPES)
+
+
+# ---------------------------------------------------------------- refills and billing
+
+MED = {"name": "Fault tablets", "dose": "5 mg", "refills_left": 2}
+LINES = [{"service_date": "2026-11-02", "description": "Visit", "charge_cents": 12050}]
+
+
+def _medication(w, patient_id: str | None = None) -> tuple[str, str]:
+    pid = patient_id or w.patient()
+    out = w.ok(w.admin().post(f"{CLINIC}/medications/{pid}", json=MED), 201)
+    return pid, out["medication"]["medication_id"]
+
+
+def _refill_asker(w) -> dict:
+    """A Self account with the refills section, signed in, and a medication of its patient."""
+    a = w.self_account(sign_in=False)
+    w.ok(w.admin().patch(f"{ACCOUNTS}/{a['id']}", json={"permissions": ["refills", "billing"]}))
+    a["browser"] = w.signed_in(a["username"], a["password"], "patient")
+    _, a["medication"] = _medication(w, a["patient"])
+    return a
+
+
+def _ask_refill(w):
+    """A second request of the patient: its count items exist already, so each run of
+    the flow changes the same items (a first one would create them only once)."""
+    a = _refill_asker(w)
+    w.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/refill-requests",
+                           json={"medication_id": a["medication"], "pharmacy": "Fault Pharmacy"}), 201)
+    _, a["medication"] = _medication(w, a["patient"])
+    return Call(a["browser"], "POST", f"/api/portal/patients/{a['patient']}/refill-requests",
+                {"medication_id": a["medication"], "pharmacy": "Fault Pharmacy"})
+
+
+def _decide_refill(action: str):
+    def prepare(w):
+        a = _refill_asker(w)
+        rid = w.ok(a["browser"].post(f"/api/portal/patients/{a['patient']}/refill-requests",
+                                     json={"medication_id": a["medication"], "pharmacy": "Fault Pharmacy"}),
+                   201)["refill_request"]["request_id"]
+        return Call(w.admin(), "POST", f"{CLINIC}/refill-requests/{rid}/{action}", {"note": "Done"})
+    return prepare
+
+
+def _change_medication(w):
+    pid, mid = _medication(w)
+    return Call(w.admin(), "PATCH", f"{CLINIC}/medications/{pid}/{mid}", {"refills_left": 5})
+
+
+def _statement(w):
+    """A patient's second statement (the first made the patient's counter item)."""
+    pid = w.patient()
+    w.ok(w.admin().post(f"{CLINIC}/billing/{pid}/statements", json={
+        "statement_date": "2026-11-01", "due_date": "2026-12-15", "lines": LINES}), 201)
+    return Call(w.admin(), "POST", f"{CLINIC}/billing/{pid}/statements",
+                {"statement_date": "2026-12-01", "due_date": "2027-01-15", "lines": LINES})
+
+
+def _record_payment(w):
+    pid = w.patient()
+    sid = w.ok(w.admin().post(f"{CLINIC}/billing/{pid}/statements", json={
+        "statement_date": "2026-12-01", "due_date": "2027-01-15", "lines": LINES}), 201)["statement"]["statement_id"]
+    return Call(w.admin(), "POST", f"{CLINIC}/billing/{pid}/statements/{sid}/payments",
+                {"amount_cents": 2050, "received_date": "2026-12-05"})
+
+
+SECTION_RECIPES = {
+    ("POST", "/api/clinics/{clinic_id}/medications/{patient_id}"): {
+        "": lambda w: Call(w.admin(), "POST", f"{CLINIC}/medications/{w.patient()}", MED)},
+    ("PATCH", "/api/clinics/{clinic_id}/medications/{patient_id}/{medication_id}"): {"": _change_medication},
+    ("POST", "/api/portal/patients/{patient_id}/refill-requests"): {"": _ask_refill},
+    ("POST", "/api/clinics/{clinic_id}/refill-requests/{request_id}/approve"): {"": _decide_refill("approve")},
+    ("POST", "/api/clinics/{clinic_id}/refill-requests/{request_id}/deny"): {"": _decide_refill("deny")},
+    ("POST", "/api/clinics/{clinic_id}/billing/{patient_id}/statements"): {"": _statement},
+    ("POST", "/api/clinics/{clinic_id}/billing/{patient_id}/statements/{statement_id}/payments"): {
+        "": _record_payment},
+}
+RECIPES.update(SECTION_RECIPES)

@@ -27,7 +27,8 @@ def _fill(path: str) -> str:
     values = {"clinic_id": "SUNRISE", "account_id": "0" * 32, "username": "SmithF", "request_id": "0" * 32,
               "patient_id": "P100", "template_id": "0" * 32,
               "conversation_id": "0" * 32, "appointment_id": "0" * 32, "appointment_request_id": "0" * 32,
-              "document_id": "0" * 32}
+              "document_id": "0" * 32,
+              "medication_id": "0" * 32, "statement_id": "20261201-" + "0" * 32}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

@@ -8,8 +8,9 @@ Identities (SUNRISE's URLs, filled with ids that exist in SUNRISE):
 - `expired_session`  -> 401 session_expired (a SUNRISE admin's session, past its timeouts)
 - `other_clinic`     -> a LAKESIDE admin: 403 wrong_clinic on clinic routes, 403 forbidden on the
                         patient-portal routes; /api/me answers about LAKESIDE only
-- `patient`          -> SUNRISE patient (forms section held): 403 forbidden on staff routes, 404 on
-                        another account's form request, its own list without other accounts' data
+- `patient`          -> SUNRISE patient (forms, messages, refills, billing held): 403 forbidden on staff
+                        routes, 404 on another account's form request or a medication not on her list,
+                        its own lists without other accounts' data
 - `rep_no_section`   -> a SUNRISE representative without the forms section: 403 forbidden
 - `rep_other_patient`-> a SUNRISE representative whose only grant is for another patient (P101):
                         403 no_patient_access on every route about P100, its own lists otherwise
@@ -63,12 +64,14 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "appointments": "appointments.manage", "appointment-requests": "appointments.manage",
                    "providers": "appointments.manage",
                    "documents": "documents.manage",
+                   "medications": "medications.manage", "refill-requests": "refills.manage",
+                   "billing": "billing.manage",
                    "workspace": "any staff",     # every staff member's own workspace
                    "my-schedule": "any staff"}   # and their own day
 ANY_STAFF = "any staff"
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage",
-                    "appointments.manage"}
-CLINICIAN_HOLDS = {"forms.review", "messages.manage", "documents.manage"}
+                    "appointments.manage", "refills.manage", "billing.manage"}
+CLINICIAN_HOLDS = {"forms.review", "messages.manage", "documents.manage", "refills.manage", "medications.manage"}
 
 # A minimal valid body for each body class a route parses (chalicelib.api.http.BODIES).
 SAMPLE_BODIES = {
@@ -102,6 +105,13 @@ SAMPLE_BODIES = {
     "ConfirmDocumentBody": {"document_id": "0" * 32, "patient_id": "P100", "kind": "test_result",
                             "title": "Matrix upload", "date": "2026-11-20"},
     "DocumentValuesBody": {"values": [{"test": "Hemoglobin", "value": "17.9", "flag": "H"}]},
+    "AddMedicationBody": {"name": "Matrix tablets", "refills_left": 1},
+    "ChangeMedicationBody": {"dose": "1 mg"},
+    "RefillRequestBody": {"medication_id": "0" * 32, "pharmacy": "Matrix Pharmacy"},
+    "RefillDecisionBody": {"note": "Matrix note"},
+    "CreateStatementBody": {"statement_date": "2026-12-01", "due_date": "2027-01-15",
+                            "lines": [{"service_date": "2026-11-02", "description": "Visit", "charge_cents": 100}]},
+    "RecordPaymentBody": {"amount_cents": 100, "received_date": "2026-12-02"},
 }
 
 
@@ -161,6 +171,10 @@ def expected(identity: str, method: str, path: str):
             # Ann holds both sections: her own (released) lists; the world's document is hers
             # but not released, so no link is made for it.
             return OWN if method == "GET" else (404, "document_not_found")
+        if path.endswith(("/medications", "/refill-requests", "/statements")):
+            # Ann holds refills and billing: her own lists; a refill of a medication that is
+            # not on her list is not found.
+            return OWN if method == "GET" else (404, "medication_not_found")
         # Ann (P100) and the other rep (P101) hold the forms section: their own lists;
         # another grant's request is not found.
         return OWN if method == "GET" and path.endswith("/form-requests") else (404, "form_request_not_found")
@@ -276,9 +290,16 @@ def world():
         (ann,) = [i for i in r.json()["items"] if i["username"] == "ann@example.com"]
         assert admin.patch(f"{base}/{ann['account_id']}",
                            json={"permissions": ["appointments", "messages", "forms", "test_results",
-                                                 "visit_summaries"]}).status == 200
+                                                 "visit_summaries", "refills", "billing"]}).status == 200
         # An unreleased test result of Ann's (P100): the {document_id}.
         document_id = upload(admin, title="Matrix result")["document_id"]
+        # Ann's medication and statement (refills, billing): the {medication_id} and {statement_id}.
+        r = admin.post("/api/clinics/SUNRISE/medications/P100", json={"name": "Matrixol", "refills_left": 2})
+        assert r.status == 201, r.text
+        medication_id = r.json()["medication"]["medication_id"]
+        r = admin.post("/api/clinics/SUNRISE/billing/P100/statements", json=SAMPLE_BODIES["CreateStatementBody"])
+        assert r.status == 201, r.text
+        statement_id = r.json()["statement"]["statement_id"]
 
         browsers = {
             "no_session": gateway.browser(),
@@ -313,13 +334,15 @@ def world():
                "template_id": template_id,
                "conversation_id": conversation_id, "appointment_id": appointment_id,
                "appointment_request_id": appointment_request_id,
-               "document_id": document_id}
+               "document_id": document_id,
+               "medication_id": medication_id, "statement_id": statement_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
                    "rita.rep@example.com",
                    "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject",
                    appointment_id, appointment_request_id, "Matrix visit", "Matrix request",
-                   document_id, "Matrix result"}
+                   document_id, "Matrix result",
+                   medication_id, "Matrixol", statement_id}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
             if person["clinic_id"] == "SUNRISE":
                 markers |= {person.get(k) for k in ("username", "email", "patient_id", "last_name")}
@@ -352,7 +375,8 @@ def test_every_route_is_classified():
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
                             "session_id", "template_id", "conversation_id", "appointment_id",
-                            "appointment_request_id", "document_id"):
+                            "appointment_request_id", "document_id",
+                            "medication_id", "statement_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -415,5 +439,6 @@ def test_isolation(world, identity, method, path):
 def is_section_view(method: str, path: str) -> bool:
     """A GET of a section's list or thread (forms, messages): logged in the access log."""
     return method == "GET" and path.startswith("/api/portal/") and (
-        path.endswith(("/form-requests", "/test-results", "/visit-summaries")) or "/messages" in path
-        or path.endswith("/appointments") or path.endswith("/appointment-requests"))
+        path.endswith(("/form-requests", "/test-results", "/visit-summaries", "/medications", "/refill-requests",
+                        "/statements"))
+        or "/messages" in path or path.endswith("/appointments") or path.endswith("/appointment-requests"))

@@ -24,8 +24,9 @@ def test_staff_login_sets_a_strict_http_only_cookie(browser, seeded):
     assert body["principal"] == {
         "kind": "staff", "clinic_id": "SUNRISE", "username": "DoeJ", "display_name": "Jane Doe",
         "roles": ["admin"],
-        "permissions": ["appointments.manage", "audit.view", "clinic.settings", "documents.manage", "forms.review",
-                        "messages.manage", "patients.manage", "portal_accounts.manage", "staff.manage"],
+        "permissions": ["appointments.manage", "audit.view", "billing.manage", "clinic.settings", "documents.manage",
+                        "forms.review", "medications.manage", "messages.manage", "patients.manage",
+                        "portal_accounts.manage", "refills.manage", "staff.manage"],
     }
     cookie = r.header("set-cookie")
     assert cookie.startswith("portal_session=")

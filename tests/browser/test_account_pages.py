@@ -34,7 +34,8 @@ STRONG_PASSWORD = "violet-harbor-lantern-97"
 ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "Prescription refills",
                 "Billing", "Forms"]
 STAFF_LINKS = ["Messages inbox", "Submitted forms", "Schedule", "Appointment requests", "Documents and results",
-               "Patients", "Set up a patient portal account", "User Management", "Form templates", "Staff",
+               "Refill requests", "Billing statements", "Patients", "Set up a patient portal account",
+               "User Management", "Form templates", "Medications", "Staff",
                "Clinic settings", "Audit log"]
 MANAGEMENT_PAGES = ["/patients", "/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
@@ -151,8 +152,8 @@ def test_self_account_setup_shows_credentials_once(page, portal, viewport, chrom
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal)
     staff_home(page, portal, DESK)
     nav = page.get_by_role("navigation", name="Staff tools")
-    # The front desk: no Documents and results, no Staff, no Settings.
-    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:4] + STAFF_LINKS[5:9])
+    # The front desk: no Documents and results, no Medications, no Staff, no Settings.
+    expect(nav.get_by_role("link")).to_have_text(STAFF_LINKS[:4] + STAFF_LINKS[5:11])
     nav.get_by_role("link", name="Set up a patient portal account").click()
     expect(page).to_have_url(portal + "/portal-accounts/setup")
     expect(page.get_by_role("heading", name="Set up a patient portal account")).to_be_visible()
@@ -709,11 +710,13 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     expect(page.get_by_label("Clinic ID")).to_be_visible()
     expect(page).to_have_url(portal + "/")
 
-    # A clinician has only the section work (messages, submitted forms, documents), no management
-    # links, and gets a plain message on each management page.
+    # A clinician has only the section work (messages, submitted forms, documents, refill
+    # requests, medications), no management links, and gets a plain message on each
+    # management page (and on billing, which is the front desk's).
     staff_home(page, portal, CLINICIAN)
-    expect(page.locator("#staff-nav a")).to_have_text(STAFF_LINKS[:3])
-    for path in MANAGEMENT_PAGES:
+    expect(page.locator("#staff-nav a")).to_have_text(["Messages inbox", "Submitted forms", "Documents and results",
+                                                       "Refill requests", "Medications"])
+    for path in [*MANAGEMENT_PAGES, "/statements"]:
         page.goto(path)
         expect(page.get_by_role("heading", name="You can't use this page")).to_be_visible()
         expect(page.get_by_role("link", name="Back to home")).to_be_visible()
@@ -724,7 +727,7 @@ def test_pages_need_a_session_and_the_permission(page, portal, viewport, chromiu
     # Front desk: portal accounts yes, staff and settings no.
     with other_page(chromium, portal, viewport, console) as desk:
         staff_home(desk, portal, DESK)
-        for path in ["/staff", "/settings", "/audit"]:
+        for path in ["/staff", "/settings", "/audit", "/medications"]:
             desk.goto(path)
             expect(desk.get_by_role("heading", name="You can't use this page")).to_be_visible()
         desk.goto("/portal-accounts")

@@ -98,6 +98,7 @@ def test_the_staff_workspace_lists_what_is_waiting_and_keeps_checking(page, port
     expect(waiting.get_by_role("link", name="Forms awaiting review")).to_have_attribute("href", "/forms-review")
     expect(waiting.get_by_role("link", name=re.compile("^Appointment requests waiting"))).to_have_attribute(
         "href", "/appointment-requests")
+    expect(waiting.get_by_role("link", name="Refill requests waiting")).to_have_attribute("href", "/refill-requests")
     # Above the tool links.
     tools = page.get_by_role("navigation", name="Staff tools")
     assert waiting.bounding_box()["y"] < tools.bounding_box()["y"]

@@ -163,8 +163,9 @@ def test_staff_login_home_and_logout(page, portal, viewport, screenshot_dir):
     # An administrator's staff tools, each shown because the admin role grants it.
     links = page.locator("nav#staff-nav a")
     expect(links).to_have_text(["Messages inbox", "Submitted forms", "Schedule", "Appointment requests",
-                                "Documents and results", "Patients", "Set up a patient portal account",
-                                "User Management", "Form templates", "Staff", "Clinic settings", "Audit log"])
+                                "Documents and results", "Refill requests", "Billing statements", "Patients",
+                                "Set up a patient portal account", "User Management", "Form templates",
+                                "Medications", "Staff", "Clinic settings", "Audit log"])
     assert_no_horizontal_scroll(page, viewport)
     screenshot(page, screenshot_dir, "home", viewport)
     assert page.request.get(portal + "/api/me").status == 200

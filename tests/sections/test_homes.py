@@ -73,7 +73,10 @@ def test_tiles_only_for_permitted_sections_that_are_built(rita):
 
     body = home(person, "P102").json()
     assert body["patient"] == {"id": "P102", "name": "Cara Lee"}
-    assert body["tiles"] == [] and body["not_yet"] == ["Billing"]   # no Messages, no Forms: not permitted
+    # no Messages, no Forms: not permitted; Billing (built in part 2) says what is due
+    assert [(t["section"], t["href"], t["attention"]["text"]) for t in body["tiles"]] == [
+        ("billing", "/billing", "Nothing due")]
+    assert body["not_yet"] == []
 
 
 def test_a_patient_for_themselves(gateway, seeded):
@@ -165,15 +168,18 @@ def test_the_workspace_shows_what_waits_for_this_staff_member(gateway, seeded):
         ("messages_mine", "Assigned to you, unread", "/inbox?box=mine", 0, "Nothing waiting"),
         ("forms_submitted", "Forms awaiting review", "/forms-review", 0, "Nothing waiting"),
         ("appointment_requests", "Appointment requests waiting", "/appointment-requests", 0, "Nothing waiting"),
+        ("refills_requested", "Refill requests waiting", "/refill-requests", 0, "Nothing waiting"),
     ]
-    write(lambda tx: counters.bump(tx, CK, {counters.CLINIC: {"messages_unassigned_unread": 3, "forms_submitted": 1},
+    write(lambda tx: counters.bump(tx, CK, {counters.CLINIC: {"messages_unassigned_unread": 3, "forms_submitted": 1,
+                                                              "refills_requested": 2},
                                             counters.staff(frank_id): {"messages_assigned_unread": 2}}))
     counts = {i["key"]: (i["count"], i["text"]) for i in frank.get(WORKSPACE).json()["items"]}
     assert counts == {"messages_unassigned": (3, "3 conversations"), "messages_mine": (2, "2 conversations"),
-                      "forms_submitted": (1, "1 form"), "appointment_requests": (0, "Nothing waiting")}
+                      "forms_submitted": (1, "1 form"), "appointment_requests": (0, "Nothing waiting"),
+                      "refills_requested": (2, "2 requests")}
     # Frank's own queue is his: Ravi sees the clinic's, not Frank's.
     counts = {i["key"]: i["count"] for i in ravi.get(WORKSPACE).json()["items"]}
-    assert counts == {"messages_unassigned": 3, "messages_mine": 0, "forms_submitted": 1}
+    assert counts == {"messages_unassigned": 3, "messages_mine": 0, "forms_submitted": 1, "refills_requested": 2}
 
 
 def test_the_workspace_lists_only_what_the_permissions_open(gateway, seeded):

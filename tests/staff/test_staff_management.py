@@ -20,8 +20,8 @@ def test_admin_adds_staff_with_credentials_shown_once(admin, gateway):
     assert r.status == 201, r.text
     staff, creds = r.json()["staff"], r.json()["credentials"]
     assert staff["roles"] == ["front_desk"]
-    assert staff["permissions"] == ["appointments.manage", "forms.review", "messages.manage", "patients.manage",
-                                    "portal_accounts.manage"]
+    assert staff["permissions"] == ["appointments.manage", "billing.manage", "forms.review", "messages.manage",
+                                    "patients.manage", "portal_accounts.manage", "refills.manage"]
     assert staff["status"] == "active" and staff["force_password_change"] is True
     assert "LoginType=Staff" in creds["message"] and creds["temporary_password"] in creds["message"]
     assert creds["temporary_password"] not in admin.get(f"{STAFF}/lopezm").text
