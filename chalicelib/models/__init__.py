@@ -7,6 +7,7 @@ from chalicelib.models.conversation import ConversationModel
 from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
+from chalicelib.models.integration import ExternalRecordModel, IntegrationKeyModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.section_counter import SectionCounterModel
@@ -17,7 +18,7 @@ from chalicelib.models.token import TokenModel
 __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "FormRequestModel",
-    "FormTemplateModel",
+    "FormTemplateModel", "ExternalRecordModel", "IntegrationKeyModel",
     "LoginCounterModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
