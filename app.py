@@ -12,6 +12,7 @@ from chalicelib.api import (
     clinics,
     forms,
     homes,
+    integrations,
     invitations,
     messages,
     mfa,
@@ -31,7 +32,7 @@ app = Chalice(app_name="clinic-portal")
 app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
-                  recovery, staff, clinic_settings, mfa, sessions, homes, messages):
+                  recovery, staff, clinic_settings, mfa, sessions, homes, messages, integrations):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -14,7 +14,7 @@ HOSTILE = {
     "surrogate": b'{"username": "\\ud800", "password": "\\udfff", "token": "\\ud800", "first_name": "\\ud800"}',
 }
 TABLES = ("clinics", "staff", "portal_accounts", "sessions", "login_counters", "tokens", "form_requests",
-          "conversations", "section_counters", "audit_events")
+          "conversations", "section_counters", "audit_events", "integration_keys", "external_records", "patients")
 
 
 def _routes():
@@ -26,7 +26,7 @@ def _routes():
 def _fill(path: str) -> str:
     values = {"clinic_id": "SUNRISE", "account_id": "0" * 32, "username": "SmithF", "request_id": "0" * 32,
               "patient_id": "P100", "template_id": "0" * 32,
-              "conversation_id": "0" * 32}
+              "conversation_id": "0" * 32, "resource": "patients", "external_id": "P100"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

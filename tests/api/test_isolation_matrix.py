@@ -60,7 +60,8 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "form-submissions": "forms.review",
                    "staff": "staff.manage", "settings": "clinic.settings", "audit": "audit.view",
                    "inbox": "messages.manage", "conversations": "messages.manage",
-                   "workspace": "any staff"}   # every staff member's own workspace
+                   "workspace": "any staff",   # every staff member's own workspace
+                   "integration-keys": "clinic.settings"}
 ANY_STAFF = "any staff"
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage"}
 CLINICIAN_HOLDS = {"forms.review", "messages.manage"}
@@ -85,6 +86,8 @@ SAMPLE_BODIES = {
     "StartConversationBody": {"topic": "Billing", "subject": "Matrix question", "text": "Hello"},
     "MessageBody": {"text": "Matrix reply"},
     "AssignConversationBody": {"assignee": "PatelR"},
+    "CreateIntegrationKeyBody": {"name": "Matrix EHR", "scopes": ["patients"]},
+    "IntegrationPatientBody": {"familyName": "Trix", "givenName": "Max", "birthDate": "1990-01-02"},
 }
 
 
@@ -95,6 +98,8 @@ def body_class(method: str, path: str):
 
 
 def area(path: str) -> str:
+    if path.startswith("/api/integration/"):
+        return "integration"   # an integration key's: no session reaches it
     if path.startswith("/api/clinics/{clinic_id}/"):
         return "clinic"
     if path.startswith("/api/portal/"):
@@ -112,6 +117,10 @@ OWN = "own"  # the identity may call it for itself; the reply must carry none of
 def expected(identity: str, method: str, path: str):
     """(status, error code) the identity must get, OWN, or None (not a refusal case)."""
     kind = area(path)
+    if kind == "integration":
+        # Integration keys only: a session (cookie or not, live or expired, any clinic or
+        # role) is no key, so every identity gets the one generic 401.
+        return 401, "not_authenticated"
     if identity == "no_session":
         return 401, "not_authenticated"
     if identity == "expired_session":
@@ -265,14 +274,20 @@ def world():
                                      json={"topic": "Billing", "subject": "Matrix subject", "text": "Matrix text"})
         assert r.status == 201, r.text
         conversation_id = r.json()["conversation"]["conversation_id"]
+        # A live integration key of SUNRISE (the revoke route's {key_id}).
+        r = admin.post("/api/clinics/SUNRISE/integration-keys", json={"name": "Matrix EHR", "scopes": ["patients"]})
+        assert r.status == 201, r.text
+        key_id = r.json()["integration_key"]["key_id"]
         # A live session of PatelR (the staff `username` below): the sessions routes' id.
         session_id = browsers["clinician"].get("/api/me/sessions").json()["sessions"][0]["session_id"]
         ids = {"clinic_id": "SUNRISE", "account_id": target, "username": "PatelR", "patient_id": "P100",
                "request_id": request_id, "login_id": login_id, "session_id": session_id,
                "template_id": template_id,
-               "conversation_id": conversation_id}
+               "conversation_id": conversation_id,
+               # The integration API (P100 is a SUNRISE patient) and a live SUNRISE key.
+               "resource": "patients", "external_id": "P100", "key_id": key_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
-        markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
+        markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id, key_id,
                    "rita.rep@example.com",
                    "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject"}
         for person in SEED["staff"] + SEED["patients"] + SEED["portal_accounts"]:
@@ -305,7 +320,7 @@ def test_every_route_is_classified():
                 assert isinstance(cls.from_json(sample), Body)  # the sample is a valid body
         for name in PARAM.findall(path):
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
-                            "session_id", "template_id", "conversation_id"):
+                            "session_id", "template_id", "conversation_id", "resource", "external_id", "key_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
