@@ -11,7 +11,9 @@ from tests.conftest import table_items
 from tests.integrations.helpers import PATIENT, ehr
 from tests.integrations.patients_fields import FIELDS, REQUIRED
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40),
+SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+           | st.text(max_size=40))
+JSON = st.recursive(SCALARS,
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
                     max_leaves=5)
 VALUES = st.one_of(JSON, st.sampled_from(["", " ", "1984-07-09", "2999-01-01", "+1 555 010 4242", "Ann-Marie",
