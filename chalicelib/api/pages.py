@@ -30,7 +30,7 @@ PAGES = {"/": "index.html", "/home": "home.html",
          "/sessions": "sessions.html",
          "/audit": "audit.html", "/patients": "patients.html",
          "/forms": "forms.html", "/forms-review": "forms-review.html", "/form-templates": "form-templates.html",
-         "/messages": "messages.html", "/inbox": "inbox.html"}
+         "/messages": "messages.html", "/inbox": "inbox.html", "/integrations": "integrations.html"}
 # Pages with an id in their path: the page's script reads the id from the address.
 RECORD_PAGES = {"/patients/{patient_id}": "patient.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",

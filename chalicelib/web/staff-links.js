@@ -14,6 +14,7 @@ export const LINKS = [
   { href: "/form-templates", text: "Form templates", short: "Form templates", permission: "portal_accounts.manage" },
   { href: "/staff", text: "Staff", short: "Staff", permission: "staff.manage" },
   { href: "/settings", text: "Clinic settings", short: "Settings", permission: "clinic.settings" },
+  { href: "/integrations", text: "Integrations (EHR keys)", short: "Integrations", permission: "clinic.settings" },
   { href: "/audit", text: "Audit log", short: "Audit log", permission: "audit.view" }
 ];
 

@@ -34,7 +34,7 @@ STRONG_PASSWORD = "violet-harbor-lantern-97"
 ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "Prescription refills",
                 "Billing", "Forms"]
 STAFF_LINKS = ["Messages inbox", "Submitted forms", "Patients", "Set up a patient portal account", "User Management",
-               "Form templates", "Staff", "Clinic settings", "Audit log"]
+               "Form templates", "Staff", "Clinic settings", "Integrations (EHR keys)", "Audit log"]
 MANAGEMENT_PAGES = ["/patients", "/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
 

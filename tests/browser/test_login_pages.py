@@ -163,7 +163,8 @@ def test_staff_login_home_and_logout(page, portal, viewport, screenshot_dir):
     # An administrator's staff tools, each shown because the admin role grants it.
     links = page.locator("nav#staff-nav a")
     expect(links).to_have_text(["Messages inbox", "Submitted forms", "Patients", "Set up a patient portal account",
-                                "User Management", "Form templates", "Staff", "Clinic settings", "Audit log"])
+                                "User Management", "Form templates", "Staff", "Clinic settings",
+                                "Integrations (EHR keys)", "Audit log"])
     assert_no_horizontal_scroll(page, viewport)
     screenshot(page, screenshot_dir, "home", viewport)
     assert page.request.get(portal + "/api/me").status == 200
