@@ -15,6 +15,7 @@ from chalicelib.api import (
     documents,
     forms,
     homes,
+    integrations,
     invitations,
     messages,
     mfa,
@@ -36,7 +37,8 @@ app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
                   recovery, staff, clinic_settings, mfa, sessions, homes, messages, appointments,
-                  documents, refills, billing):
+                  documents, refills, billing,
+                  integrations):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

@@ -114,8 +114,9 @@ class Faults:
 
 # ---------------------------------------------------------------- the tables
 
-# What an authenticated request refreshes on its own session (at most once a minute).
-VOLATILE = {"sessions": ("last_seen_at", "expires_at")}
+# What an authenticated request refreshes on its own session, and an integration key's
+# use on the key (each at most once a minute).
+VOLATILE = {"sessions": ("last_seen_at", "expires_at"), "integration_keys": ("last_used_at",)}
 
 
 def dump() -> dict[str, dict[tuple, dict]]:

@@ -177,6 +177,22 @@ def test_no_secret_is_stored_or_logged_in_clear(gateway, seeded, capsys, caplog)
     for i, message in enumerate(sent_messages()[mails:]):
         collect_email(secrets, message, f"two-factor email {i}")
 
+    # An EHR integration key: shown once, then used (a write and a refused, wrong secret) and revoked.
+    keeper = signed_in(gateway, secrets, "admin after reset", "DoeJ", NEW_RESET_PW)
+    r = keeper.post("/api/clinics/SUNRISE/integration-keys", json={"name": "Scan EHR", "scopes": ["patients"]})
+    assert r.status == 201, r.text
+    key = r.json()["key"]
+    secrets.add("integration key", key)
+    secrets.add("integration key secret", key[37:])   # cpk_ + 32 hex digits + _
+    ehr = gateway.browser(origin=None)
+    body = {"familyName": "Scan", "givenName": "Sam", "birthDate": "1990-01-02"}
+    assert ehr.put("/api/integration/v1/patients/SCAN-1", json=body,
+                   headers={"authorization": f"Bearer {key}"}).status == 201
+    assert ehr.put("/api/integration/v1/patients/SCAN-1", json=body,
+                   headers={"authorization": f"Bearer {key[:-4]}AAAA"}).status == 401
+    key_id = r.json()["integration_key"]["key_id"]
+    assert keeper.post(f"/api/clinics/SUNRISE/integration-keys/{key_id}/revoke").status == 200
+
     # The dumps.
     tables = all_tables()
     captured = capsys.readouterr()

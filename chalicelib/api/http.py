@@ -93,8 +93,10 @@ def request_info(request) -> RequestInfo:
                        user_agent=request.headers.get("user-agent"))
 
 
-def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
-    """The request's JSON object, bounded in size, with exactly the known fields."""
+def json_body(request, *, required: tuple = (), optional: tuple = (), field_error=None) -> dict:
+    """The request's JSON object, bounded in size, with exactly the known fields.
+    `field_error(field, message)` makes the error of an unknown or missing field
+    (the integration API names the field: 400 `invalid_field`)."""
     from chalicelib.core.settings import get_settings
 
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -113,12 +115,13 @@ def json_body(request, *, required: tuple = (), optional: tuple = ()) -> dict:
         raise InvalidRequest("The request body is not valid JSON.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidRequest("The request body must be a JSON object.", code="invalid_json")
+    error = field_error or (lambda _field, message: InvalidRequest(message))
     unknown = sorted(set(body) - set(required) - set(optional))
     if unknown:
-        raise InvalidRequest(f"Unknown field: {unknown[0]}.")
+        raise error(unknown[0], f"Unknown field: {unknown[0]}.")
     missing = [name for name in required if name not in body]
     if missing:
-        raise InvalidRequest(f"Missing field: {missing[0]}.")
+        raise error(missing[0], f"Missing field: {missing[0]}.")
     return body
 
 

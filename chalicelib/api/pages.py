@@ -35,7 +35,8 @@ PAGES = {"/": "index.html", "/home": "home.html",
          "/appointment-requests": "appointment-requests.html",
          "/documents": "documents.html", "/results": "results.html", "/visit-summaries": "visit-summaries.html",
          "/refills": "refills.html", "/billing": "billing.html", "/medications": "medications.html",
-         "/refill-requests": "refill-requests.html", "/statements": "statements.html"}
+         "/refill-requests": "refill-requests.html", "/statements": "statements.html",
+         "/integrations": "integrations.html"}
 # Pages with an id in their path: the page's script reads the id from the address.
 RECORD_PAGES = {"/patients/{patient_id}": "patient.html"}
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",

@@ -174,7 +174,7 @@ def patient(item) -> dict:
             "address_line1": item.address_line1, "address_line2": item.address_line2, "city": item.city,
             "region": item.region, "postal_code": item.postal_code,
             "created_at": iso(item.created_at), "updated_at": iso(item.updated_at),
-            "revision": revision_of(item)}
+            "withdrawn_at": iso(item.withdrawn_at), "revision": revision_of(item)}
 
 
 # ---------------------------------------------------------------- signing in

@@ -49,6 +49,9 @@ KINDS: dict[str, str] = {
     "access_added_email": "Access added email",
     "patient_created": "Patient added",
     "patient_updated": "Patient details changed",
+    "patient_withdrawn": "Patient withdrawn by the EHR",
+    "integration_key_created": "Integration key created",
+    "integration_key_revoked": "Integration key revoked",
     "form_request_created": "Form requested",
     "form_request_cancelled": "Form request cancelled",
     "form_request_completed": "Form completed",
@@ -277,6 +280,11 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             return f"{by} added {patient}"
         fields = details.get("fields")
         return f"{by} changed the {_changed(details, list(fields) if isinstance(fields, list) else [])} of {patient}"
+    if kind == "patient_withdrawn":
+        return f"{by} withdrew patient {_text(subject.get('id') or 'unknown')}"
+    if kind.startswith("integration_key_"):
+        verb = "created" if kind == "integration_key_created" else "revoked"
+        return f"{by} {verb} the integration key “{_text(details.get('key_name') or 'unnamed')}”"
     if kind == "portal_account_created":
         patient = details.get("patient_id")
         return f"{by} set up a portal account for {to}" + (f" (patient {_text(patient)})" if patient else "")

@@ -14,6 +14,7 @@ from chalicelib.models.counter import LoginCounterModel
 from chalicelib.models.document import DocumentModel
 from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
+from chalicelib.models.integration import ExternalRecordModel, IntegrationKeyModel
 from chalicelib.models.medication import MedicationModel, RefillRequestModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
@@ -28,7 +29,7 @@ __all__ = [
     "AccessGrantModel", "GrantStatus", "SelfGrantClaimModel",
     "AccountStatus", "StaffStatus", "AuditEventModel", "ClinicModel", "ConversationModel", "DocumentModel",
     "FormRequestModel",
-    "FormTemplateModel",
+    "FormTemplateModel", "ExternalRecordModel", "IntegrationKeyModel",
     "LoginCounterModel", "MedicationModel", "RefillRequestModel", "StatementModel",
     "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",

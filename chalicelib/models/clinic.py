@@ -15,3 +15,6 @@ class ClinicModel(PortalModel):
     settings = MapAttribute(default=dict)
     created_at = NumberAttribute()
     revision = NumberAttribute(null=True)  # bumped by every settings change
+    # Live (unrevoked) integration keys: ADDed with each new key, conditional on the
+    # per-clinic limit (chalicelib/integrations/keys.py); never read-modify-write.
+    integration_keys = NumberAttribute(null=True)

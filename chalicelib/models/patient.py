@@ -56,5 +56,8 @@ class PatientModel(PortalModel):
     # conditional on the name it copied; a rename is conditional on it, so the rename
     # rewrites every grant of the patient (patients.admin.update_patient).
     grant_epoch = NumberAttribute(null=True)
+    # Set when the clinic's EHR withdrew the patient (DELETE on the integration API);
+    # the record, its grants and portal logins stay for staff to decide about.
+    withdrawn_at = NumberAttribute(null=True)
     by_name = PatientNameIndex()
     by_first = PatientFirstNameIndex()

@@ -38,9 +38,14 @@ def subject(patient_id: str) -> dict:
     return {"kind": "patient", "id": patient_id}
 
 
-def create_patient(session, clinic, *, patient_id: str | None, fields: dict, info: RequestInfo):
+def create_patient(session, clinic, *, patient_id: str | None, fields: dict, info: RequestInfo,
+                   by: dict | None = None, details: dict | None = None, also=None, failed: dict | None = None):
     """Add a patient: with the id given (409 `patient_exists` if taken), or with a
-    new one (another is tried if the one made is taken). Returns the saved item."""
+    new one (another is tried if the one made is taken). Returns the saved item.
+
+    For the integration API (chalicelib/integrations/patients.py): `by` is the audit
+    actor instead of `session`'s, `details` more audit details, `also(tx, item)` adds
+    items to the same transaction and `failed` names their errors."""
     from chalicelib.core.records import write
     from chalicelib.models import PatientModel
 
@@ -50,11 +55,13 @@ def create_patient(session, clinic, *, patient_id: str | None, fields: dict, inf
 
         def build(tx, item=item):
             tx.save("patient", item, condition=PatientModel.patient_id.does_not_exist())
+            if also is not None:
+                also(tx, item)
             tx.audit(audit.event(clinic.clinic_key, "patient_created", info=info, outcome="succeeded",
-                                 actor=actor(session), subject=subject(item.patient_id),
-                                 details={"id_given": given, "patient_id": item.patient_id}))
+                                 actor=by or actor(session), subject=subject(item.patient_id),
+                                 details={"id_given": given, "patient_id": item.patient_id, **(details or {})}))
         try:
-            write(build, failed={"patient": patient_exists})
+            write(build, failed={**(failed or {}), "patient": patient_exists})
             return item
         except Conflict as exc:
             if given or exc.code != "patient_exists" or attempt == GENERATE_ATTEMPTS - 1:
@@ -63,9 +70,14 @@ def create_patient(session, clinic, *, patient_id: str | None, fields: dict, inf
 
 
 def update_patient(session, clinic, patient_id: str, changes: dict, info: RequestInfo, *,
-                   revision: int | None = None):
+                   revision: int | None = None, by: dict | None = None, details: dict | None = None,
+                   also=None, failed: dict | None = None, restore: bool = False):
     """Change the demographics that differ (None removes an optional one); one audit
-    event naming the changed fields. Returns the item as it is now."""
+    event naming the changed fields. Returns the item as it is now.
+
+    For the integration API: `by`, `details`, `also(tx, item)` and `failed` as in
+    `create_patient` (with `also`, the change is written even when no field differs,
+    so the items it adds are); `restore` clears `withdrawn_at`."""
     from chalicelib.core.records import CONFLICT_MESSAGE, bump, check_revision, stale, unchanged, write
     from chalicelib.models import PatientModel as M
     from chalicelib.portal_accounts.grants import follow_patient_name, of_patient
@@ -73,10 +85,13 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
     item = get_patient(clinic, patient_id)
     check_revision(item, revision)
     diff = {name: value for name, value in changes.items() if name in FIELDS and getattr(item, name) != value}
-    if not diff:
+    restore = restore and item.withdrawn_at is not None
+    if not diff and also is None and not restore:
         return item
     at = now()
     values = dict(diff, updated_at=at)
+    if restore:
+        values["withdrawn_at"] = None
     renamed = "first_name" in diff or "last_name" in diff
     first, last = diff.get("first_name", item.first_name), diff.get("last_name", item.last_name)
     if renamed:
@@ -93,10 +108,12 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
         tx.update("patient", item, actions=actions, condition=condition)
         # User Management's rows show the patient's name and are found by it.
         follow_patient_name(tx, grants, first, last)
+        if also is not None:
+            also(tx, item)
         tx.audit(audit.event(clinic.clinic_key, "patient_updated", info=info, outcome="succeeded",
-                             actor=actor(session), subject=subject(item.patient_id),
+                             actor=by or actor(session), subject=subject(item.patient_id),
                              details={"fields": [name for name in FIELDS if name in diff],
-                                      "patient_id": item.patient_id}))
+                                      "patient_id": item.patient_id, **(details or {})}))
 
     def reload():
         try:
@@ -107,7 +124,7 @@ def update_patient(session, clinic, patient_id: str, changes: dict, info: Reques
     def grant_changed():  # a grant deleted since it was read: try again
         return Conflict(CONFLICT_MESSAGE, code="conflict")
 
-    write(build, failed={"patient": stale(reload, patient_not_found),
+    write(build, failed={**(failed or {}), "patient": stale(reload, patient_not_found),
                          **{f"grant#{i}": grant_changed for i in range(len(grants))}})
     for name, value in values.items():
         setattr(item, name, value)

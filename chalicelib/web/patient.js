@@ -59,6 +59,11 @@ function show(p) {
    ["Email", p.email || "None"],
    ["Phone", p.phone || "None"],
    ["Address", addressText(p)]].forEach((f) => el.facts.appendChild(fact(f[0], f[1])));
+  if (p.withdrawn_at) {
+    // Withdrawn by the clinic's EHR (integration API): portal access is the staff's call.
+    el.facts.appendChild(fact("Withdrawn by the EHR", when(p.withdrawn_at) +
+                              ". Portal access is unchanged: review it below."));
+  }
   el.setup.href = "/portal-accounts/setup?patient_id=" + encodeURIComponent(p.patient_id);
   el.setup.setAttribute("aria-label", "Set up portal account for " + patientName(p));
 }

@@ -21,6 +21,7 @@ export const LINKS = [
   { href: "/medications", text: "Medications", short: "Medications", permission: "medications.manage" },
   { href: "/staff", text: "Staff", short: "Staff", permission: "staff.manage" },
   { href: "/settings", text: "Clinic settings", short: "Settings", permission: "clinic.settings" },
+  { href: "/integrations", text: "Integrations (EHR keys)", short: "Integrations", permission: "clinic.settings" },
   { href: "/audit", text: "Audit log", short: "Audit log", permission: "audit.view" }
 ];
 

@@ -378,6 +378,64 @@ def _staff_message_call(action: str, body: dict | None = None, *, closed: bool =
     return prepare
 
 
+class KeyClient:
+    """The clinic's EHR: a server sending an integration key (no cookies, no Origin)."""
+
+    def __init__(self, gateway, key: str):
+        self.gateway, self.key = gateway, key
+
+    def request(self, method, path, *, json=None):
+        return self.gateway.browser(origin=None).request(method, path, json=json,
+                                                         headers={"authorization": f"Bearer {self.key}"})
+
+
+INTEGRATION = "/api/integration/v1/patients"
+EHR_PATIENT = {"familyName": "Ewe", "givenName": "Nia", "birthDate": "2001-02-03", "city": "Sunrise"}
+
+
+def _ehr(w) -> KeyClient:
+    out = w.ok(w.admin().post(f"{CLINIC}/integration-keys", json={"name": f"EHR {w.n()}", "scopes": ["patients"]}),
+               201)
+    return KeyClient(w.gateway, out["key"])
+
+
+def _ehr_put(variant: str):
+    def prepare(w):
+        client, eid = _ehr(w), f"X{w.n()}"
+        if variant == "adopted":
+            eid = w.patient()            # a patient staff added: the first PUT adopts it
+        elif variant in ("updated", "unchanged", "restored"):
+            w.ok(client.request("PUT", f"{INTEGRATION}/{eid}", json=EHR_PATIENT), 201)
+            if variant == "restored":
+                w.ok(client.request("DELETE", f"{INTEGRATION}/{eid}"))
+        body = {**EHR_PATIENT, "city": "Weston"} if variant in ("updated",) else EHR_PATIENT
+        return Call(client, "PUT", f"{INTEGRATION}/{eid}", body)
+    return prepare
+
+
+def _ehr_delete(w):
+    client, eid = _ehr(w), f"X{w.n()}"
+    w.ok(client.request("PUT", f"{INTEGRATION}/{eid}", json=EHR_PATIENT), 201)
+    return Call(client, "DELETE", f"{INTEGRATION}/{eid}")
+
+
+def _revoke_key(w):
+    admin = w.admin()
+    out = w.ok(admin.post(f"{CLINIC}/integration-keys", json={"name": f"EHR {w.n()}", "scopes": ["patients"]}), 201)
+    return Call(admin, "POST", f"{CLINIC}/integration-keys/{out['integration_key']['key_id']}/revoke")
+
+
+INTEGRATION_RECIPES = {
+    ("POST", "/api/clinics/{clinic_id}/integration-keys"): {
+        "": lambda w: Call(w.admin(), "POST", f"{CLINIC}/integration-keys",
+                           {"name": f"EHR {w.n()}", "scopes": ["patients"]})},
+    ("POST", "/api/clinics/{clinic_id}/integration-keys/{key_id}/revoke"): {"": _revoke_key},
+    ("PUT", "/api/integration/v1/{resource}/{external_id}"): {
+        v: _ehr_put(v) for v in ("created", "adopted", "updated", "unchanged", "restored")},
+    ("DELETE", "/api/integration/v1/{resource}/{external_id}"): {"": _ehr_delete},
+}
+
+
 MESSAGE_RECIPES = {
     ("POST", "/api/portal/patients/{patient_id}/messages"): {"": _second_conversation},
     ("POST", "/api/portal/patients/{patient_id}/messages/{conversation_id}/replies"): {
@@ -680,3 +738,5 @@ SECTION_RECIPES = {
         "": _record_payment},
 }
 RECIPES.update(SECTION_RECIPES)
+
+RECIPES.update(INTEGRATION_RECIPES)

@@ -14,7 +14,8 @@ HOSTILE = {
     "surrogate": b'{"username": "\\ud800", "password": "\\udfff", "token": "\\ud800", "first_name": "\\ud800"}',
 }
 TABLES = ("clinics", "staff", "portal_accounts", "sessions", "login_counters", "tokens", "form_requests",
-          "conversations", "section_counters", "documents", "audit_events")
+          "conversations", "section_counters", "documents", "audit_events", "integration_keys",
+          "external_records", "patients")
 
 
 def _routes():
@@ -28,7 +29,8 @@ def _fill(path: str) -> str:
               "patient_id": "P100", "template_id": "0" * 32,
               "conversation_id": "0" * 32, "appointment_id": "0" * 32, "appointment_request_id": "0" * 32,
               "document_id": "0" * 32,
-              "medication_id": "0" * 32, "statement_id": "20261201-" + "0" * 32}
+              "medication_id": "0" * 32, "statement_id": "20261201-" + "0" * 32,
+              "resource": "patients", "external_id": "P100"}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

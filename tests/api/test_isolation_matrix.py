@@ -67,7 +67,8 @@ AREA_PERMISSION = {"patients": "patients.manage", "portal-accounts": "portal_acc
                    "medications": "medications.manage", "refill-requests": "refills.manage",
                    "billing": "billing.manage",
                    "workspace": "any staff",     # every staff member's own workspace
-                   "my-schedule": "any staff"}   # and their own day
+                   "my-schedule": "any staff",   # and their own day
+                   "integration-keys": "clinic.settings"}
 ANY_STAFF = "any staff"
 FRONT_DESK_HOLDS = {"portal_accounts.manage", "patients.manage", "forms.review", "messages.manage",
                     "appointments.manage", "refills.manage", "billing.manage"}
@@ -112,6 +113,8 @@ SAMPLE_BODIES = {
     "CreateStatementBody": {"statement_date": "2026-12-01", "due_date": "2027-01-15",
                             "lines": [{"service_date": "2026-11-02", "description": "Visit", "charge_cents": 100}]},
     "RecordPaymentBody": {"amount_cents": 100, "received_date": "2026-12-02"},
+    "CreateIntegrationKeyBody": {"name": "Matrix EHR", "scopes": ["patients"]},
+    "IntegrationPatientBody": {"familyName": "Trix", "givenName": "Max", "birthDate": "1990-01-02"},
 }
 
 
@@ -122,6 +125,8 @@ def body_class(method: str, path: str):
 
 
 def area(path: str) -> str:
+    if path.startswith("/api/integration/"):
+        return "integration"   # an integration key's: no session reaches it
     if path.startswith("/api/clinics/{clinic_id}/"):
         return "clinic"
     if path.startswith("/api/portal/"):
@@ -139,6 +144,10 @@ OWN = "own"  # the identity may call it for itself; the reply must carry none of
 def expected(identity: str, method: str, path: str):
     """(status, error code) the identity must get, OWN, or None (not a refusal case)."""
     kind = area(path)
+    if kind == "integration":
+        # Integration keys only: a session (cookie or not, live or expired, any clinic or
+        # role) is no key, so every identity gets the one generic 401.
+        return 401, "not_authenticated"
     if identity == "no_session":
         return 401, "not_authenticated"
     if identity == "expired_session":
@@ -317,6 +326,10 @@ def world():
                                      json={"topic": "Billing", "subject": "Matrix subject", "text": "Matrix text"})
         assert r.status == 201, r.text
         conversation_id = r.json()["conversation"]["conversation_id"]
+        # A live integration key of SUNRISE (the revoke route's {key_id}).
+        r = admin.post("/api/clinics/SUNRISE/integration-keys", json={"name": "Matrix EHR", "scopes": ["patients"]})
+        assert r.status == 201, r.text
+        key_id = r.json()["integration_key"]["key_id"]
         # A live session of PatelR (the staff `username` below): the sessions routes' id.
         session_id = browsers["clinician"].get("/api/me/sessions").json()["sessions"][0]["session_id"]
         # Ann's appointment with PatelR, and her request for another.
@@ -335,9 +348,11 @@ def world():
                "conversation_id": conversation_id, "appointment_id": appointment_id,
                "appointment_request_id": appointment_request_id,
                "document_id": document_id,
-               "medication_id": medication_id, "statement_id": statement_id}
+               "medication_id": medication_id, "statement_id": statement_id,
+               # The integration API (P100 is a SUNRISE patient) and a live SUNRISE key.
+               "resource": "patients", "external_id": "P100", "key_id": key_id}
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
-        markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id,
+        markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id, key_id,
                    "rita.rep@example.com",
                    "nosection.rep@example.com", "Intake history", conversation_id, "Matrix subject",
                    appointment_id, appointment_request_id, "Matrix visit", "Matrix request",
@@ -376,7 +391,7 @@ def test_every_route_is_classified():
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
                             "session_id", "template_id", "conversation_id", "appointment_id",
                             "appointment_request_id", "document_id",
-                            "medication_id", "statement_id"):
+                            "medication_id", "statement_id", "resource", "external_id", "key_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:

@@ -36,7 +36,7 @@ ALL_SECTIONS = ["Appointments", "Visit summaries", "Test results", "Messages", "
 STAFF_LINKS = ["Messages inbox", "Submitted forms", "Schedule", "Appointment requests", "Documents and results",
                "Refill requests", "Billing statements", "Patients", "Set up a patient portal account",
                "User Management", "Form templates", "Medications", "Staff",
-               "Clinic settings", "Audit log"]
+               "Clinic settings", "Integrations (EHR keys)", "Audit log"]
 MANAGEMENT_PAGES = ["/patients", "/portal-accounts/setup", "/portal-accounts", "/staff", "/settings", "/audit"]
 
 

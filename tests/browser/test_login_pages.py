@@ -165,7 +165,8 @@ def test_staff_login_home_and_logout(page, portal, viewport, screenshot_dir):
     expect(links).to_have_text(["Messages inbox", "Submitted forms", "Schedule", "Appointment requests",
                                 "Documents and results", "Refill requests", "Billing statements", "Patients",
                                 "Set up a patient portal account", "User Management", "Form templates",
-                                "Medications", "Staff", "Clinic settings", "Audit log"])
+                                "Medications", "Staff", "Clinic settings",
+                                "Integrations (EHR keys)", "Audit log"])
     assert_no_horizontal_scroll(page, viewport)
     screenshot(page, screenshot_dir, "home", viewport)
     assert page.request.get(portal + "/api/me").status == 200

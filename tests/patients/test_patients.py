@@ -43,7 +43,8 @@ def test_search_by_exact_patient_id(gateway, patients):
     assert r.json()["items"][0] | {"created_at": None, "updated_at": None} == {
         "patient_id": "P102", "first_name": "Carla", "last_name": "Diaz", "email": "p102@example.com",
         "date_of_birth": None, "phone": None, "address_line1": None, "address_line2": None, "city": None,
-        "region": None, "postal_code": None, "created_at": None, "updated_at": None, "revision": 0}
+        "region": None, "postal_code": None, "created_at": None, "updated_at": None, "withdrawn_at": None,
+        "revision": 0}
     assert names(staff.get(PATIENTS + "?q=p102")) == ["Diaz, Carla"]
     assert names(staff.get(PATIENTS + "?q=L200")) == []  # another clinic's patient
 
