@@ -65,6 +65,8 @@ KINDS: dict[str, str] = {
     "document_uploaded": "Document uploaded (results and visit summaries)",
     "document_values_set": "Test result values entered",
     "document_released": "Document released to the patient",
+    "document_replaced": "Document replaced by the EHR (before release)",
+    "document_withdrawn": "Document withdrawn by the EHR (before release)",
     "section_viewed": "Patient records viewed (access log)",
     "patient_record_viewed": "Patient details viewed (access log)",
     "message_conversation_started": "Conversation started (secure messages)",
@@ -219,7 +221,8 @@ def _section_of(details: dict) -> str:
 
 
 _DOCUMENT_VERBS = {"document_uploaded": "uploaded", "document_values_set": "entered the values of",
-                   "document_released": "released"}
+                   "document_released": "released", "document_replaced": "replaced",
+                   "document_withdrawn": "withdrew"}
 
 _MESSAGE_VERBS = {
     "message_conversation_started": "started a conversation in {of}",
