@@ -105,15 +105,15 @@ def _people(push):
 
     ck = push.clinic.clinic_key
     try:
-        staff = booking.provider_record(ck, push.fields["provider"])
-    except InvalidRequest:
-        raise InvalidField("practitioner", "practitioner must be the username of an active clinician of "
-                                           "this clinic.") from None
-    try:
         patient = booking.patient_record(ck, push.fields["patient_id"])
     except NotFound:
         raise InvalidField("patient", "No patient with that id at this clinic: write it to the patients "
                                       "resource first.") from None
+    try:
+        staff = booking.provider_record(ck, push.fields["provider"])
+    except InvalidRequest:
+        raise InvalidField("practitioner", "practitioner must be the username of an active clinician of "
+                                           "this clinic.") from None
     return staff, patient
 
 
