@@ -740,3 +740,8 @@ SECTION_RECIPES = {
 RECIPES.update(SECTION_RECIPES)
 
 RECIPES.update(INTEGRATION_RECIPES)
+
+# -- integration API: appointments and results
+from tests.api.fault_recipes_ehr import EHR_RECIPES  # noqa: E402 - uses Call and KeyClient, defined above
+
+RECIPES.update(EHR_RECIPES)

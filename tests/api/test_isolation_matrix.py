@@ -115,6 +115,12 @@ SAMPLE_BODIES = {
     "RecordPaymentBody": {"amount_cents": 100, "received_date": "2026-12-02"},
     "CreateIntegrationKeyBody": {"name": "Matrix EHR", "scopes": ["patients"]},
     "IntegrationPatientBody": {"familyName": "Trix", "givenName": "Max", "birthDate": "1990-01-02"},
+    # -- integration API: appointments and results
+    "IntegrationAppointmentBody": {"status": "booked", "start": "2031-03-04T09:00:00Z", "minutesDuration": 30,
+                                   "patient": "P100", "practitioner": "PatelR"},
+    "IntegrationResultBody": {"category": "test_result", "title": "Matrix lab", "status": "final",
+                              "effectiveDate": "2026-11-20", "patient": "P100",
+                              "presentedForm": {"contentType": "application/pdf", "data": "JVBERi0xLjQK"}},
 }
 
 
