@@ -145,7 +145,7 @@ def test_a_failed_transaction_leaves_no_file(client, monkeypatch):
     assert objects() == {} and table_items("documents") == []
 
 
-def test_a_file_of_4_mb_is_taken_and_a_larger_one_refused(client):
+def test_a_file_of_4_mb_is_taken_and_a_larger_one_refused(admin, gateway, client):
     from chalicelib.integrations.result_fields import DOCUMENT_MAX_BYTES
 
     big = PDF + b"0" * (DOCUMENT_MAX_BYTES - len(PDF))
@@ -153,6 +153,12 @@ def test_a_file_of_4_mb_is_taken_and_a_larger_one_refused(client):
     assert r.status == 201, r.text[:200]
     r = put(client, "LAB-9", result(presentedForm=form(big + b"0")))
     assert (r.status, r.json()["field"]) == (400, "presentedForm")
+    # A body larger than any valid one is refused before it is parsed.
+    r = put(client, "LAB-9", result(presentedForm={"contentType": "application/pdf", "data": "A" * 5_700_000}))
+    assert (r.status, r.json()["error"]) == (400, "body_too_large")
+    # Other resources keep the stage's small limit (16 KiB).
+    r = ehr(gateway, admin, name="Patients").put("MRN-1", {"familyName": "x" * 20_000})
+    assert (r.status, r.json()["error"]) == (400, "body_too_large")
     assert len(table_items("documents")) == 1
 
 
