@@ -115,11 +115,10 @@ def delete_result(request, external_id, *, auth):
 
 
 def _document_bodies() -> None:
-    """The PUT's body is the resource's; the document (and its tests) describe the
-    patients body, the one resource wired today."""
-    from chalicelib.integrations.patients import IntegrationPatientBody
-
+    """The PUT's body is the resource's: the generic route documents the patients
+    body; appointments and results have their own paths, each with its body."""
     from chalicelib.integrations.appointments import IntegrationAppointmentBody
+    from chalicelib.integrations.patients import IntegrationPatientBody
     from chalicelib.integrations.result_fields import IntegrationResultBody
 
     BODIES[("PUT", RESOURCE)] = IntegrationPatientBody

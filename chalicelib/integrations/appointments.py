@@ -169,7 +169,8 @@ def _changed(push, before, staff):
         after.cancelled_at, after.cancelled_by, after.status_note = after.updated_at, _label(push), None
     _keys(after)
     diff = {n: {"before": _wire_value(n, getattr(before, n)), "after": _wire_value(n, getattr(after, n))}
-            for n in ("provider", "start", "minutes", "location", "video_link") if getattr(before, n) != getattr(after, n)}
+            for n in ("provider", "start", "minutes", "location", "video_link")
+            if getattr(before, n) != getattr(after, n)}
     if before.reason != after.reason:
         diff["reason"] = "changed"    # never the words: they may name a condition
     return after, diff

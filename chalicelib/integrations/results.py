@@ -159,10 +159,8 @@ def apply(push) -> str:
         push.save_mapping(tx, document_id)
 
     def changed_meanwhile():
-        from chalicelib.core.errors import Conflict
+        from chalicelib.core.errors import Conflict, NotFound
         from chalicelib.sections.documents.records import get_document
-
-        from chalicelib.core.errors import NotFound
 
         try:
             if before is not None and get_document(ck, document_id).released_at is not None:

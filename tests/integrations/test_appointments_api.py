@@ -34,8 +34,8 @@ def events(kind):
 
 
 def test_a_booking_is_the_same_as_a_staff_booking(admin, gateway, client):
-    from tests.sections.documents.helpers import grant_sections
     from tests.portal_helpers import patient
+    from tests.sections.documents.helpers import grant_sections
 
     r = put(client, "APT-1", appointment(start="2030-01-01T14:05:00+02:00"))
     assert r.status == 201, r.text
