@@ -25,8 +25,8 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_stored(admin, gateway):
 
 def test_scopes_not_wired_yet_are_listed_but_refused(admin):
     scopes = {s["name"]: s["available"] for s in admin.get(KEYS).json()["scopes"]}
-    assert scopes == {"patients": True, "appointments": False, "results": False, "medications": False,
-                      "statements": False}
+    assert scopes == {"patients": True, "appointments": False, "results": False, "medications": True,
+                      "statements": True}
     r = admin.post(KEYS, json={"name": "Scheduler", "scopes": ["patients", "appointments"]})
     assert (r.status, r.json()["error"]) == (400, "scope_not_available")
     r = admin.post(KEYS, json={"name": "Scheduler", "scopes": ["everything"]})
