@@ -29,7 +29,7 @@ from chalicelib.core import limits
 from chalicelib.integrations import refs
 from chalicelib.integrations.records import InvalidField
 
-AMOUNT_RE = re.compile(r"(\d{1,10})(?:\.(\d{1,2}))?")
+AMOUNT_RE = re.compile(r"([0-9]{1,10})(?:\.([0-9]{1,2}))?")   # ASCII digits only
 LINE_FIELDS = {"serviceDate": "service_date", "description": "description", "charge": "charge_cents",
                "payment": "payment_cents", "adjustment": "adjustment_cents"}
 AMOUNT_FIELDS = ("charge", "payment", "adjustment")

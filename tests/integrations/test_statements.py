@@ -222,6 +222,7 @@ def test_yen_have_no_decimals(admin, gateway):
     ({"lines": [line("Visit", charge="-5.00")]}, "lines[0].charge"),
     ({"lines": [line("Visit", charge="1.005")]}, "lines[0].charge"),
     ({"lines": [line("Visit", charge="1,000.00")]}, "lines[0].charge"),
+    ({"lines": [line("Visit", charge="\u0663")]}, "lines[0].charge"),   # an Arabic-Indic 3: digits are ASCII
     ({"lines": [line("Visit", charge="1000000.01")]}, "lines[0].charge"),
     ({"lines": [line("Visit", charge="0.00")]}, "lines[0].charge"),
     ({"lines": [line("Visit", charge="1"), line("Paid", payment="NaN")]}, "lines[1].payment"),
