@@ -248,3 +248,39 @@ def test_missing_required_fields_are_named(admin, gateway, missing):
     body = {k: v for k, v in STATEMENT.items() if k != missing}
     r = bill_ehr(gateway, admin).put("INV-14", body, resource=R)
     assert (r.status, r.json()["field"]) == (400, missing)
+
+
+def test_a_staff_payment_and_an_ehr_change_at_once_never_drift(admin, gateway, atomic_dynamodb):
+    """Each pair races on one statement's revision: both succeed one after the other, or
+    one gets 409 `conflict`; either way the balance is the sum of the statements."""
+    import threading
+
+    from tests.conftest import DESK_PW
+
+    desk = gateway.browser()
+    assert login(desk, "SmithF", DESK_PW).status == 200
+    client = bill_ehr(gateway, admin)
+    sid = client.put("INV-RACE", STATEMENT, resource=R).json()["id"]
+    statuses = []
+    for i in range(4):
+        body = {**STATEMENT, "lines": [*STATEMENT["lines"], line(f"Lab {i}", charge=f"{i + 1}.00")]}
+        barrier, out = threading.Barrier(2), {}
+
+        def pay(i=i, barrier=barrier, out=out):
+            barrier.wait()
+            out["pay"] = desk.post(f"{BILL}/{sid}/payments", json={"amount_cents": 100 + i,
+                                                                   "received_date": "2026-12-05"}).status
+
+        def put(body=body, barrier=barrier, out=out):
+            barrier.wait()
+            out["put"] = client.put("INV-RACE", body, resource=R).status
+
+        threads = [threading.Thread(target=f) for f in (pay, put)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses.append((out["pay"], out["put"]))
+        assert out["pay"] in (201, 409) and out["put"] in (200, 409), out
+        assert exact() == statements(admin)[0]["balance_cents"]
+    assert all(s != (409, 409) for s in statuses), statuses
