@@ -30,8 +30,8 @@ SCOPES: dict[str, Scope] = {s.name: s for s in (
     Scope("patients", "Patients (demographics)", "chalicelib.integrations.patients"),
     Scope("appointments", "Appointments", "chalicelib.integrations.appointments"),
     Scope("results", "Test results and documents", "chalicelib.integrations.results"),
-    Scope("medications", "Medications", None),
-    Scope("statements", "Billing statements", None),
+    Scope("medications", "Medications", "chalicelib.integrations.medications"),
+    Scope("statements", "Billing statements", "chalicelib.integrations.statements"),
 )}
 
 
