@@ -29,6 +29,16 @@ from dataclasses import dataclass, field
 # DynamoDB write operations, and where their items' keys are in the request.
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 SCANNING = {"Query", "Scan"}
+BY_KEY = {"GetItem", "BatchGetItem", "TransactGetItems"}
+
+
+def keys_asked(operation: str, params: dict) -> int:
+    """How many items a read by key asks for."""
+    if operation == "GetItem":
+        return 1
+    if operation == "BatchGetItem":
+        return sum(len(r.get("Keys", [])) for r in params.get("RequestItems", {}).values())
+    return len(params.get("TransactItems", []))
 
 
 @dataclass
@@ -57,6 +67,7 @@ class Calls(Counter):
         self.sequence: list[str] = []
         self.query_limits: list = []
         self.scanned: list[int] = []
+        self.key_reads: list[int] = []  # each GetItem's, BatchGetItem's and TransactGetItems' keys
         self.records: list[Call] = []
         self.others: Counter = Counter()  # other services' calls in the window ("ses.SendEmail": n)
         self.db_ms = 0.0
@@ -65,6 +76,11 @@ class Calls(Counter):
     @property
     def items_read(self) -> int:
         return sum(self.scanned)
+
+    @property
+    def keys_read(self) -> int:
+        """Items read by key: every key a GetItem, BatchGetItem or TransactGetItems asked for."""
+        return sum(self.key_reads)
 
 
 def written_keys(operation: str, params: dict) -> list[tuple[str, dict]]:
@@ -172,6 +188,8 @@ class CallCounter:
                     window.sequence.append(operation_name)
                     if operation_name == "Query":
                         window.query_limits.append(api_params.get("Limit"))
+                    if operation_name in BY_KEY:
+                        window.key_reads.append(keys_asked(operation_name, api_params))
             if window is None:
                 return original(client, operation_name, api_params)
             record = Call(operation_name, api_params)

@@ -93,17 +93,19 @@ def request_info(request) -> RequestInfo:
                        user_agent=request.headers.get("user-agent"))
 
 
-def json_body(request, *, required: tuple = (), optional: tuple = (), field_error=None) -> dict:
+def json_body(request, *, required: tuple = (), optional: tuple = (), field_error=None,
+              max_bytes: int | None = None) -> dict:
     """The request's JSON object, bounded in size, with exactly the known fields.
     `field_error(field, message)` makes the error of an unknown or missing field
-    (the integration API names the field: 400 `invalid_field`)."""
+    (the integration API names the field: 400 `invalid_field`). `max_bytes`: a larger
+    bound than the stage's for a body that carries a file (integration `results`)."""
     from chalicelib.core.settings import get_settings
 
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
     raw = request.raw_body or b""
-    limit = get_settings().max_body_bytes
+    limit = max(max_bytes or 0, get_settings().max_body_bytes)
     if len(raw) > limit:
         raise InvalidRequest(f"The request body is larger than {limit} bytes.", code="body_too_large")
     try:

@@ -65,27 +65,65 @@ def key_holder(request, **_params):
     return authenticate(request.headers.get("authorization"))
 
 
-@route(bp, RESOURCE, methods=("PUT",), guard=key_holder)
-def put_record(request, resource, external_id, *, auth):
+def _put(request, resource, external_id, auth):
     from chalicelib.integrations.records import put
 
     status, reply = put(auth, resource, external_id, request, request_info(request))
     return json_response(reply, status)
 
 
-@route(bp, RESOURCE, methods=("DELETE",), guard=key_holder)
-def delete_record(request, resource, external_id, *, auth):
+def _delete(request, resource, external_id, auth):
     from chalicelib.integrations.records import delete
 
     return json_response(delete(auth, resource, external_id, request_info(request)))
 
 
+@route(bp, RESOURCE, methods=("PUT",), guard=key_holder)
+def put_record(request, resource, external_id, *, auth):
+    return _put(request, resource, external_id, auth)
+
+
+@route(bp, RESOURCE, methods=("DELETE",), guard=key_holder)
+def delete_record(request, resource, external_id, *, auth):
+    return _delete(request, resource, external_id, auth)
+
+
+# -- appointments and results: their own paths (a concrete path wins over
+# {resource}, in API Gateway and Chalice alike), so the document names each body.
+APPOINTMENTS = "/api/integration/v1/appointments/{external_id}"
+RESULTS = "/api/integration/v1/results/{external_id}"
+
+
+@route(bp, APPOINTMENTS, methods=("PUT",), guard=key_holder)
+def put_appointment(request, external_id, *, auth):
+    return _put(request, "appointments", external_id, auth)
+
+
+@route(bp, APPOINTMENTS, methods=("DELETE",), guard=key_holder)
+def delete_appointment(request, external_id, *, auth):
+    return _delete(request, "appointments", external_id, auth)
+
+
+@route(bp, RESULTS, methods=("PUT",), guard=key_holder)
+def put_result(request, external_id, *, auth):
+    return _put(request, "results", external_id, auth)
+
+
+@route(bp, RESULTS, methods=("DELETE",), guard=key_holder)
+def delete_result(request, external_id, *, auth):
+    return _delete(request, "results", external_id, auth)
+
+
 def _document_bodies() -> None:
-    """The PUT's body is the resource's; the document (and its tests) describe the
-    patients body, the one resource wired today."""
+    """The PUT's body is the resource's: the generic route documents the patients
+    body; appointments and results have their own paths, each with its body."""
+    from chalicelib.integrations.appointments import IntegrationAppointmentBody
     from chalicelib.integrations.patients import IntegrationPatientBody
+    from chalicelib.integrations.result_fields import IntegrationResultBody
 
     BODIES[("PUT", RESOURCE)] = IntegrationPatientBody
+    BODIES[("PUT", APPOINTMENTS)] = IntegrationAppointmentBody
+    BODIES[("PUT", RESULTS)] = IntegrationResultBody
 
 
 _document_bodies()

@@ -65,6 +65,8 @@ KINDS: dict[str, str] = {
     "document_uploaded": "Document uploaded (results and visit summaries)",
     "document_values_set": "Test result values entered",
     "document_released": "Document released to the patient",
+    "document_replaced": "Document replaced by the EHR (before release)",
+    "document_withdrawn": "Document withdrawn by the EHR (before release)",
     "section_viewed": "Patient records viewed (access log)",
     "patient_record_viewed": "Patient details viewed (access log)",
     "message_conversation_started": "Conversation started (secure messages)",
@@ -78,6 +80,18 @@ KINDS: dict[str, str] = {
     "appointment_status_changed": "Appointment status changed",
     "appointment_requested": "Appointment requested",
     "appointment_request_declined": "Appointment request declined",
+    "medication_added": "Medication added",
+    "medication_changed": "Medication changed",
+    "medication_deactivated": "Medication made inactive",
+    "medication_reactivated": "Medication made active again",
+    "medication_withdrawn": "Medication withdrawn by the EHR",
+    "refill_requested": "Refill requested",
+    "refill_approved": "Refill approved",
+    "refill_denied": "Refill denied",
+    "statement_created": "Billing statement added",
+    "statement_updated": "Billing statement changed by the EHR",
+    "statement_withdrawn": "Billing statement withdrawn by the EHR",
+    "payment_recorded": "Payment recorded",
     "clinic_settings_updated": "Clinic settings changed",
     "audit_exported": "Audit log exported",
 }
@@ -219,7 +233,8 @@ def _section_of(details: dict) -> str:
 
 
 _DOCUMENT_VERBS = {"document_uploaded": "uploaded", "document_values_set": "entered the values of",
-                   "document_released": "released"}
+                   "document_released": "released", "document_replaced": "replaced",
+                   "document_withdrawn": "withdrew"}
 
 _MESSAGE_VERBS = {
     "message_conversation_started": "started a conversation in {of}",

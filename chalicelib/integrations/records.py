@@ -83,7 +83,7 @@ class Push:
         return {"key_id": self.caller.item.key_id, "key_name": self.caller.item.name,
                 "resource": self.resource, "external_id": self.external_id}
 
-    def save_mapping(self, tx, internal_id: str, *, withdrawn: bool = False) -> None:
+    def save_mapping(self, tx, internal_id: str, *, withdrawn: bool = False, patient_id: str | None = None) -> None:
         from chalicelib.models import ExternalRecordModel as M
 
         at = now()
@@ -91,7 +91,7 @@ class Push:
         item = M(f"{self.clinic.clinic_key}#{self.resource}", self.external_id, internal_id=internal_id,
                  body_hash=None if withdrawn else body_hash(self.fields), version=self.version,
                  created_at=old.created_at if old is not None else at, updated_at=at,
-                 withdrawn_at=at if withdrawn else None, key_id=self.caller.item.key_id)
+                 withdrawn_at=at if withdrawn else None, key_id=self.caller.item.key_id, patient_id=patient_id)
         condition = M.external_id.does_not_exist() if old is None else (M.version == old.version)
         tx.save("mapping", item, condition=condition)
 

@@ -28,10 +28,10 @@ class Scope:
 
 SCOPES: dict[str, Scope] = {s.name: s for s in (
     Scope("patients", "Patients (demographics)", "chalicelib.integrations.patients"),
-    Scope("appointments", "Appointments", None),
-    Scope("results", "Test results and documents", None),
-    Scope("medications", "Medications", None),
-    Scope("statements", "Billing statements", None),
+    Scope("appointments", "Appointments", "chalicelib.integrations.appointments"),
+    Scope("results", "Test results and documents", "chalicelib.integrations.results"),
+    Scope("medications", "Medications", "chalicelib.integrations.medications"),
+    Scope("statements", "Billing statements", "chalicelib.integrations.statements"),
 )}
 
 

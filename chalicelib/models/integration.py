@@ -55,3 +55,4 @@ class ExternalRecordModel(PortalModel):
     updated_at = NumberAttribute()
     withdrawn_at = NumberAttribute(null=True)
     key_id = UnicodeAttribute(null=True)             # the key of the last change
+    patient_id = UnicodeAttribute(null=True)         # the patient of a medication or statement

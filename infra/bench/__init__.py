@@ -9,7 +9,8 @@ stage's argon2 parameters. Prints a table and writes build/bench.json:
      "cold_start_ms": {"app": f, "floor": f, "app_eager": f},
      "import_ms": {"app": f, "floor": f, "app_eager": f},        # a detail of the above
      "operations": {name: {"dynamodb_requests": n, "median_ms": f, "app_ms": f, "billed_ms": n,
-                           "items_read": n,                     # list pages and searches only
+                           "items_read": n,                     # list pages, searches, sections only
+                           "keys_read": n,                      # sections only: items read by key
                            "read_units": f, "write_units": f, "cost_usd_per_million": f}},
      "cost_usd_per_10k_mau": {"auth"|"portal": {"usd": f, "by": {bucket: f}, ...}}}
 
@@ -33,6 +34,8 @@ The package, by responsibility:
     environment.py the bench stage's env, seed data, prod argon2 parameters
     operations.py  what is measured: Bench, Operation, OPERATIONS (list pages too)
     searches.py    the search operations: a search by each key at 100 and 10,000 patients
+    sections.py    the patient home (every tile, and its 304 poll) and a provider's day,
+                   at 100 and 10,000 patients
     measure.py     timing and medians: run(), BenchRun, query_checks
     coldstart.py   the cold-start measurement against a moto server
     units.py       DynamoDB request units from item sizes
@@ -58,11 +61,13 @@ from infra.bench.operations import (
 )
 from infra.bench.report import table, write_json
 from infra.bench.searches import SEARCH_OPERATIONS, SEARCHES
+from infra.bench.sections import SECTION_OPERATIONS
+from infra.bench.sections import STEMS as SECTION_STEMS
 from infra.bench.targets import TARGETS, Target, evaluate
 from infra.calls import Calls
 
 __all__ = ["CLINIC_ID", "OUTPUT", "BenchError", "bench_environment", "prod_argon2_env",
            "measure_cold_start", "PROFILES", "per_10k_mau", "BenchRun", "Samples", "query_checks",
            "run", "LIST_CLINICS", "LIST_OPERATIONS", "LIST_PAGE", "OPERATIONS", "Bench", "Operation",
-           "list_page_operation", "SEARCH_OPERATIONS", "SEARCHES", "table", "write_json", "TARGETS", "Target",
-           "evaluate", "Calls"]
+           "list_page_operation", "SEARCH_OPERATIONS", "SEARCHES", "SECTION_OPERATIONS", "SECTION_STEMS",
+           "table", "write_json", "TARGETS", "Target", "evaluate", "Calls"]

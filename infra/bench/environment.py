@@ -26,6 +26,7 @@ BENCH_ENV = {
     "PORTAL_CAPTCHA_PROVIDER": "local",
     "PORTAL_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     "PORTAL_SES_SENDER": "no-reply@clinic-portal.example",
+    "PORTAL_DOCUMENTS_BUCKET": "bench-documents",  # the sections' clinics (infra.bench.sections)
     "PORTAL_LOG_LEVEL": "INFO",  # prod's level: the request log line is part of what a request costs
     **MOTO_AWS_ENV,
 }

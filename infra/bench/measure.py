@@ -66,6 +66,10 @@ class Samples:
     def items_read(self) -> list[int]:
         return [c.items_read for c in self.calls]
 
+    @property
+    def keys_read(self) -> list[int]:
+        return [c.keys_read for c in self.calls]
+
 
 @dataclass
 class BenchRun:
@@ -219,6 +223,8 @@ def _operation(op: Operation, smp: Samples, memory_mb: int) -> dict:
            "app_ms": round(statistics.median(smp.app_ms), 2)}
     if op.queries is not None:  # a list page: what DynamoDB read for it
         out["items_read"] = max(smp.items_read)
+    if op.reads_by_key:  # and what it read by key (the session, its person, the counters)
+        out["keys_read"] = max(smp.keys_read)
     out["billed_ms"] = billed_ms(out["app_ms"], out["dynamodb_requests"])
     out["read_units"] = round(statistics.fmean(smp.read_units), 2)
     out["write_units"] = round(statistics.fmean(smp.write_units), 2)

@@ -50,29 +50,31 @@ class Bench:
     def browser(self):
         return self.gateway.browser()
 
-    def login(self, browser, username: str, password: str, clinic_id: str | None = None):
+    def login(self, browser, username: str, password: str, clinic_id: str | None = None,
+              login_type: str = "staff"):
         return browser.post(f"/api/clinics/{clinic_id or self.clinic_id}/login",
-                            json={"login_type": "staff", "username": username, "password": password})
+                            json={"login_type": login_type, "username": username, "password": password})
 
-    def signed_in(self, clinic_id: str | None = None, username: str = LOGIN_USER, password: str = LOGIN_PW):
+    def signed_in(self, clinic_id: str | None = None, username: str = LOGIN_USER, password: str = LOGIN_PW,
+                  login_type: str = "staff"):
         """A browser with a fresh live session (made outside the measured window)."""
         b = self.browser()
-        reply = self.login(b, username, password, clinic_id)
+        reply = self.login(b, username, password, clinic_id, login_type)
         if reply.status != 200:
             raise BenchError(f"setup login failed: {reply.status} {reply.text}")
         return b
 
-    def session_for(self, clinic_id: str, username: str, password: str):
+    def session_for(self, clinic_id: str, username: str, password: str, login_type: str = "staff"):
         """A signed-in browser reused across samples (a staff member paging through a
         list), signed in again before its session would be touched (sessions.TOUCH_INTERVAL_S:
         an extra UpdateItem) so every measured request costs the same."""
         from chalicelib.auth.sessions import TOUCH_INTERVAL_S
 
-        key = (clinic_id, username)
+        key = (clinic_id, username, login_type)
         cached = self._sessions.get(key)
         if cached is None or time.time() - cached[1] >= TOUCH_INTERVAL_S / 2:
             started = time.time()
-            cached = self._sessions[key] = (self.signed_in(clinic_id, username, password), started)
+            cached = self._sessions[key] = (self.signed_in(clinic_id, username, password, login_type), started)
         return cached[0]
 
     def shared_hash(self) -> str:
@@ -104,6 +106,8 @@ class Operation:
     queries: int | None = None
     query_limit: int | None = None
     queries_at_most: bool = False  # `queries` is a bound (a search: one Query per source at most)
+    # Also report `keys_read`: the items read by key (GetItem, BatchGetItem, TransactGetItems)
+    reads_by_key: bool = False
 
 
 def _login_failure_setup(bench: Bench):
@@ -273,3 +277,9 @@ LIST_OPERATIONS = ("list_page_100", "list_page_10000", "audit_page")  # judged o
 from infra.bench.searches import search_operations  # noqa: E402 (needs Operation)
 
 OPERATIONS += search_operations()
+
+# Issue 13: the patient home with every tile and a provider's day, 100 vs 10,000 patients
+# (infra.bench.sections).
+from infra.bench.sections import section_operations  # noqa: E402 (needs Operation)
+
+OPERATIONS += section_operations()

@@ -31,6 +31,7 @@ def table(r: BenchRun) -> str:
         f"{len(FAIL_USERS)} staff users: neither lockout nor the adaptive CAPTCHA triggers, the normal "
         "failure path is measured.",
         *_list_note(r),
+        *_sections_note(r),
         "",
         f"{'operation':<16} {'median ms':>10} {'in DynamoDB':>11} {'app ms':>8} {'DynamoDB req':>13}  calls",
         f"{'-' * 16} {'-' * 10} {'-' * 11} {'-' * 8} {'-' * 13}  {'-' * 40}",
@@ -50,6 +51,7 @@ def table(r: BenchRun) -> str:
         f"{'Scans (total)':<16} {res['scans']:>10}",
         "",
         *_list_lines(r),
+        *_section_lines(r),
         *_cost_lines(r),
         "",
         f"{'target':<34} {'rule':<24} {'actual':>9} {'limit':>9}  result",
@@ -77,6 +79,39 @@ def _list_note(r: BenchRun) -> list[str]:
             "in DynamoDB: median ms of a request spent inside its DynamoDB calls (botocore + moto's "
             "emulation; moto answers a Query by sorting the whole partition, real DynamoDB reads only Limit "
             "items); app ms: median ms outside them, what the request costs us wherever DynamoDB runs."]
+
+
+def _sections_note(r: BenchRun) -> list[str]:
+    from infra.bench import sections as S
+
+    names = [n for n in S.SECTION_OPERATIONS if n in r.results["operations"]]
+    if not names:
+        return []
+    sizes = ", ".join(f"{S.patients_count_of(size, r.quick):,} patients in clinic {S.sections_clinic_id(size)}"
+                      + (f" (seeded in {r.prepare_s[f'home_{size}']:.1f} s)" if f"home_{size}" in r.prepare_s else "")
+                      for size in S.SIZES)
+    return [f"sections: home_* is GET /api/portal/patients/{S.HOME_PATIENT}/home as its Self login (all 7 "
+            "sections, something new in each), home_poll_* the same with If-None-Match and "
+            "X-Portal-Background: 1 (304); schedule_day_* is GET .../appointments?date=D&provider="
+            f"{S.PROVIDER} as a front_desk user, my_schedule_* GET .../my-schedule?date=D as {S.PROVIDER} "
+            f"({S.DAY_APPOINTMENTS} appointments on D, tomorrow, at every size; other clinicians and days full); "
+            f"{sizes}; the home's patient written through the use cases, the others bulk-written "
+            "(infra/bench/sections.py). Their median ms is in-process against moto, whose Query on an index "
+            "walks the whole table (every bench clinic's appointments): judge items read, not that time."]
+
+
+def _section_lines(r: BenchRun) -> list[str]:
+    from infra.bench.sections import SECTION_OPERATIONS
+
+    ops = r.results["operations"]
+    names = [n for n in SECTION_OPERATIONS if n in ops]
+    if not names:
+        return []
+    lines = [f"{'section operation':<18} {'items read':>10} {'keys read':>9} {'app ms':>8}   (items read: the "
+             "Queries' ScannedCount; keys read: items read by key, the session's TransactGetItems included)"]
+    lines += [f"{n:<18} {ops[n]['items_read']:>10} {ops[n]['keys_read']:>9} {ops[n]['app_ms']:>8.2f}"
+              for n in names]
+    return lines + [""]
 
 
 def _spread(name: str) -> str:

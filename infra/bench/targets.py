@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from infra.bench.cost import AUTH_GOAL
 from infra.bench.operations import LIST_CLINICS, LIST_OPERATIONS, LIST_PAGE
 from infra.bench.searches import SEARCH_OPERATIONS, SEARCHES, SIZES
+from infra.bench.sections import DAY_APPOINTMENTS, SECTION_OPERATIONS, STEMS
+from infra.bench.sections import SIZES as SECTION_SIZES
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,50 @@ def search_items(name: str) -> int:
     _, _, page, sources = SEARCHES[_stem(name)]
     return page + sources
 
+# Issue 13: what each section operation may cost, at 100 and at 10,000 patients alike.
+# The home and its poll: the session's one TransactGetItems (session, login, grant and
+# the two counters: 5 keys). A day: the session with its staff record, the clinic and
+# one Query reading exactly that provider's appointments that day.
+SECTION_REQUESTS = {"home": 1, "home_poll": 1, "schedule_day": 3, "my_schedule": 3}
+SECTION_KEYS = {"home": 5, "home_poll": 5, "schedule_day": 3, "my_schedule": 3}
+TIMED_STEMS = ("home", "home_poll")
+SECTION_ITEMS = {"home": 0, "home_poll": 0, "schedule_day": DAY_APPOINTMENTS, "my_schedule": DAY_APPOINTMENTS}
+
+
+def _reads(results: dict, op: str) -> int:
+    """Everything DynamoDB read for it: what its Queries read plus the items read by key."""
+    return _op(results, op, "items_read") + _op(results, op, "keys_read")
+
+
+def section_targets() -> list[Target]:
+    out = []
+    for name in SECTION_OPERATIONS:
+        stem = _stem(name)
+        out += [Target(f"{name} DynamoDB requests", f"≤ {SECTION_REQUESTS[stem]}", lambda r, n=name: _requests(r, n),
+                       lambda r, s=stem: SECTION_REQUESTS[s]),
+                Target(f"{name} items read", f"≤ {SECTION_ITEMS[stem]}" + (" (that day's)" if SECTION_ITEMS[stem]
+                                                                          else ""),
+                       lambda r, n=name: _op(r, n, "items_read"), lambda r, s=stem: SECTION_ITEMS[s]),
+                Target(f"{name} keys read", f"≤ {SECTION_KEYS[stem]}", lambda r, n=name: _op(r, n, "keys_read"),
+                       lambda r, s=stem: SECTION_KEYS[s])]
+    for stem in STEMS:  # flat: the 10,000-patient clinic's figure is the 100-patient one's
+        out += [Target(f"{stem}_10000 vs 100 requests", f"= {stem}_100's",
+                       lambda r, s=stem: _requests(r, f"{s}_10000"), lambda r, s=stem: _requests(r, f"{s}_100")),
+                Target(f"{stem}_10000 vs 100 reads", f"= {stem}_100's",
+                       lambda r, s=stem: _reads(r, f"{s}_10000"), lambda r, s=stem: _reads(r, f"{s}_100"))]
+    # The home's time, about a millisecond of ours: 1 ms of slack for the timer and a shared
+    # machine. A day's is recorded, not judged: against moto each spends a second of CPU in
+    # moto's Query (it walks the whole table, every bench clinic's appointments, at either
+    # size), and on a busy machine the scheduler then often preempts the few milliseconds of
+    # ours that follow (measured: samples of 1.5 to 17 ms, medians of 2 to 5 ms, for the same
+    # request): that would judge the machine, not the code.
+    for stem in TIMED_STEMS:
+        out.append(Target(f"{stem}_10000 app ms", f"≤ 1.5 × {stem}_100's + 1",
+                          lambda r, s=stem: _op(r, f"{s}_10000", "app_ms"),
+                          lambda r, s=stem: 1.5 * _op(r, f"{s}_100", "app_ms") + 1, timing=True))
+    return out
+
+
 TARGETS: list[Target] = [
     Target("staff_login DynamoDB requests", "≤ 3", lambda r: _requests(r, "staff_login"), lambda r: 3),
     Target("me DynamoDB requests", "≤ 1", lambda r: _requests(r, "me"), lambda r: 1),
@@ -77,6 +123,7 @@ TARGETS: list[Target] = [
     *(Target(f"{name} items read", f"≤ page + sources = {search_items(name)}",
              lambda r, n=name: _op(r, n, "items_read"), lambda r, n=name: search_items(n))
       for name in SEARCH_OPERATIONS),
+    *section_targets(),
     # Timing: our time, outside botocore calls.
     Target("staff_login app ms", "≤ 1.25 × argon2 verify", lambda r: _op(r, "staff_login", "app_ms"),
            lambda r: 1.25 * r["argon2_verify_ms"], timing=True),
@@ -91,6 +138,8 @@ TARGETS: list[Target] = [
 ]
 if set(SIZES) != {"100", "10000"}:
     raise RuntimeError("the search targets compare the 10,000-patient search with the 100-patient one")
+if set(SECTION_SIZES) != {"100", "10000"}:
+    raise RuntimeError("the section targets compare the 10,000-patient clinic with the 100-patient one")
 if not set(LIST_CLINICS) <= set(LIST_OPERATIONS):
     raise RuntimeError("every list clinic must name a list operation")
 

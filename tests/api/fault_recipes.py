@@ -740,3 +740,13 @@ SECTION_RECIPES = {
 RECIPES.update(SECTION_RECIPES)
 
 RECIPES.update(INTEGRATION_RECIPES)
+
+# -- integration API: appointments and results
+from tests.api.fault_recipes_ehr import EHR_RECIPES  # noqa: E402 - uses Call and KeyClient, defined above
+
+RECIPES.update(EHR_RECIPES)
+
+# The integration API's medications and statements (variants of its PUT and DELETE).
+from tests.api.fault_recipes_ehrmed import add_to as _add_ehrmed  # noqa: E402 - needs the names above
+
+_add_ehrmed(RECIPES)

@@ -115,6 +115,15 @@ SAMPLE_BODIES = {
     "RecordPaymentBody": {"amount_cents": 100, "received_date": "2026-12-02"},
     "CreateIntegrationKeyBody": {"name": "Matrix EHR", "scopes": ["patients"]},
     "IntegrationPatientBody": {"familyName": "Trix", "givenName": "Max", "birthDate": "1990-01-02"},
+    # -- integration API: appointments and results
+    "IntegrationAppointmentBody": {"status": "booked", "start": "2031-03-04T09:00:00Z", "minutesDuration": 30,
+                                   "patient": "P100", "practitioner": "PatelR"},
+    "IntegrationResultBody": {"category": "test_result", "title": "Matrix lab", "status": "final",
+                              "effectiveDate": "2026-11-20", "patient": "P100",
+                              "presentedForm": {"contentType": "application/pdf", "data": "JVBERi0xLjQK"}},
+    "IntegrationMedicationBody": {"patient": "P100", "medication": "Matrix tablets", "status": "active"},
+    "IntegrationStatementBody": {"patient": "P100", "date": "2026-12-01", "dueDate": "2027-01-15", "currency": "USD",
+                                 "lines": [{"serviceDate": "2026-11-02", "description": "Visit", "charge": "1.00"}]},
 }
 
 
@@ -457,3 +466,33 @@ def is_section_view(method: str, path: str) -> bool:
         path.endswith(("/form-requests", "/test-results", "/visit-summaries", "/medications", "/refill-requests",
                         "/statements"))
         or "/messages" in path or path.endswith("/appointments") or path.endswith("/appointment-requests"))
+
+
+# ---------------------------------------------------------------- the integration API's other resources
+
+def integration_resources() -> list[str]:
+    """Every wired resource but patients (the matrix above fills {resource} with patients)."""
+    from chalicelib.integrations.scopes import available
+
+    return [name for name in available() if name != "patients"]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("resource", integration_resources())
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_isolation_of_every_integration_resource(world, identity, resource, method):
+    """No session reaches any resource of the integration API: one generic 401, no
+    SUNRISE data in it, no table changed (keys: tests/integrations/test_records_wire.py)."""
+    from chalicelib.integrations.scopes import resource as module
+
+    body = SAMPLE_BODIES[module(resource).body.__name__] if method == "PUT" else None
+    assert body is None or isinstance(module(resource).body.from_json(body), module(resource).body)
+    before = all_tables()
+    r = world.browsers[identity].request(method, f"/api/integration/v1/{resource}/P100", json=body)
+    assert (r.status, r.json().get("error")) == (401, "not_authenticated"), r.text
+    wire = Wire()
+    wire.check(r, method, "/api/integration/v1/{resource}/{external_id}", code="not_authenticated")
+    wire.assert_ok()
+    leaked = [m for m in world.sunrise_markers if m.lower() in r.text.lower()]
+    assert not leaked, f"the reply names {leaked}: {r.text[:300]}"
+    assert all_tables() == before

@@ -91,7 +91,7 @@ def test_the_staff_workspace_lists_what_is_waiting_and_keeps_checking(page, port
     waiting = page.get_by_role("region", name="Waiting for you")
     expect(waiting).to_be_visible()
     links = waiting.get_by_role("link")
-    expect(links).to_have_count(4)
+    expect(links).to_have_count(5)
     expect(links.nth(0)).to_have_accessible_name(re.compile(r"^Unassigned conversations waiting ?: Nothing waiting$"))
     expect(links.nth(0)).to_have_attribute("href", "/inbox?box=unassigned")
     expect(links.nth(1)).to_have_attribute("href", "/inbox?box=mine")
@@ -114,7 +114,7 @@ def test_the_staff_workspace_lists_what_is_waiting_and_keeps_checking(page, port
         page.evaluate("window.dispatchEvent(new Event('focus'))")   # coming back to the tab checks at once
     reply = info.value
     assert reply.status == 304 and reply.request.headers.get("x-portal-background") == "1"
-    expect(links).to_have_count(4)
+    expect(links).to_have_count(5)
     assert page.evaluate("window.__activity") == 0
 
     # The session ends (here: logged out from another tab): the next check goes to the login page.

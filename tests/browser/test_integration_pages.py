@@ -15,9 +15,10 @@ def test_an_administrator_creates_a_key_sees_it_once_and_revokes_it(page, portal
     page.get_by_role("navigation", name="Staff tools").get_by_role("link", name="Integrations").click()
     expect(page).to_have_url(portal + "/integrations")
     expect(page.get_by_role("heading", name="Integrations", exact=True)).to_be_visible()
-    # Scopes not wired yet are shown, and cannot be chosen.
+    # Every scope is shown; a wired one can be chosen (one not wired yet would be disabled).
     expect(page.get_by_label("Patients (demographics)")).to_be_checked()
-    expect(page.get_by_label("Appointments")).to_be_disabled()
+    expect(page.get_by_label("Appointments")).to_be_enabled()
+    expect(page.get_by_label("Appointments")).not_to_be_checked()
     assert_no_horizontal_scroll(page, viewport)
 
     name = f"EHR {viewport.name}"

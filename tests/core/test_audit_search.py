@@ -234,8 +234,15 @@ def test_every_kind_the_code_writes_is_known():
     root = pathlib.Path(__file__).resolve().parents[2] / "chalicelib"
     source = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
     written = set(re.findall(r"(?:audit\.(?:event|record)|_grant_event)\([^,]+,\s*\"([a-z_]+)\"", source))
-    # sections/documents/records.event(session, "<kind>", ...)
-    written |= set(re.findall(r"\bevent\(session,\s*\"(document_[a-z_]+)\"", source))
+    # sections/documents/records.event(session, "<kind>", ...), and the refills' and billing's _event
+    written |= set(re.findall(r"event\((?:session|None),\s*\"((?:document|medication|statement|payment)_[a-z_]+)\"",
+                              source))
+    # medications' change kinds, and refills/queue: f"refill_{status}" with status = "a" if approve else "b"
+    for block in re.findall(r"kind = kind or \((.*?)\)\n", source, re.S):
+        written |= set(re.findall(r"\"(medication_[a-z_]+)\"", block))
+    written |= set(re.findall(r"\bkind=\"((?:medication|statement)_[a-z_]+)\"", source))
+    for a, b in re.findall(r"status = \"([a-z]+)\" if approve else \"([a-z]+)\"", source):
+        written |= {f"refill_{a}", f"refill_{b}"}
     for a, b in re.findall(r"f\"access_grant_\{'([a-z]+)' if enabled else '([a-z]+)'\}\"", source):
         written |= {f"access_grant_{a}", f"access_grant_{b}"}
     for suffix in re.findall(r"f\"\{kind\.event\}_([a-z_]+)\"", source):
@@ -244,6 +251,7 @@ def test_every_kind_the_code_writes_is_known():
         written |= {f"{p}_{s}" for p in ("staff", "portal_account") for s in (a, b)}
     assert "login" in written and "staff_enabled" in written and "audit_exported" in written
     assert {"document_uploaded", "document_values_set", "document_released"} <= written
+    assert {"medication_added", "statement_created", "payment_recorded", "refill_approved", "refill_denied"} <= written
     assert {"access_grant_created", "access_grant_disabled", "access_added_email"} <= written
     assert written <= set(KINDS), sorted(written - set(KINDS))
 

@@ -14,7 +14,8 @@ SEARCHES = ("search_last", "search_first", "search_last_first", "search_patient_
             "search_accounts_last")
 OPERATIONS = {"clinic_lookup", "staff_login", "login_failure", "me", "logout",
               "list_page_100", "list_page_10000", "audit_page", "password_change", "account_create",
-              *(f"{stem}_{size}" for stem in SEARCHES for size in ("100", "10000"))}
+              *(f"{stem}_{size}" for stem in SEARCHES for size in ("100", "10000")),
+              *bench.SECTION_OPERATIONS}
 LIST_OPS = ("list_page_100", "list_page_10000")
 
 
@@ -38,6 +39,7 @@ def test_json_shape(quick_run, tmp_path):
     assert set(res["operations"]) == OPERATIONS
     for name, op in res["operations"].items():
         listed = {"items_read"} if name in bench.LIST_OPERATIONS + bench.SEARCH_OPERATIONS else set()
+        listed |= {"items_read", "keys_read"} if name in bench.SECTION_OPERATIONS else set()
         assert set(op) == {"dynamodb_requests", "median_ms", "app_ms", "billed_ms", "read_units", "write_units",
                            "cost_usd_per_million"} | listed
         assert op["billed_ms"] == math.ceil(op["app_ms"] + 10 * op["dynamodb_requests"])
@@ -109,7 +111,8 @@ def test_timing_targets_judge_our_time_not_the_emulators(quick_run):
     calls), the cold start on the moto-server measurement; all are machine-dependent."""
     timing = {t.label: t for t in bench.TARGETS if t.timing}
     assert set(timing) == {"staff_login app ms", "list_page_10000 app ms", "cold start app ms",
-                           "auth profile USD / 10k MAU", *(f"{stem}_10000 app ms" for stem in SEARCHES)}
+                           "auth profile USD / 10k MAU", *(f"{stem}_10000 app ms" for stem in SEARCHES),
+                           "home_10000 app ms", "home_poll_10000 app ms"}
     res = json.loads(json.dumps(quick_run.results))
     res["argon2_verify_ms"] = 100.0
     res["operations"]["staff_login"].update(median_ms=500.0, app_ms=120.0)  # slow emulator, our part fine
@@ -192,7 +195,8 @@ def test_list_page_is_one_query(quick_run):
             assert ops[name]["dynamodb_requests"] == 3
     # ...and reading only that: the small clinic's 20 accounts, a page and one more of the big one's
     assert [ops[n]["items_read"] for n in (*LIST_OPS, "audit_page")] == [20, 51, 51]
-    assert quick_run.prepare_s.keys() == {*LIST_OPS, "audit_page", *bench.SEARCH_OPERATIONS}
+    assert quick_run.prepare_s.keys() == {*LIST_OPS, "audit_page", *bench.SEARCH_OPERATIONS,
+                                          *bench.SECTION_OPERATIONS}
     # each clinic seeded once: the searches of one size share theirs
     assert all(quick_run.prepare_s[f"{stem}_100"] < 1 for stem in SEARCHES[1:])
 

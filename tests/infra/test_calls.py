@@ -58,3 +58,21 @@ def test_captures_scanned_count_and_the_items_a_write_touches(aws):
     assert update.after[item_ref(table, key)]["note"] == {"S": "x" * 10}
     gone = item_ref(table, {"clinic_key": {"S": "c"}, "event_key": {"S": "004"}})
     assert delete.before[gone]["kind"] == {"S": "drop"} and delete.after[gone] is None
+
+
+def test_keys_read_counts_every_key_a_read_by_key_asks_for(aws):
+    """keys_read: a GetItem's key, each key of a BatchGetItem and of a TransactGetItems,
+    found or not (DynamoDB reads and bills each); Queries are items_read's."""
+    from chalicelib.core.settings import get_settings
+
+    table = get_settings().table_name("clinics")
+    ddb = aws_client("dynamodb")
+    keys = [{"clinic_key": {"S": f"nobody{i}"}} for i in range(3)]
+    with CallCounter() as counter, counter.window() as calls:
+        ddb.get_item(TableName=table, Key=keys[0])
+        ddb.batch_get_item(RequestItems={table: {"Keys": keys}})
+        ddb.transact_get_items(TransactItems=[{"Get": {"TableName": table, "Key": k}} for k in keys[:2]])
+        ddb.query(TableName=table, KeyConditionExpression="clinic_key = :p",
+                  ExpressionAttributeValues={":p": {"S": "nobody0"}})
+    assert calls.key_reads == [1, 3, 2] and calls.keys_read == 6
+    assert calls.items_read == 0

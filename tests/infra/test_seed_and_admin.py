@@ -80,6 +80,23 @@ def test_loading_the_same_clinic_twice_is_refused_whole(seeded):
     assert len(table_items("staff")) == len(SEED["staff"])
 
 
+def test_a_seed_may_add_to_a_clinic_it_names_as_existing(seeded, gateway):
+    """`load(into=...)` (the bench grows its clinics): the named clinic is used to check
+    the seed and is not created again; any other existing clinic is still refused."""
+    from infra.seed import SeedError, load
+
+    clinic = {"clinic_id": "SUNRISE", "name": "Another name"}
+    more = {"clinics": [clinic], "staff": [{"clinic_id": "SUNRISE", "username": "NewR", "password": "new-r-password",
+                                            "first_name": "Nina", "last_name": "New", "roles": ["clinician"]}]}
+    with pytest.raises(SeedError, match="already exists"):
+        load(copy.deepcopy(more))
+    load(copy.deepcopy(more), into=("SUNRISE",))
+    assert len(table_items("staff")) == len(SEED["staff"]) + 1
+    assert [c["name"]["S"] for c in table_items("clinics") if c["clinic_id"]["S"] == "SUNRISE"] == [
+        "Sunrise Family Clinic"]
+    assert login(gateway.browser(), "NewR", "new-r-password").status == 200
+
+
 def test_patients_phone_and_address_load_normalized(gateway, aws):
     from infra.seed import load
 

@@ -23,11 +23,14 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_stored(admin, gateway):
     assert Ehr(gateway, key).put("MRN1", PATIENT).status == 201
 
 
-def test_scopes_not_wired_yet_are_listed_but_refused(admin):
+def test_scopes_not_wired_yet_are_listed_but_refused(admin, monkeypatch):
+    from chalicelib.integrations.scopes import SCOPES, Scope
+
+    monkeypatch.setitem(SCOPES, "statements", Scope("statements", "Billing statements", None))
     scopes = {s["name"]: s["available"] for s in admin.get(KEYS).json()["scopes"]}
-    assert scopes == {"patients": True, "appointments": False, "results": False, "medications": False,
-                      "statements": False}
-    r = admin.post(KEYS, json={"name": "Scheduler", "scopes": ["patients", "appointments"]})
+    assert set(scopes) == {"patients", "appointments", "results", "medications", "statements"}
+    assert scopes["patients"] and scopes["appointments"] and scopes["results"] and not scopes["statements"]
+    r = admin.post(KEYS, json={"name": "Scheduler", "scopes": ["patients", "statements"]})
     assert (r.status, r.json()["error"]) == (400, "scope_not_available")
     r = admin.post(KEYS, json={"name": "Scheduler", "scopes": ["everything"]})
     assert (r.status, r.json()["error"]) == (400, "invalid_scope")

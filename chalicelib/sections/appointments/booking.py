@@ -166,11 +166,15 @@ def commit(change: Change) -> None:
     write(build, failed=failed)
 
 
+def event_details(item) -> dict:
+    """What every appointment audit event says of it (staff's and the integration API's)."""
+    return {"patient_id": item.patient_id, "section": "appointments", "appointment_id": item.appointment_id,
+            "provider": item.provider, "start": times.wire(item.start), "minutes": int(item.minutes)}
+
+
 def _event(session, clinic_key: str, kind: str, item, info, **details):
     return audit.event(clinic_key, kind, info=info, outcome="succeeded", actor=audit.actor(session),
-                       details={"patient_id": item.patient_id, "section": "appointments",
-                                "appointment_id": item.appointment_id, "provider": item.provider,
-                                "start": times.wire(item.start), "minutes": int(item.minutes), **details})
+                       details={**event_details(item), **details})
 
 
 def book(session, clinic, *, patient_id: str, provider: str, start: str, minutes: int, reason: str | None,

@@ -57,16 +57,21 @@ def get_statement(clinic_key: str, patient_id: str, statement_id: object):
         raise statement_not_found() from None
 
 
-def _event(session, kind: str, item, info, **details):
-    return audit.event(item.clinic_key, kind, info=info, outcome="succeeded", actor=actor(session),
+def _event(session, kind: str, item, info, *, by: dict | None = None, **details):
+    return audit.event(item.clinic_key, kind, info=info, outcome="succeeded", actor=by or actor(session),
                        subject={"kind": "patient", "id": item.patient_id},
                        details={"patient_id": item.patient_id, "section": BILLING,
                                 "statement_id": item.statement_id, **details})
 
 
 def create(session, clinic, patient_id: str, *, statement_date: str, due_date: str, lines: list[dict],
-           info: RequestInfo):
-    """Values come checked from the edge (`api.billing_bodies.CreateStatementBody`)."""
+           info: RequestInfo, by: dict | None = None, details: dict | None = None, also=None,
+           failed: dict | None = None):
+    """Values come checked from the edge (`api.billing_bodies.CreateStatementBody`).
+
+    For the integration API (chalicelib/integrations/statements.py): `by` is the audit
+    actor instead of `session`'s, `details` more audit details, `also(tx, item)` adds
+    items to the same transaction and `failed` names their errors."""
     from chalicelib.models import PatientModel as P
     from chalicelib.models import StatementModel as S
     from chalicelib.patients.lookup import get_patient, patient_not_found
@@ -79,7 +84,8 @@ def create(session, clinic, patient_id: str, *, statement_date: str, due_date: s
     item = S(patient_key(clinic.clinic_key, patient.patient_id), f"{statement_date.replace('-', '')}-{new_id()}",
              clinic_key=clinic.clinic_key, patient_id=patient.patient_id, statement_date=statement_date,
              due_date=due_date, currency=clinic.settings.currency, lines_json=L.dump(lines),
-             balance_cents=balance, created_at=at, created_by=session.username, updated_at=at)
+             balance_cents=balance, created_at=at, created_by=(by or {}).get("name") or session.username,
+             updated_at=at)
 
     def build(tx):
         tx.check("patient", P, clinic.clinic_key, patient.patient_id, condition=P.patient_id.exists())
@@ -87,10 +93,13 @@ def create(session, clinic, patient_id: str, *, statement_date: str, due_date: s
         counters.bump(tx, clinic.clinic_key, {counters.patient(patient.patient_id): {"billing_balance_cents": balance}},
                       sets={counters.patient(patient.patient_id): {"billing_due_date": due_date,
                                                                    "billing_currency": item.currency}})
-        tx.audit(_event(session, "statement_created", item, info, statement_date=statement_date,
-                        due_date=due_date, balance_cents=balance, currency=item.currency, lines=len(lines)))
+        if also is not None:
+            also(tx, item)
+        tx.audit(_event(session, "statement_created", item, info, by=by, statement_date=statement_date,
+                        due_date=due_date, balance_cents=balance, currency=item.currency, lines=len(lines),
+                        **(details or {})))
 
-    write(build, failed={"patient": patient_not_found})
+    write(build, failed={**(failed or {}), "patient": patient_not_found})
     return item
 
 

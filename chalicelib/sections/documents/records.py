@@ -32,10 +32,11 @@ def get_document(clinic_key: str, document_id: object):
         raise document_not_found() from None
 
 
-def event(session, kind: str, item, info, **details):
-    """A document change (`document_uploaded`, `document_values_set`, `document_released`):
-    names the patient and the section, never the file or the values."""
-    return audit.event(item.clinic_key, kind, info=info, outcome="succeeded", actor=audit.actor(session),
+def event(session, kind: str, item, info, *, actor: dict | None = None, **details):
+    """A document change (`document_uploaded`, `document_values_set`, `document_released`;
+    by the integration API also `document_replaced`, `document_withdrawn`, with the key's
+    `actor` and no session): names the patient and the section, never the file or the values."""
+    return audit.event(item.clinic_key, kind, info=info, outcome="succeeded", actor=actor or audit.actor(session),
                        subject={"kind": "patient", "id": item.patient_id},
                        details={"document_id": item.document_id, "kind": item.kind, "title": item.title,
                                 "patient_id": item.patient_id, "section": section_of(item.kind), **details})

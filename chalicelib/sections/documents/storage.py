@@ -80,6 +80,27 @@ def head(key: str) -> dict | None:
     return {"size": int(found.get("ContentLength") or 0), "content_type": found.get("ContentType") or ""}
 
 
+def put(key: str, data: bytes, content_type: str) -> None:
+    """Write a file the server holds (the integration API's `results`; staff upload
+    from the browser with `presigned_post` instead)."""
+    client().put_object(Bucket=bucket(), Key=key, Body=data, ContentType=content_type)
+
+
+def delete_quietly(key: str | None) -> bool:
+    """Remove an object no record refers to any more; False (logged) when S3 fails: the
+    caller has already answered, and what is left is one unreferenced file."""
+    import logging
+
+    if not key:
+        return True
+    try:
+        client().delete_object(Bucket=bucket(), Key=key)
+        return True
+    except Exception as exc:  # noqa: BLE001 - best effort, after the record was written or refused
+        logging.getLogger(__name__).warning("documents bucket: could not delete %s (%s)", key, type(exc).__name__)
+        return False
+
+
 def download_url(key: str, filename: str) -> str:
     """A GET of this object valid DOWNLOAD_SECONDS, answered as an attachment."""
     return client().generate_presigned_url("get_object", ExpiresIn=DOWNLOAD_SECONDS, Params={

@@ -39,15 +39,21 @@ def _patient_name(patient) -> str | None:
     return f"{patient.first_name or ''} {patient.last_name or ''}".strip() or None
 
 
-def _event(session, kind: str, item, info, **details):
-    return audit.event(item.clinic_key, kind, info=info, outcome="succeeded", actor=actor(session),
+def _event(session, kind: str, item, info, *, by: dict | None = None, **details):
+    return audit.event(item.clinic_key, kind, info=info, outcome="succeeded", actor=by or actor(session),
                        subject={"kind": "patient", "id": item.patient_id},
                        details={"patient_id": item.patient_id, "medication_id": item.medication_id,
                                 "section": REFILLS, **details})
 
 
-def add(session, clinic, patient_id: str, values: dict, info: RequestInfo):
-    """`values` come checked from the edge (`api.refill_bodies.AddMedicationBody`)."""
+def add(session, clinic, patient_id: str, values: dict, info: RequestInfo, *, by: dict | None = None,
+        details: dict | None = None, also=None, failed: dict | None = None):
+    """`values` come checked from the edge (`api.refill_bodies.AddMedicationBody`).
+
+    For the integration API (chalicelib/integrations/medications.py): `by` is the
+    audit actor instead of `session`'s, `details` more audit details, `also(tx, item)`
+    adds items to the same transaction and `failed` names their errors; `values` may
+    carry `active` (a medication the EHR sends stopped starts inactive)."""
     from chalicelib.models import MedicationModel as M
     from chalicelib.models import PatientModel as P
     from chalicelib.patients.lookup import get_patient, patient_not_found
@@ -55,38 +61,48 @@ def add(session, clinic, patient_id: str, values: dict, info: RequestInfo):
     patient = get_patient(clinic, patient_id)
     at = now()
     item = M(patient_key(clinic.clinic_key, patient.patient_id), new_id(), clinic_key=clinic.clinic_key,
-             patient_id=patient.patient_id, created_at=at, created_by=session.username, updated_at=at,
-             active=True, **values)
+             patient_id=patient.patient_id, created_at=at,
+             created_by=(by or {}).get("name") or session.username, updated_at=at, **{"active": True, **values})
 
     def build(tx):
         tx.check("patient", P, clinic.clinic_key, patient.patient_id, condition=P.patient_id.exists())
         tx.save("medication", item, condition=M.medication_id.does_not_exist())
-        tx.audit(_event(session, "medication_added", item, info, name=item.name))
+        if also is not None:
+            also(tx, item)
+        tx.audit(_event(session, "medication_added", item, info, by=by, name=item.name, **(details or {})))
 
-    write(build, failed={"patient": patient_not_found})
+    write(build, failed={**(failed or {}), "patient": patient_not_found})
     return item
 
 
 def change(session, clinic, patient_id: str, medication_id: str, changes: dict, info: RequestInfo, *,
-           revision: int | None):
-    """Change only what differs (the audit names the fields and their before/after)."""
+           revision: int | None, by: dict | None = None, details: dict | None = None, also=None,
+           failed: dict | None = None, kind: str | None = None):
+    """Change only what differs (the audit names the fields and their before/after).
+
+    For the integration API: `by`, `details`, `also` and `failed` as in `add` (with
+    `also`, the change is written even when no field differs, so the items it adds
+    are); `kind` names the audit event instead of the one the change implies."""
     from chalicelib.models import MedicationModel as M
 
     item = get_medication(clinic.clinic_key, patient_id, medication_id)
     check_revision(item, revision)
     diff = {k: {"before": getattr(item, k), "after": v} for k, v in changes.items()
             if k in FIELDS and getattr(item, k) != v}
-    if not diff:
+    if not diff and also is None:
         return item
     at = now()
     actions = [getattr(M, k).set(c["after"]) if c["after"] is not None else getattr(M, k).remove()
                for k, c in diff.items()] + [M.updated_at.set(at), bump(M)]
-    kind = ("medication_deactivated" if diff.get("active", {}).get("after") is False
-            else "medication_reactivated" if diff.get("active", {}).get("after") is True else "medication_changed")
+    kind = kind or ("medication_deactivated" if diff.get("active", {}).get("after") is False
+                    else "medication_reactivated" if diff.get("active", {}).get("after") is True
+                    else "medication_changed")
 
     def build(tx):
         tx.update("medication", item, actions=actions, condition=unchanged(M, M.medication_id, item))
-        tx.audit(_event(session, kind, item, info, changes=diff))
+        if also is not None:
+            also(tx, item)
+        tx.audit(_event(session, kind, item, info, by=by, changes=diff, **(details or {})))
 
     def reload():
         try:
@@ -94,7 +110,7 @@ def change(session, clinic, patient_id: str, medication_id: str, changes: dict, 
         except NotFound:
             return None
 
-    write(build, failed={"medication": stale(reload, medication_not_found)})
+    write(build, failed={**(failed or {}), "medication": stale(reload, medication_not_found)})
     for k, c in diff.items():
         setattr(item, k, c["after"])
     item.updated_at, item.revision = at, int(item.revision or 0) + 1
