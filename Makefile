@@ -28,8 +28,12 @@ browser:
 run: $(STAMP)
 	$(PY) -m infra.local
 
+# Two pytest workers by default (the test machines have two cores); each test file
+# runs whole on one worker (`--dist loadfile`: module fixtures, one browser stack per
+# worker). TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Static checks (ruff.toml; bandit at medium severity and above). Exceptions are inline, with a reason.
 lint: $(STAMP)
