@@ -4,7 +4,7 @@ calls it) and the administrators' integration keys (`clinic.settings`)."""
 from chalice import Blueprint
 
 from chalicelib.api.access import clinic_permission
-from chalicelib.api.http import BODIES, json_response, request_info, route
+from chalicelib.api.http import document_bodies_later, json_response, request_info, route
 from chalicelib.api.integration_bodies import CreateIntegrationKeyBody
 
 bp = Blueprint(__name__)
@@ -114,16 +114,16 @@ def delete_result(request, external_id, *, auth):
     return _delete(request, "results", external_id, auth)
 
 
-def _document_bodies() -> None:
+def _document_bodies(bodies) -> None:
     """The PUT's body is the resource's: the generic route documents the patients
     body; appointments and results have their own paths, each with its body."""
     from chalicelib.integrations.appointments import IntegrationAppointmentBody
     from chalicelib.integrations.patients import IntegrationPatientBody
     from chalicelib.integrations.result_fields import IntegrationResultBody
 
-    BODIES[("PUT", RESOURCE)] = IntegrationPatientBody
-    BODIES[("PUT", APPOINTMENTS)] = IntegrationAppointmentBody
-    BODIES[("PUT", RESULTS)] = IntegrationResultBody
+    bodies[("PUT", RESOURCE)] = IntegrationPatientBody
+    bodies[("PUT", APPOINTMENTS)] = IntegrationAppointmentBody
+    bodies[("PUT", RESULTS)] = IntegrationResultBody
 
 
-_document_bodies()
+document_bodies_later(_document_bodies)

@@ -20,8 +20,8 @@ TABLES = ("clinics", "staff", "portal_accounts", "sessions", "login_counters", "
 
 def _routes():
     import app  # noqa: F401  (registers every blueprint)
-    from chalicelib.api.http import BODIES
-    return sorted(BODIES)
+    from chalicelib.api.http import body_classes
+    return sorted(body_classes())
 
 
 def _fill(path: str) -> str:

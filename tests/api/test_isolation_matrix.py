@@ -128,9 +128,9 @@ SAMPLE_BODIES = {
 
 
 def body_class(method: str, path: str):
-    from chalicelib.api.http import BODIES
+    from chalicelib.api.http import body_classes
 
-    return BODIES.get((method, path))
+    return body_classes().get((method, path))
 
 
 def area(path: str) -> str:

@@ -9,9 +9,9 @@ from tests.api.test_openapi import json_content, load_doc, operations, resolve
 
 def body_classes() -> dict:
     import app  # noqa: F401 - registers every route
-    from chalicelib.api.http import BODIES
+    from chalicelib.api.http import body_classes
 
-    return {(path, method.lower()): cls for (method, path), cls in BODIES.items()}
+    return {(path, method.lower()): cls for (method, path), cls in body_classes().items()}
 
 
 def request_schema(doc: dict, op: dict, pointer: str):
