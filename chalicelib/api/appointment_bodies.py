@@ -2,11 +2,9 @@
 Times are UTC ISO 8601 on a 5-minute boundary; lengths 5 to 180 minutes in steps of 5."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.bodies import PATIENT_ID, REVISION, STAFF_USERNAME
 from chalicelib.api.fields import Bool, Choice, Parser, Text
-from chalicelib.api.requests import ABSENT, Body, optional, required
+from chalicelib.api.requests import ABSENT, Body, optional, request_body, required
 from chalicelib.core import limits
 from chalicelib.core.errors import InvalidRequest
 
@@ -63,7 +61,7 @@ LOCATION = Text(limits.APPOINTMENT_LOCATION_MAX, allow_empty=True, nullable=True
 FORCE = Bool()
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class BookAppointmentBody(Body):
     patient_id: str = required(PATIENT_ID)
     provider: str = required(STAFF_USERNAME)
@@ -75,7 +73,7 @@ class BookAppointmentBody(Body):
     force: bool = optional(FORCE, default=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class MoveAppointmentBody(Body):
     """PATCH: any of provider, start, minutes, reason, location, video_link (null or "" removes
     the last three); `force` books over another appointment; `revision` as If-Match."""
@@ -95,18 +93,18 @@ class MoveAppointmentBody(Body):
                 if getattr(self, n) is not ABSENT}
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class AppointmentStatusBody(Body):
     status: str = required(_settable())
     revision: int = optional(REVISION, ABSENT)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CancelAppointmentBody(Body):
     note: str | None = optional(Text(limits.APPOINTMENT_NOTE_MAX, allow_empty=True, nullable=True, strip=True))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class AppointmentRequestBody(Body):
     """The patient side asks for an appointment."""
 
@@ -115,7 +113,7 @@ class AppointmentRequestBody(Body):
                                           strip=True))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class BookRequestBody(Body):
     """Book a waiting request: the request's patient, and its reason unless `reason` is sent."""
 
@@ -128,7 +126,7 @@ class BookRequestBody(Body):
     force: bool = optional(FORCE, default=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class DeclineRequestBody(Body):
     note: str = required(Text(limits.APPOINTMENT_NOTE_MAX, strip=True))
 

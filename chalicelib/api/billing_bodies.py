@@ -2,11 +2,9 @@
 Amounts are integer cents (120.50 is 12050), never decimals."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.bodies import REVISION
 from chalicelib.api.fields import Date, Int, Text
-from chalicelib.api.requests import ABSENT, Body, optional, required
+from chalicelib.api.requests import ABSENT, Body, optional, request_body, required
 from chalicelib.core import limits
 
 
@@ -16,7 +14,7 @@ def _lines():
     return StatementLines()
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreateStatementBody(Body):
     """A statement: its date, due date and line items (service_date, description,
     charge_cents, payment_cents, adjustment_cents)."""
@@ -26,7 +24,7 @@ class CreateStatementBody(Body):
     lines: list = required(_lines())
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class RecordPaymentBody(Body):
     """A payment received against a statement."""
 

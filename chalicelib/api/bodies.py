@@ -4,7 +4,7 @@ docs/openapi.yaml documents the same fields; tests/api/test_openapi_bodies.py
 fails when the two disagree."""
 from __future__ import annotations
 
-from dataclasses import dataclass, make_dataclass
+from dataclasses import make_dataclass
 
 from chalicelib.api import patient_fields as pf
 from chalicelib.api.fields import (
@@ -20,7 +20,7 @@ from chalicelib.api.fields import (
     Pattern,
     Text,
 )
-from chalicelib.api.requests import ABSENT, Body, optional, required
+from chalicelib.api.requests import ABSENT, Body, optional, request_body, required
 from chalicelib.core import limits
 
 
@@ -82,7 +82,7 @@ STAFF_USERNAME = Pattern(limits.STAFF_USERNAME_RE,
 
 # ---------------------------------------------------------------- sign-in and one's own password
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class LoginBody(Body):
     login_type: str = required(_login_types())
     username: str = required(Text(limits.LOGIN_USERNAME_MAX, one_line=True, key=True))
@@ -91,7 +91,7 @@ class LoginBody(Body):
     session_delivery: str = optional(Choice(("cookie", "bearer")), default="cookie")
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class PasswordChangeBody(Body):
     current_password: str = required(Text(limits.PASSWORD_MAX))
     new_password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
@@ -102,7 +102,7 @@ class PasswordChangeBody(Body):
 MFA_CODE = Text(16, one_line=True)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class MfaLoginBody(Body):
     """The second step of a login: the password step's token and a code or a recovery code."""
     mfa_token: str = required(Text(128, one_line=True))
@@ -111,12 +111,12 @@ class MfaLoginBody(Body):
     session_delivery: str = optional(Choice(("cookie", "bearer")), default="cookie")
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class MfaCodeBody(Body):
     code: str = required(MFA_CODE)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class MfaDisableBody(Body):
     """Turning 2FA off: the password or a current code."""
     password: str | None = optional(Text(limits.PASSWORD_MAX))
@@ -125,23 +125,23 @@ class MfaDisableBody(Body):
 
 # ---------------------------------------------------------------- forgot password / username
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ForgotPasswordBody(Body):
     login_type: str = required(_login_types())
     username: str = required(Text(limits.LOGIN_USERNAME_MAX, one_line=True, key=True))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ForgotUsernameBody(Body):
     email: str = required(Email())
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class PasswordResetLookupBody(Body):
     token: str = required(Lenient(_reset_token, nullable=False))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class PasswordResetBody(Body):
     token: str = required(Lenient(_reset_token, nullable=False))
     password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
@@ -149,12 +149,12 @@ class PasswordResetBody(Body):
 
 # ---------------------------------------------------------------- invitations
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class InvitationLookupBody(Body):
     token: str = required(Lenient(_invitation_token, nullable=False))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class InvitationAcceptBody(Body):
     token: str = required(Lenient(_invitation_token, nullable=False))
     password: str = required(Text(limits.NEW_PASSWORD_MAX, allow_empty=True))
@@ -162,7 +162,7 @@ class InvitationAcceptBody(Body):
 
 # ---------------------------------------------------------------- portal accounts
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreatePortalAccountBody(Body):
     patient_id: str = required(PATIENT_ID)
     username: str = required(Email())
@@ -175,7 +175,7 @@ class CreatePortalAccountBody(Body):
     expires_on: str | None = optional(Date(limits.DUE_DATE_YEARS))  # from this day on the access no longer works
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ChangePortalAccountBody(Body):
     """PATCH: every field optional (ABSENT when not sent); at least one to change."""
 
@@ -194,7 +194,7 @@ class ChangePortalAccountBody(Body):
 
 # ---------------------------------------------------------------- staff
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreateStaffBody(Body):
     username: str = required(STAFF_USERNAME)
     first_name: str = required(Name())
@@ -206,7 +206,7 @@ class CreateStaffBody(Body):
     send_invitation: bool = optional(Bool(), default=False)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ChangeStaffBody(Body):
     """PATCH: every field optional (ABSENT when not sent); email null or "" removes it."""
 
@@ -222,7 +222,7 @@ class ChangeStaffBody(Body):
 
 # ---------------------------------------------------------------- patients
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreatePatientBody(Body):
     """A new patient. `patient_id` null or left out: the portal makes one."""
 
@@ -239,7 +239,7 @@ class CreatePatientBody(Body):
     postal_code: str | None = optional(pf.PostalCode())
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ChangePatientBody(Body):
     """PATCH: every field optional (ABSENT when not sent); null or "" removes an
     optional one (email, phone, address). The patient id never changes."""

@@ -1,11 +1,9 @@
 """The Documents section's request bodies (see `bodies.py` and `requests.py`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.fields import Choice, Date, Parser, Pattern, Text
 from chalicelib.api.form_bodies import RECORD_ID
-from chalicelib.api.requests import Body, required
+from chalicelib.api.requests import Body, request_body, required
 from chalicelib.core import limits
 
 PATIENT_ID = Pattern(limits.PATIENT_ID_RE, "A patient id is 1 to 64 letters, digits, dashes or underscores.")
@@ -36,7 +34,7 @@ class TestValues(Parser):
         return check(value)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class StartDocumentUploadBody(Body):
     """Ask for a presigned POST to upload one file of a patient."""
 
@@ -44,7 +42,7 @@ class StartDocumentUploadBody(Body):
     content_type: str = required(Choice(_content_types()))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ConfirmDocumentBody(Body):
     """The upload is done: check the file in the bucket and record its metadata."""
 
@@ -55,7 +53,7 @@ class ConfirmDocumentBody(Body):
     date: str = required(Date(DOCUMENT_YEARS))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class DocumentValuesBody(Body):
     """A test result's values, replacing those entered before."""
 

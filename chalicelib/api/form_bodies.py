@@ -1,17 +1,15 @@
 """The Forms section's request bodies (see `bodies.py` and `requests.py`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.bodies import REVISION
 from chalicelib.api.fields import Date, JsonObject, Pattern, Text
-from chalicelib.api.requests import ABSENT, Body, optional, required
+from chalicelib.api.requests import ABSENT, Body, optional, request_body, required
 from chalicelib.core import limits
 
 RECORD_ID = Pattern(limits.RECORD_ID_RE, "An id is 32 lower-case hexadecimal characters.")
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreateFormRequestBody(Body):
     """Ask a portal account to fill in one of the clinic's templates (the request's
     form_name is the template's name)."""
@@ -21,7 +19,7 @@ class CreateFormRequestBody(Body):
     due_date: str | None = optional(Date(limits.DUE_DATE_YEARS))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class FormAnswersBody(Body):
     """A draft (partial) or a submission: {field key: answer}, checked against the template."""
 
@@ -40,14 +38,14 @@ def _description():
     return Text(DESCRIPTION_MAX, allow_empty=True, nullable=True, strip=True)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreateFormTemplateBody(Body):
     name: str = required(Text(limits.FORM_NAME_MAX, one_line=True, strip=True))
     description: str | None = optional(_description())
     fields: list = required(_template_fields())
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ChangeFormTemplateBody(Body):
     """PATCH: any of name, description (null or "" removes it), fields; at least one."""
 

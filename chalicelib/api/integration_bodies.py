@@ -2,10 +2,8 @@
 resources' classes, chalicelib/integrations/<resource>.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.fields import ChoiceList, Text
-from chalicelib.api.requests import Body, required
+from chalicelib.api.requests import Body, request_body, required
 
 KEY_NAME_MAX = 80
 
@@ -16,7 +14,7 @@ def _scopes():
     return ChoiceList(tuple(SCOPES), noun="scope", nouns="scopes", non_empty=True, unknown_code="invalid_scope")
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class CreateIntegrationKeyBody(Body):
     """A new key: its name (which EHR or interface uses it) and what it may write."""
     name: str = required(Text(KEY_NAME_MAX, one_line=True, strip=True))

@@ -2,10 +2,8 @@
 documents the same fields. Text is plain, trimmed and bounded (`core.limits`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.fields import Text
-from chalicelib.api.requests import Body, optional, required
+from chalicelib.api.requests import Body, optional, request_body, required
 from chalicelib.core import limits
 
 
@@ -13,7 +11,7 @@ def _text():
     return Text(limits.MESSAGE_TEXT_MAX, strip=True)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class StartConversationBody(Body):
     """A new conversation: one of the clinic's topics, a subject and the first message."""
     topic: str = required(Text(limits.MESSAGE_TOPIC_MAX, one_line=True, strip=True))
@@ -21,13 +19,13 @@ class StartConversationBody(Body):
     text: str = required(_text())
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class MessageBody(Body):
     """A reply in a conversation."""
     text: str = required(_text())
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class AssignConversationBody(Body):
     """`assignee`: a staff username (yourself or another), or null: back to the clinic's unassigned box."""
     assignee: str | None = optional(Text(limits.STAFF_USERNAME_MAX, one_line=True, strip=True, nullable=True))

@@ -1,11 +1,9 @@
 """The Refills section's request bodies (see `bodies.py` and `requests.py`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.bodies import REVISION
 from chalicelib.api.fields import Bool, Int, Pattern, Text
-from chalicelib.api.requests import ABSENT, Body, optional, required
+from chalicelib.api.requests import ABSENT, Body, optional, request_body, required
 from chalicelib.core import limits
 
 RECORD_ID = Pattern(limits.RECORD_ID_RE, "An id is 32 lower-case hexadecimal characters.")
@@ -14,7 +12,7 @@ DETAIL = Text(limits.MEDICATION_TEXT_MAX, allow_empty=True, nullable=True, one_l
 REFILLS = Int(0, limits.REFILLS_MAX)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class AddMedicationBody(Body):
     """A medication on a patient's list (it starts active)."""
 
@@ -25,7 +23,7 @@ class AddMedicationBody(Body):
     refills_left: int = optional(REFILLS, 0)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class ChangeMedicationBody(Body):
     """PATCH: any of the fields; `active: false` deactivates it (it can no longer be refilled)."""
 
@@ -39,7 +37,7 @@ class ChangeMedicationBody(Body):
     revision: int = optional(REVISION, ABSENT)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class RefillRequestBody(Body):
     """The patient side asks for a refill of one of its medications."""
 
@@ -48,7 +46,7 @@ class RefillRequestBody(Body):
     note: str | None = optional(Text(limits.NOTE_MAX, allow_empty=True, nullable=True, strip=True))
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class RefillDecisionBody(Body):
     """Approve or deny: an optional note the patient side reads."""
 

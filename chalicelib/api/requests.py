@@ -44,6 +44,16 @@ ABSENT = _Absent()
 
 # ---------------------------------------------------------------- bodies
 
+def request_body(cls):
+    """The decorator of every request body: a dataclass for its fields only. `Body`
+    gives the keyword-only `__init__` and refuses every later assignment (frozen). No
+    generated method at all: each is an `exec` at import, and a cold start imports
+    about fifty bodies (about 20 ms of it; infra/bench, cold start). No `__repr__`
+    either: a body holds personal details, and printed by accident it shows only its
+    class. Bodies are parsed, never compared (no `__eq__`)."""
+    return dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+
+
 def required(parser: Parser):
     return dataclasses.field(metadata={"parser": parser, "required": True})
 
@@ -53,10 +63,28 @@ def optional(parser: Parser, default=None):
 
 
 class Body:
-    """Base of every request body. Subclasses are `@dataclass(frozen=True, kw_only=True)`.
+    """Base of every request body. Subclasses are `@request_body` dataclasses.
     `require_one`: a PATCH body must send at least one field other than `revision`."""
 
     require_one = False
+
+    def __init__(self, **values):
+        for f in dataclasses.fields(self):
+            if f.name in values:
+                value = values.pop(f.name)
+            elif f.default is not dataclasses.MISSING:
+                value = f.default
+            else:
+                raise TypeError(f"{type(self).__name__}() is missing the keyword argument {f.name!r}")
+            object.__setattr__(self, f.name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(sorted(values))}")
+
+    def __setattr__(self, name, value):
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     @classmethod
     def specs(cls) -> dict[str, tuple[Parser, bool]]:

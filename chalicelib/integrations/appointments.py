@@ -30,12 +30,10 @@ new external id).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.appointment_bodies import LOCATION, REASON, HttpsLink, Minutes, StartTime
 from chalicelib.api.bodies import PATIENT_ID, STAFF_USERNAME
 from chalicelib.api.fields import Choice
-from chalicelib.api.requests import Body, optional, required
+from chalicelib.api.requests import Body, optional, request_body, required
 from chalicelib.core.errors import Conflict
 from chalicelib.integrations.records import InvalidField
 from chalicelib.sections.appointments import STATUSES
@@ -54,7 +52,7 @@ FIELD_MAP = {
 EHR_LABEL = "Integration key "   # cancelled_by/booked_by of a write with a key (see keys.Caller.actor)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class IntegrationAppointmentBody(Body):
     """PUT /api/integration/v1/appointments/{external_id}: the whole appointment, every time."""
 

@@ -27,10 +27,8 @@ PUT replaces their values (a repeat of the same body changes nothing).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api.fields import Choice, Int, Text
-from chalicelib.api.requests import Body, optional, required
+from chalicelib.api.requests import Body, optional, request_body, required
 from chalicelib.core import limits
 from chalicelib.integrations import refs
 
@@ -56,7 +54,7 @@ class _Repeats(Int):
     nullable = True
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class IntegrationMedicationBody(Body):
     """PUT /api/integration/v1/medications/{external_id}: the whole medication, every
     time (a field left out or null is removed)."""

@@ -21,11 +21,9 @@ effect of an EHR merge or a record entered in error. A later PUT restores it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.api import patient_fields as pf
 from chalicelib.api.fields import Email
-from chalicelib.api.requests import Body, optional, required
+from chalicelib.api.requests import Body, optional, request_body, required
 from chalicelib.core import limits
 from chalicelib.integrations.records import InvalidField
 
@@ -44,7 +42,7 @@ FIELD_MAP = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class IntegrationPatientBody(Body):
     """PUT /api/integration/v1/patients/{external_id}: the whole patient, every time
     (a field left out or null is removed)."""

@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from dataclasses import dataclass
 
 from chalicelib.api.bodies import PATIENT_ID
 from chalicelib.api.document_bodies import DOCUMENT_YEARS
 from chalicelib.api.fields import Choice, Date, Parser, Text
-from chalicelib.api.requests import Body, optional, required
+from chalicelib.api.requests import Body, optional, request_body, required
 from chalicelib.core.errors import InvalidRequest
 
 # A document sent inline, at most (decoded). A Lambda request carries at most 6 MB
@@ -116,7 +115,7 @@ def _kinds():
     return tuple(KINDS)
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class IntegrationResultBody(Body):
     """PUT /api/integration/v1/results/{external_id}: the whole result or summary and its
     document, every time."""

@@ -21,10 +21,9 @@ what was still owed on it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from chalicelib.api.fields import Date, Parser, Text
-from chalicelib.api.requests import Body, required
+from chalicelib.api.requests import Body, request_body, required
 from chalicelib.core import limits
 from chalicelib.integrations import refs
 from chalicelib.integrations.records import InvalidField
@@ -106,7 +105,7 @@ def _minor(where: str, amount, currency: str) -> int:
     return value
 
 
-@dataclass(frozen=True, kw_only=True)
+@request_body
 class IntegrationStatementBody(Body):
     """PUT /api/integration/v1/statements/{external_id}: the whole statement, every time."""
 
