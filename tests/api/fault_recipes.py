@@ -740,3 +740,7 @@ SECTION_RECIPES = {
 RECIPES.update(SECTION_RECIPES)
 
 RECIPES.update(INTEGRATION_RECIPES)
+
+from tests.api.fault_recipes_passkeys import PASSKEY_RECIPES  # noqa: E402 - uses Call, defined above
+
+RECIPES.update(PASSKEY_RECIPES)

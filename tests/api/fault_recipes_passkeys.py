@@ -1,0 +1,52 @@
+"""The fault matrix's recipes for the passkey routes (issue 14): each flow gets a
+fresh staff member (with an email, so the security email's failure is covered too)
+and a software authenticator of its own."""
+from __future__ import annotations
+
+from tests.api.fault_recipes import Call
+from tests.auth.passkey_authenticator import Authenticator
+
+MINE = "/api/me/passkeys"
+
+
+def _member(w) -> dict:
+    return w.staff_member(email=True)
+
+
+def _with_passkey(w) -> tuple[dict, Authenticator, str]:
+    m = _member(w)
+    device = Authenticator()
+    options = w.ok(m["browser"].post(MINE + "/options"))["publicKey"]
+    added = w.ok(m["browser"].post(MINE, json={"credential": device.create(options), "name": "Fault key"}), 201)
+    return m, device, added["passkey"]["id"]
+
+
+def _reauth(w):
+    m = _member(w)
+    return Call(m["browser"], "POST", "/api/me/reauth", {"password": m["password"]})
+
+
+def _add(w):
+    m = _member(w)
+    options = w.ok(m["browser"].post(MINE + "/options"))["publicKey"]
+    return Call(m["browser"], "POST", MINE, {"credential": Authenticator().create(options), "name": "Fault key"})
+
+
+def _rename(w):
+    m, _, pid = _with_passkey(w)
+    return Call(m["browser"], "PUT", f"{MINE}/{pid}/name", {"name": "Renamed key"})
+
+
+def _remove(w):
+    m, _, pid = _with_passkey(w)
+    return Call(m["browser"], "DELETE", f"{MINE}/{pid}")
+
+
+PASSKEY_RECIPES = {
+    ("POST", "/api/me/reauth"): {"": _reauth},
+    ("POST", MINE + "/options"): {"": lambda w: Call(_member(w)["browser"], "POST", MINE + "/options")},
+    ("POST", MINE): {"": _add},
+    ("PUT", MINE + "/{passkey_id}/name"): {"": _rename},
+    ("DELETE", MINE + "/{passkey_id}"): {"": _remove},
+}
+
