@@ -2,10 +2,12 @@
 needs a recent check, `POST /api/me/reauth`), and signing in with one."""
 from chalice import Blueprint
 
-from chalicelib.api.access import signed_in
+from chalicelib.api.access import device_cookies, public_origin, signed_in
 from chalicelib.api.http import json_response, request_info, route
 from chalicelib.api.passkey_bodies import (
     AddPasskeyBody,
+    PasskeyLoginBody,
+    PasskeyLoginOptionsBody,
     ReauthBody,
     RenamePasskeyBody,
 )
@@ -72,3 +74,30 @@ def remove_passkey(request, passkey_id, *, auth):
     remove(auth, passkey_id, request_info(request))
     return json_response(None, 204)
 
+
+# ---------------------------------------------------------------- signing in with a passkey
+
+# Under the login URL, so the browser sends its device cookies (Path=/api/clinics/<id>/login).
+SIGN_IN = "/api/clinics/{clinic_id}/login/passkey"
+
+
+@route(bp, SIGN_IN + "/options", methods=("POST",), body=PasskeyLoginOptionsBody, guard=public_origin)
+def passkey_login_options(request, clinic_id, *, auth, body: PasskeyLoginOptionsBody):
+    """`{"publicKey": ...}` for navigator.credentials.get() on this clinic's login tab."""
+    from chalicelib.auth.passkeys.signin import options
+
+    return json_response({"publicKey": options(clinic_id, body.login_type, request_info(request))},
+                         headers=NO_STORE)
+
+
+@route(bp, SIGN_IN, methods=("POST",), body=PasskeyLoginBody, guard=public_origin)
+def passkey_login(request, clinic_id, *, auth, body: PasskeyLoginBody):
+    """The same reply and cookies as a password login (api/auth.signed_in_reply)."""
+    from chalicelib.api.auth import signed_in_reply
+    from chalicelib.auth.passkeys.signin import sign_in
+
+    cookies = body.session_delivery != "bearer"
+    presented = device_cookies(request) if cookies else {}
+    result = sign_in(clinic_id, body.credential, request_info(request), device_cookies=presented,
+                     issue_device=cookies)
+    return signed_in_reply(clinic_id, result, presented, cookies)

@@ -50,3 +50,22 @@ PASSKEY_RECIPES = {
     ("DELETE", MINE + "/{passkey_id}"): {"": _remove},
 }
 
+
+# ---------------------------------------------------------------- signing in
+
+LOGIN = "/api/clinics/{clinic_id}/login/passkey"
+
+
+def _sign_in(w):
+    _, device, _ = _with_passkey(w)
+    b = w.gateway.browser()
+    options = w.ok(b.post("/api/clinics/SUNRISE/login/passkey/options", json={"login_type": "staff"}))
+    return Call(b, "POST", "/api/clinics/SUNRISE/login/passkey", {"credential": device.get(options["publicKey"])})
+
+
+PASSKEY_RECIPES.update({
+    ("POST", LOGIN + "/options"): {
+        "": lambda w: Call(w.gateway.browser(), "POST", "/api/clinics/SUNRISE/login/passkey/options",
+                           {"login_type": "patient"})},
+    ("POST", LOGIN): {"": _sign_in},
+})

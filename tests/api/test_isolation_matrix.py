@@ -416,7 +416,10 @@ def test_every_route_is_classified():
                                       "/api/clinics/{clinic_id}/username/forgot",
                                       "/api/password/reset/lookup", "/api/password/reset",
                                       # a login's second step: the password step's token is the credential
-                                      "/api/clinics/{clinic_id}/login/mfa"}
+                                      "/api/clinics/{clinic_id}/login/mfa",
+                                      # a passkey sign-in: the passkey's signature is the credential
+                                      "/api/clinics/{clinic_id}/login/passkey/options",
+                                      "/api/clinics/{clinic_id}/login/passkey"}
     print(f"\nisolation matrix: {len(ROUTES)} routes x {len(IDENTITIES)} identities -> {len(CASES)} cases")
 
 

@@ -41,6 +41,18 @@ def test_passkey_wire_matches_document(gateway, admin, clock):
     w.check(admin.post("/api/me/reauth", json={"password": ADMIN_PW}), "POST", "/api/me/reauth")
     w.check(gateway.browser().get(MINE), "GET", MINE, code="not_authenticated")
 
+    # Signing in with it.
+    anon = gateway.browser()
+    url = "/api/clinics/SUNRISE/login/passkey"
+    r = w.check(anon.post(url + "/options", json={"login_type": "staff"}), "POST", LOGIN + "/options")
+    options = r.json()["publicKey"]
+    w.check(anon.post(url + "/options", json={"login_type": "nurse"}), "POST", LOGIN + "/options",
+            code="invalid_request")
+    w.check(anon.post("/api/clinics/NOPE/login/passkey/options", json={"login_type": "staff"}), "POST",
+            LOGIN + "/options", code="clinic_not_found")
+    w.check(anon.post(url, json={"credential": device.get(options)}), "POST", LOGIN)
+    w.check(anon.post(url, json={"credential": device.get(options)}), "POST", LOGIN, code="invalid_credentials")
+    w.check(anon.post(url, json={"credential": {}}), "POST", LOGIN, code="invalid_request")
     w.assert_ok()
 
     unchecked = []
