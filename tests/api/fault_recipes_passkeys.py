@@ -69,3 +69,24 @@ PASSKEY_RECIPES.update({
                            {"login_type": "patient"})},
     ("POST", LOGIN): {"": _sign_in},
 })
+
+
+# ---------------------------------------------------------------- an administrator removes them all
+
+def _staff_with_passkeys(w):
+    m, _, _ = _with_passkey(w)
+    return Call(w.admin(), "POST", f"/api/clinics/SUNRISE/staff/{m['username']}/remove-passkeys")
+
+
+def _login_with_passkeys(w):
+    a = w.self_account()
+    device = Authenticator()
+    options = w.ok(a["browser"].post(MINE + "/options"))["publicKey"]
+    w.ok(a["browser"].post(MINE, json={"credential": device.create(options), "name": "Fault key"}), 201)
+    return Call(w.admin(), "POST", f"/api/clinics/SUNRISE/portal-logins/{a['login']}/remove-passkeys")
+
+
+PASSKEY_RECIPES.update({
+    ("POST", "/api/clinics/{clinic_id}/staff/{username}/remove-passkeys"): {"": _staff_with_passkeys},
+    ("POST", "/api/clinics/{clinic_id}/portal-logins/{login_id}/remove-passkeys"): {"": _login_with_passkeys},
+})

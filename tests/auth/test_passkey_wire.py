@@ -4,11 +4,18 @@ from tests.api.test_openapi import Wire, load_doc, operations
 from tests.auth.passkey_authenticator import Authenticator
 from tests.auth.passkey_helpers import add_passkey
 from tests.conftest import ADMIN_PW
+from tests.portal_helpers import patient
 
 MINE = "/api/me/passkeys"
 ONE = MINE + "/{passkey_id}"
 LOGIN = "/api/clinics/{clinic_id}/login/passkey"
 PREFIXES = (MINE, "/api/me/reauth", LOGIN)
+ADMIN_ACTIONS = "/remove-passkeys"
+
+
+def _login_id(admin) -> str:
+    rows = admin.get("/api/clinics/SUNRISE/portal-accounts?patient_id=P100&q=ann@").json()["items"]
+    return next(r for r in rows if r["username"] == "ann@example.com")["login"]["login_id"]
 
 
 def test_passkey_wire_matches_document(gateway, admin, clock):
@@ -53,11 +60,25 @@ def test_passkey_wire_matches_document(gateway, admin, clock):
     w.check(anon.post(url, json={"credential": device.get(options)}), "POST", LOGIN)
     w.check(anon.post(url, json={"credential": device.get(options)}), "POST", LOGIN, code="invalid_credentials")
     w.check(anon.post(url, json={"credential": {}}), "POST", LOGIN, code="invalid_request")
+
+    # An administrator removes them all.
+    base = "/api/clinics/{clinic_id}"
+    w.check(admin.post("/api/clinics/SUNRISE/staff/DoeJ/remove-passkeys"), "POST",
+            base + "/staff/{username}/remove-passkeys")
+    w.check(admin.post("/api/clinics/SUNRISE/staff/DoeJ/remove-passkeys"), "POST",
+            base + "/staff/{username}/remove-passkeys", code="no_passkeys")
+    ann = patient(gateway)
+    add_passkey(ann)
+    login_id = ann.get("/api/me").json()["principal"].get("login_id") or _login_id(admin)
+    w.check(admin.post(f"/api/clinics/SUNRISE/portal-logins/{login_id}/remove-passkeys"), "POST",
+            base + "/portal-logins/{login_id}/remove-passkeys")
+    w.check(admin.post(f"/api/clinics/SUNRISE/portal-logins/{login_id}/remove-passkeys"), "POST",
+            base + "/portal-logins/{login_id}/remove-passkeys", code="no_passkeys")
     w.assert_ok()
 
     unchecked = []
     for path, method, op, _ in operations(load_doc()):
-        if not path.startswith(PREFIXES):
+        if not path.startswith(PREFIXES) and not path.endswith(ADMIN_ACTIONS):
             continue
         success = {s for s in op.get("responses", {}) if str(s).startswith("2")}
         if not any((path, method, s) in w.checked for s in success):
