@@ -235,3 +235,29 @@ def test_sign_in_options_are_refused_while_the_address_is_locked(admin, gateway)
     assert r.status == 404
     r = b.post("/api/clinics/SUNRISE/login/passkey/options", json={"login_type": "nurse"})
     assert r.status == 400
+
+
+def test_two_requests_racing_with_one_answer_sign_in_once(admin, gateway, atomic_dynamodb, monkeypatch):
+    """Both have read the challenge and checked the signature before either writes: the
+    challenge's conditional delete (and the counter's condition) lets only one commit."""
+    import threading
+
+    from chalicelib.auth.passkeys import signin_check
+    from tests.auth.test_lockout_burst import burst
+
+    device, _ = add_passkey(admin)
+    credential = device.get(login_options(gateway.browser()))
+    barrier = threading.Barrier(2, timeout=10)
+    original = signin_check.Ceremony._check
+
+    def check(self):
+        result = original(self)
+        barrier.wait()
+        return result
+
+    monkeypatch.setattr(signin_check.Ceremony, "_check", check)
+    browsers = [gateway.browser(), gateway.browser()]
+    replies = burst([lambda i=i: passkey_login(browsers[i], credential) for i in range(2)])
+    assert sorted(r.status for r in replies) == [200, 401], [r.text for r in replies]
+    assert _passkey()["sign_count"]["N"] == "1"
+    assert _failures() == 1

@@ -75,6 +75,14 @@ def new_challenge(kind: str, clinic_key: str, at: int, *, subject_id: str | None
     return challenge, item
 
 
+def verify_errors() -> tuple:
+    """What py_webauthn (and the parsing under it) raises for an answer that does not
+    check out, however malformed: each means "refused", never a 500."""
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    return (WebAuthnException, ValueError, KeyError, TypeError, AttributeError, IndexError, OverflowError)
+
+
 class Malformed(Exception):
     """What the browser sent is not a WebAuthn credential at all."""
 

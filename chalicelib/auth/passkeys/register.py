@@ -100,7 +100,6 @@ def options(session) -> dict:
 def add(session, credential: dict, name: str, info: RequestInfo):
     """Verify the browser's answer to `options` and store the passkey (PasskeyModel)."""
     from webauthn import verify_registration_response
-    from webauthn.helpers.exceptions import InvalidJSONStructure, InvalidRegistrationResponse
 
     from chalicelib.auth.reauth import require_recent
     from chalicelib.auth.sessions import epoch_of
@@ -125,7 +124,7 @@ def add(session, credential: dict, name: str, info: RequestInfo):
         verified = verify_registration_response(
             credential=credential, expected_challenge=ceremony.unb64url(challenge),
             expected_rp_id=ceremony.rp_id(), expected_origin=ceremony.origins(), require_user_verification=True)
-    except (InvalidRegistrationResponse, InvalidJSONStructure, ValueError, KeyError, TypeError):
+    except ceremony.verify_errors():
         raise passkey_invalid() from None
     if verified.credential_id != raw:
         raise passkey_invalid()

@@ -78,7 +78,6 @@ class Ceremony:
     def _check(self) -> tuple[str | None, int]:
         """(the reason it fails, or None; the new sign count)."""
         from webauthn import verify_authentication_response
-        from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidJSONStructure
 
         token, passkey = self.token, self.passkey
         if token is None or not ceremony.live(token, token.kind, self.clinic.clinic_key, self.at):
@@ -102,7 +101,7 @@ class Ceremony:
                 expected_rp_id=ceremony.rp_id(),
                 expected_origin=ceremony.origins(), credential_public_key=ceremony.unb64url(passkey.public_key),
                 credential_current_sign_count=stored, require_user_verification=True)
-        except (InvalidAuthenticationResponse, InvalidJSONStructure, ValueError, KeyError, TypeError):
+        except ceremony.verify_errors():
             return "passkey_invalid", 0
         return None, int(verified.new_sign_count)
 
