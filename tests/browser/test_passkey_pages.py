@@ -2,8 +2,8 @@
 virtual authenticator (CTAP2, internal transport, resident keys, user verification)
 standing in for the phone's Face ID: from home to the Passkeys page, a passkey added
 and named, logged out, then signed in again with "Sign in with a passkey" and no
-password typed. The stack is opened as http://localhost:PORT (browsers refuse an IP
-address as the relying party id)."""
+password typed; then renamed and removed on the page. The stack is opened as
+http://localhost:PORT (browsers refuse an IP address as the relying party id)."""
 from __future__ import annotations
 
 import pytest
@@ -67,6 +67,21 @@ def test_add_a_passkey_then_sign_in_with_it_and_no_password(page, portal, viewpo
     assert page.evaluate("fetch('/api/me').then(r => r.json())")["principal"]["username"] == username
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
     assert credentials[0]["signCount"] >= 1
+
+    # The list says it was used; rename it, then remove it.
+    page.goto("/passkeys")
+    expect(page.locator("#passkey-list li")).not_to_contain_text("last used never")
+    page.get_by_role("button", name="Rename Robin's phone").click()
+    page.get_by_label("New name").fill("Work phone")
+    assert_no_horizontal_scroll(page, viewport)
+    page.get_by_role("button", name="Save name").click()
+    expect(page.get_by_text("The passkey is now called Work phone.")).to_be_visible()
+    page.get_by_role("button", name="Remove Work phone").click()
+    expect(page.get_by_text("Remove Work phone? It will no longer sign you in.")).to_be_visible()
+    assert_no_horizontal_scroll(page, viewport)
+    page.get_by_role("button", name="Remove", exact=True).click()
+    expect(page.get_by_text("Work phone is removed.")).to_be_visible()
+    expect(page.get_by_text("You have no passkeys yet.")).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=[PHONE.name], indirect=True)
