@@ -261,3 +261,18 @@ def test_two_requests_racing_with_one_answer_sign_in_once(admin, gateway, atomic
     assert sorted(r.status for r in replies) == [200, 401], [r.text for r in replies]
     assert _passkey()["sign_count"]["N"] == "1"
     assert _failures() == 1
+
+
+def test_sign_in_challenges_are_limited_per_address(gateway, seeded, monkeypatch, clock):
+    from chalicelib.auth.passkeys import signin
+
+    monkeypatch.setattr(signin, "OPTIONS_PER_WINDOW", 3)
+    b = gateway.browser()
+    for _ in range(3):
+        login_options(b)
+    r = b.post("/api/clinics/SUNRISE/login/passkey/options", json={"login_type": "staff"})
+    assert r.status == 429 and r.json()["error"] == "too_many_attempts" and int(r.headers["Retry-After"]) > 0
+    other = gateway.browser(source_ip="203.0.113.9")
+    assert other.post("/api/clinics/SUNRISE/login/passkey/options", json={"login_type": "staff"}).status == 200
+    clock.advance(15 * 60)
+    assert b.post("/api/clinics/SUNRISE/login/passkey/options", json={"login_type": "staff"}).status == 200

@@ -71,8 +71,37 @@ def options(clinic_id: str, login_type: str, info: RequestInfo) -> dict:
     made = generate_authentication_options(rp_id=ceremony.rp_id(), challenge=challenge,
                                            timeout=ceremony.TIMEOUT_MS,
                                            user_verification=UserVerificationRequirement.REQUIRED)
-    token.save()
+    _store(token, ckey, info.source_ip or "unknown", at)
     return json.loads(options_to_json(made))
+
+
+OPTIONS_PER_WINDOW = 100   # sign-in challenges per clinic and source IP per 15 minutes
+
+
+def _store(token, ckey: str, ip: str, at: int) -> None:
+    """The challenge, and its count on the source IP's window (`passkey_options#...`), in
+    one transaction: past OPTIONS_PER_WINDOW the address waits for the next window (429)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.auth import lockout
+    from chalicelib.core.records import write
+    from chalicelib.models import LoginCounterModel as C
+
+    window = at // lockout.IP_WINDOW_S
+    key = f"passkey_options#{ckey}#{ip}#{window}"
+    expires = datetime.fromtimestamp((window + 1) * lockout.IP_WINDOW_S + 3600, tz=UTC)
+
+    def build(tx):
+        tx.save("challenge", token)
+        tx.update("count", C(key), actions=[C.attempts.add(1), C.expires_at.set(expires)],
+                  condition=C.attempts.does_not_exist() | (C.attempts < OPTIONS_PER_WINDOW))
+
+    def full():
+        from chalicelib.auth.login import LOCKED_MESSAGE
+
+        return TooManyAttempts(LOCKED_MESSAGE, retry_after=lockout.IP_WINDOW_S - at % lockout.IP_WINDOW_S)
+
+    write(build, failed={"count": full})
 
 
 def sign_in(clinic_id: str, credential: dict, info: RequestInfo, *, device_cookies: dict | None = None,
