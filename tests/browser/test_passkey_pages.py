@@ -10,7 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS
-from tests.browser.test_account_pages import CLINIC, assert_no_horizontal_scroll, log_in
+from tests.browser.test_account_pages import (
+    ADMIN,
+    CLINIC,
+    assert_no_horizontal_scroll,
+    log_in,
+    other_page,
+    staff_home,
+)
 from tests.browser.test_recovery_pages import _new_staff
 
 PHONE = next(v for v in VIEWPORTS if (v.width, v.height) == (390, 844))
@@ -57,6 +64,7 @@ def test_add_a_passkey_then_sign_in_with_it_and_no_password(page, portal, viewpo
     # Log out, then back in with the passkey: the username and password fields stay empty.
     page.goto("/home")
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: not url.endswith("/home"))   # logging out leads to the login page
     page.goto(f"/?clinicID={CLINIC}&LoginType=Staff")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
     assert_no_horizontal_scroll(page, viewport)
@@ -89,3 +97,40 @@ def test_the_login_page_offers_passkeys_in_the_username_autofill(page, portal, v
     page.goto(f"/?clinicID={CLINIC}&LoginType=Patient")
     expect(page.get_by_label("Username")).to_have_attribute("autocomplete", "username webauthn")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=[PHONE.name], indirect=True)
+def test_an_administrator_removes_a_lost_phones_passkeys(page, portal, viewport, chromium, console):
+    """The Staff page shows how many passkeys a person has; "Remove all passkeys" ends
+    them (the person's own device can no longer sign in)."""
+    username = "LostphoneP"
+    password = _new_staff(page.context.browser, portal, username, "lost.phone@lakeside.example")
+    cdp, authenticator = _virtual_authenticator(page)
+    assert log_in(page, username, password).status == 200
+    page.goto("/passkeys")
+    page.get_by_role("button", name="Add a passkey").click()
+    page.get_by_label("Name it, so you know which device it is").fill("Old phone")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Passkey added: Old phone.")).to_be_visible()
+
+    with other_page(chromium, portal, viewport, console) as admin:
+        staff_home(admin, portal, ADMIN)
+        admin.goto("/staff")
+        member = admin.locator("li.record").filter(has_text=username + " · ")
+        expect(member).to_contain_text("1 passkey")
+        member.get_by_role("button", name="Remove all passkeys").click()
+        expect(member.get_by_role("status")).to_contain_text("Every passkey of")
+        expect(member).to_contain_text("None")
+        expect(member.get_by_role("button", name="Remove all passkeys")).to_have_count(0)
+        assert_no_horizontal_scroll(admin, viewport)
+
+    # The phone still holds the credential, but it no longer signs in.
+    page.goto("/home")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: not url.endswith("/home"))   # logging out leads to the login page
+    page.goto(f"/?clinicID={CLINIC}&LoginType=Staff")
+    with page.expect_response(lambda r: r.url.endswith("/login/passkey") and r.request.method == "POST") as refused:
+        page.get_by_role("button", name="Sign in with a passkey").click()
+    assert refused.value.status == 401
+    expect(page.locator("#passkey-error")).to_contain_text("That passkey did not work here")
+    assert len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
