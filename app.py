@@ -20,6 +20,7 @@ from chalicelib.api import (
     messages,
     mfa,
     pages,
+    passkeys,
     patients,
     portal,
     portal_accounts,
@@ -38,7 +39,7 @@ app.api.binary_types = []  # every response is text (JSON, HTML, CSS, JS)
 for blueprint in (system, clinics, auth, audit, pages, patients, portal_accounts, portal, forms, invitations,
                   recovery, staff, clinic_settings, mfa, sessions, homes, messages, appointments,
                   documents, refills, billing,
-                  integrations):
+                  integrations, passkeys):
     app.register_blueprint(blueprint.bp)
 
 app.register_middleware(request_log, "http")  # outermost: one JSON line per request

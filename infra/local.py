@@ -2,7 +2,8 @@
 
 One process: a moto server (DynamoDB, SES, SSM) on a free loopback port, the
 app's tables created from the same definitions the deployment uses, a seed
-loaded, and Chalice's local server on http://127.0.0.1:$PORT (default 8000).
+loaded, and Chalice's local server on 127.0.0.1:$PORT (default 8000), opened as
+http://localhost:$PORT (passkeys need a host name, not an IP address).
 Ctrl-C or SIGTERM stops everything.
 
 Environment:
@@ -44,7 +45,9 @@ def configure_environment(port: int, moto_port: int) -> None:
         "PORTAL_STAGE": "local",
         "PORTAL_TABLE_PREFIX": LOCAL_PREFIX,
         "PORTAL_CAPTCHA_PROVIDER": "local",
-        "PORTAL_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        # localhost, not 127.0.0.1: the passkeys' relying party id is this host, and
+        # browsers refuse an IP address as one (auth/passkeys/ceremony.py).
+        "PORTAL_PUBLIC_BASE_URL": f"http://localhost:{port}",
         "PORTAL_OUTBOX_DIR": os.path.join(ROOT, ".local", "outbox"),
         "PORTAL_SES_SENDER": "no-reply@clinic-portal.example",
     }
@@ -131,7 +134,8 @@ def banner(port: int, seed_path: str, moto_port: int | None = None) -> str:
     for the built-in demo seed (they are in the repository anyway); a seed file of
     your own may hold real ones, which must not land in a terminal or a CI log."""
     demo = is_demo_seed(seed_path)
-    lines = [f"Clinic portal running at http://127.0.0.1:{port}/"]
+    lines = [f"Clinic portal running at http://localhost:{port}/ (open it as localhost: passkeys need a name, "
+             "not an IP address)"]
     with open(seed_path, encoding="utf-8") as f:
         data = json.load(f)
 
@@ -142,7 +146,7 @@ def banner(port: int, seed_path: str, moto_port: int | None = None) -> str:
 
     for clinic in data.get("clinics", []):
         cid = clinic["clinic_id"]
-        lines.append(f"  {clinic['name']}: http://127.0.0.1:{port}/?clinicID={cid}&LoginType=Staff")
+        lines.append(f"  {clinic['name']}: http://localhost:{port}/?clinicID={cid}&LoginType=Staff")
         for s in data.get("staff", []):
             if s["clinic_id"] == cid:
                 lines.append(f"    staff   {s['username']:<24} {password(s)}  ({', '.join(s['roles'])})")

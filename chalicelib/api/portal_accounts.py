@@ -145,4 +145,5 @@ register_actions(bp, LOGINS + "/{login_id}", MANAGER, {
     "resend-invitation": ("resend_portal_login_invitation", "resend_invitation", {}),
     "unlock": ("unlock_portal_login", "unlock", {}),
     "reset-2fa": ("reset_portal_login_mfa", "reset_mfa", {}),
+    "remove-passkeys": ("remove_portal_login_passkeys", "remove_passkeys", {}),
 }, _login_action)

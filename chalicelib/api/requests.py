@@ -2,7 +2,7 @@
 
 A body is a frozen dataclass whose fields carry their parser (`fields.py`):
 
-    @dataclass(frozen=True, kw_only=True)
+    @request_body
     class CreateThing(Body):
         name: str = required(Name())
         note: str | None = optional(Text(NOTE_MAX, allow_empty=True))

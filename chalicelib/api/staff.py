@@ -78,5 +78,6 @@ register_actions(bp, BASE + "/{username}", ADMIN, {
     "reset-password": ("reset_staff_password", "reset_password", {}),
     "resend-invitation": ("resend_staff_invitation", "resend_invitation", {}),
     "unlock": ("unlock_staff", "unlock", {}),
+    "remove-passkeys": ("remove_staff_passkeys", "remove_passkeys", {}),
     "reset-2fa": ("reset_staff_mfa", "reset_mfa", {}),
 }, _action)

@@ -124,3 +124,29 @@ def mfa_email(clinic, what: str, *, login_type: str, to: str, first_name: str, u
     subject, text, closing = MFA_NOTICES[what]
     return _security_notice(clinic, login_type=login_type, to=to, first_name=first_name, username=username,
                             subject=subject, what=text, closing=closing)
+
+
+# What happened to a person's passkeys (auth/passkeys/): (subject, what, closing).
+PASSKEY_NOTICES = {
+    "added": ("a passkey was added",
+              "A passkey named \"{name}\" was just added to your {portal} account at {clinic}. "
+              "It can now sign you in without your password.",
+              "If you did not add it, remove it from your security page and contact {clinic} right away."),
+    "removed": ("a passkey was removed",
+                "The passkey named \"{name}\" was just removed from your {portal} account at {clinic}. "
+                "It can no longer sign you in.",
+                "If you did not remove it, contact {clinic} right away."),
+    "removed_all": ("your passkeys were removed",
+                    "An administrator of {clinic} removed every passkey of your {portal} account. "
+                    "Sign in with your password; you can add a passkey again afterwards.",
+                    "If you did not ask for this, contact {clinic} right away."),
+}
+
+
+def passkey_email(clinic, what: str, *, login_type: str, to: str, first_name: str, username: str,
+                  name: str = "") -> Email:
+    subject, text, closing = PASSKEY_NOTICES[what]
+    # The name is the person's own words: quoted as text, never formatted further.
+    text = text.replace("{name}", name.replace("{", "(").replace("}", ")"))
+    return _security_notice(clinic, login_type=login_type, to=to, first_name=first_name, username=username,
+                            subject=subject, what=text, closing=closing)

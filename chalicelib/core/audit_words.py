@@ -27,6 +27,12 @@ KINDS: dict[str, str] = {
     "mfa_recovery_codes_regenerated": "Two-factor recovery codes made again",
     "staff_mfa_reset": "Staff member's two-factor authentication reset",
     "portal_account_mfa_reset": "Portal login's two-factor authentication reset",
+    "reauth": "Identity confirmed again (password or code)",
+    "passkey_added": "Passkey added",
+    "passkey_renamed": "Passkey renamed",
+    "passkey_removed": "Passkey removed",
+    "staff_passkeys_removed": "Staff member's passkeys removed",
+    "portal_account_passkeys_removed": "Portal login's passkeys removed",
     "invitation_email": "Invitation email",
     "invitation_resent": "Invitation resent",
     "invitation_accepted": "Invitation accepted",
@@ -116,6 +122,12 @@ REASONS = {
     "unknown_email": "no staff member uses that email",
     "wrong_code": "wrong two-factor code",
     "code_already_used": "two-factor code already used",
+    "wrong_password_or_code": "wrong password or code",
+    "unknown_passkey": "a passkey this clinic does not know",
+    "challenge_invalid": "passkey sign-in expired or already used",
+    "passkey_invalid": "the passkey's answer did not check out",
+    "passkey_removed": "a removed passkey",
+    "wrong_login_type": "wrong login tab",
 }
 
 FIELDS = {
@@ -147,6 +159,11 @@ _SENTENCES = {
     "session_ended": "{who} signed out one of their sessions",
     "sessions_ended_elsewhere": "{who} signed out everywhere else",
     "staff_session_ended": "{who} ended a session of staff member {subject}",
+    "passkey_added": "{who} added a passkey",
+    "passkey_renamed": "{who} renamed a passkey",
+    "passkey_removed": "{who} removed a passkey",
+    "staff_passkeys_removed": "{who} removed every passkey of staff member {subject}",
+    "portal_account_passkeys_removed": "{who} removed every passkey of the portal login of {subject}",
 }
 
 
@@ -185,7 +202,7 @@ def _login(actor: dict, outcome, details: dict) -> str:
     name = _text(actor.get("username") or "someone")
     portal = " to the patient portal" if actor.get("kind") == "patient" else ""
     if outcome == "succeeded":
-        return f"{who(actor)} signed in{portal}"
+        return f"{who(actor)} signed in{portal}" + (" with a passkey" if details.get("method") == "passkey" else "")
     if outcome == "locked":
         return f"Sign-in refused for {name}{portal} (too many failed attempts)"
     if outcome == "mfa_required":
@@ -268,6 +285,10 @@ def describe(kind: str, outcome, actor, subject, details) -> str:
             reason = REASONS.get(details.get("reason"))
             return f"{by} tried to change their password" + (f" ({reason})" if reason else "")
         return f"{by} changed their password"
+    if kind == "reauth":
+        if outcome == "failed":
+            return f"{by} tried to confirm it was them (wrong password or code)"
+        return f"{by} confirmed it was them (password or code again)"
     if kind in _MFA_OWN:
         if outcome == "failed":
             return f"{by} tried to {_MFA_OWN[kind]} (wrong two-factor code or password)"

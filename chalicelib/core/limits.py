@@ -42,6 +42,9 @@ BIRTH_YEAR_MIN = 1900          # the earliest year of birth the clinic's records
 
 CLINIC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 PATIENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# A passkey's id (auth/passkeys/ceremony.passkey_id): base64url of a SHA-256, and its name.
+PASSKEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+PASSKEY_NAME_MAX = 64
 STAFF_USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 RECORD_ID_RE = re.compile(r"^[0-9a-f]{32}$")  # account ids, form request ids
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -16,6 +16,7 @@ from chalicelib.models.form_request import FormRequestModel
 from chalicelib.models.form_template import FormTemplateModel
 from chalicelib.models.integration import ExternalRecordModel, IntegrationKeyModel
 from chalicelib.models.medication import MedicationModel, RefillRequestModel
+from chalicelib.models.passkey import PasskeyModel
 from chalicelib.models.patient import PatientModel
 from chalicelib.models.portal_account import AccountStatus, PortalAccountModel, PortalUsernameModel
 from chalicelib.models.section_counter import SectionCounterModel
@@ -31,7 +32,7 @@ __all__ = [
     "FormRequestModel",
     "FormTemplateModel", "ExternalRecordModel", "IntegrationKeyModel",
     "LoginCounterModel", "MedicationModel", "RefillRequestModel", "StatementModel",
-    "PatientModel",
+    "PasskeyModel", "PatientModel",
     "PortalAccountModel", "PortalUsernameModel", "SectionCounterModel", "SessionModel", "StaffModel",
     "TokenModel", "all_models", "bind", "connection", "unbind",
 ]

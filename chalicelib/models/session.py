@@ -55,4 +55,8 @@ class SessionModel(PortalModel):
     session_id = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
     source_ip = UnicodeAttribute(null=True)
+    # When the person last proved who they are in this session (auth/reauth.py): a
+    # password or 2FA check (POST /api/me/reauth). Adding a passkey needs one within
+    # RECENT_S, or a session started that recently (`created_at`).
+    reauth_at = NumberAttribute(null=True)
     by_principal = SessionPrincipalIndex()

@@ -74,6 +74,13 @@ class StaffModel(PortalModel):
     mfa_last_step = NumberAttribute(null=True)
     mfa_recovery = UnicodeSetAttribute(null=True)
     mfa_enabled_at = NumberAttribute(null=True)
+    # Passkeys (auth/passkeys/): how many this person has (ADDed with each add and
+    # remove, shown to administrators), the generation every passkey must carry
+    # to work (bumped by "Remove all passkeys": revocation is a read), and the
+    # random WebAuthn user handle the person's passkeys carry (never a name).
+    passkey_count = NumberAttribute(null=True)
+    passkey_generation = NumberAttribute(null=True)
+    passkey_user_id = UnicodeAttribute(null=True)
     by_email = StaffEmailIndex()
 
     # ---------------------------------------------------------------- status

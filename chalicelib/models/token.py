@@ -4,7 +4,8 @@ from chalicelib.models.base import PortalModel
 
 
 class TokenModel(PortalModel):
-    """A single-use token (local CAPTCHA, invitation, password reset), stored only as its SHA-256."""
+    """A single-use token (local CAPTCHA, invitation, password reset, a passkey ceremony's
+    challenge), stored only as its SHA-256."""
 
     class Meta:
         short_name = "tokens"
@@ -22,3 +23,6 @@ class TokenModel(PortalModel):
     # Two-factor tokens only: the password step came from a browser its device cookie
     # vouched for (no "sign-in from a new browser" email after the second step).
     device_trusted = BooleanAttribute(null=True)
+    # Passkey registration challenges only: the WebAuthn user handle offered (the
+    # person's own, or a new one that the registration stores on the record).
+    user_handle = UnicodeAttribute(null=True)

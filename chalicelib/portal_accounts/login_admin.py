@@ -46,6 +46,12 @@ def reset_mfa(session, clinic, login, info: RequestInfo):
     return reset(_kind(), session, clinic, login, info)
 
 
+def remove_passkeys(session, clinic, login, info: RequestInfo):
+    from chalicelib.people.passkeys_admin import remove_passkeys as remove
+
+    return remove(_kind(), session, clinic, login, info)
+
+
 def resend_invitation(session, clinic, login, info: RequestInfo):
     if not login.awaiting_invitation:
         message = ("This account is disabled. Enable it before resending the invitation."

@@ -205,6 +205,13 @@ def reset_mfa(session, clinic, username: str, info: RequestInfo, *, revision: in
     return reset(KIND, session, clinic, get_staff(clinic.clinic_key, username, revision=revision), info)
 
 
+def remove_passkeys(session, clinic, username: str, info: RequestInfo, *, revision: int | None = None):
+    """Remove every passkey of the staff member (audited; the person is emailed)."""
+    from chalicelib.people.passkeys_admin import remove_passkeys as remove
+
+    return remove(KIND, session, clinic, get_staff(clinic.clinic_key, username, revision=revision), info)
+
+
 def resend_invitation(session, clinic, username: str, info: RequestInfo, *, revision: int | None = None):
     item = get_staff(clinic.clinic_key, username, revision=revision)
     if not item.awaiting_invitation:

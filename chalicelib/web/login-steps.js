@@ -130,6 +130,8 @@ function selectTab(loginType, moveFocus) {
       : "Forgot your password? Select \"Forgot password?\" and we'll email you a link to choose a new one.";
     setUrl(loginUrl(state.clinic.clinic_id, loginType));
     document.title = (loginType === "Staff" ? "Staff Login" : "Patient Login") + " · " + state.clinic.name;
+    // A passkey's challenge is bound to the clinic and the tab (login-passkey.js).
+    document.dispatchEvent(new CustomEvent("portal:login-tab", { detail: { loginType: loginType } }));
   }
 }
 

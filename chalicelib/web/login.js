@@ -3,13 +3,14 @@
  *
  * The parts, each its own module: login-page.js (elements, state),
  * login-steps.js (Clinic ID step, login step, tabs), login-captcha.js (the
- * CAPTCHA), login-form.js (logging in). */
+ * CAPTCHA), login-form.js (logging in), login-passkey.js (signing in with a passkey). */
 import { normalLoginType, queryParams, remembered } from "./api.js";
 import { state } from "./login-page.js";
 import { lookUpClinic, showClinicStep } from "./login-steps.js";
 import { safeReturnPath, signedOutMessage } from "./session-watch.js";
 import { say, setUrl } from "./dom.js";
 import "./login-form.js";
+import "./login-passkey.js";
 
 // ------------------------------------------------------------ start
 

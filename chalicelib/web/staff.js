@@ -30,6 +30,11 @@ const el = {
 
 const state = { cursor: null };
 
+/* How many passkeys a person has, in words. */
+function passkeysFact(count) {
+  return !count ? "None" : count === 1 ? "1 passkey" : count + " passkeys";
+}
+
 function isMe(s) {
   return session.me && s.username.toLowerCase() === session.me.principal.username.toLowerCase();
 }
@@ -49,7 +54,8 @@ function renderStaff(s, message, problem) {
     sub: s.username + (s.email ? " · " + s.email : "") + (isMe(s) ? " · This is you" : ""),
     facts: [["Roles", s.roles.map(roleLabel).join(", ")],
             ["Staff Portal access", s.portal_access ? "On" : "Off"],
-            ["Last login", when(s.last_login_at)]],
+            ["Last login", when(s.last_login_at)],
+            ["Passkeys", passkeysFact(s.passkey_count)]],
     dataset: { username: s.username },
     message,
     problem,
@@ -113,6 +119,11 @@ function renderStaff(s, message, problem) {
       row.button("Reset two-factor", "button--secondary", (b) => row.change(b, "Resetting…", "POST", "/reset-2fa",
         undefined, "Two-factor authentication was reset. " + name + " was signed out and emailed, and can " +
         "set it up again after logging in."));
+    }
+    if (s.passkey_count) {
+      row.button("Remove all passkeys", "button--outline-danger", (b) => row.change(b, "Removing…", "POST",
+        "/remove-passkeys", undefined, "Every passkey of " + name + " was removed and they were emailed. " +
+        "They sign in with their password and can add a passkey again."));
     }
     if (s.status === "invited" && s.email) {
       row.button("Resend invitation", "button--secondary", (b) => row.change(b, "Sending…", "POST",

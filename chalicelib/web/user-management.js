@@ -103,6 +103,8 @@ function renderAccount(a, message, problem) {
                                          : "No end date"],
             ["Login", loginFact(a)],
             ["Last login", when(a.last_login_at)],
+            ["Passkeys", a.login && a.login.passkey_count ? a.login.passkey_count + (a.login.passkey_count === 1
+              ? " passkey" : " passkeys") : "None"],
             ["Invitation", invitationFact(a)],
             ["Permissions", sectionList(a.permissions)],
             ["Password change", a.force_password_change ? "Required at next login" : "Not required"]],
@@ -141,6 +143,11 @@ function renderAccount(a, message, problem) {
     loginButton(row, a, "Reset two-factor", "button--secondary", "/reset-2fa", "Resetting…",
       "Two-factor authentication was reset. They were signed out and emailed, and can set it up again " +
       "after logging in.");
+  }
+  if (a.login && a.login.passkey_count) {
+    loginButton(row, a, "Remove all passkeys", "button--outline-danger", "/remove-passkeys", "Removing…",
+      "Every passkey of this login was removed and they were emailed. They sign in with their password and " +
+      "can add a passkey again.");
   }
   if (a.login ? a.login.status === "active" : a.status === "active") {
     row.button("Force password change", "button--secondary", post("Saving…", "/force-password-change",

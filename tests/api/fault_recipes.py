@@ -750,3 +750,7 @@ RECIPES.update(EHR_RECIPES)
 from tests.api.fault_recipes_ehrmed import add_to as _add_ehrmed  # noqa: E402 - needs the names above
 
 _add_ehrmed(RECIPES)
+
+from tests.api.fault_recipes_passkeys import PASSKEY_RECIPES  # noqa: E402 - uses Call, defined above
+
+RECIPES.update(PASSKEY_RECIPES)

@@ -30,7 +30,7 @@ def _fill(path: str) -> str:
               "conversation_id": "0" * 32, "appointment_id": "0" * 32, "appointment_request_id": "0" * 32,
               "document_id": "0" * 32,
               "medication_id": "0" * 32, "statement_id": "20261201-" + "0" * 32,
-              "resource": "patients", "external_id": "P100"}
+              "resource": "patients", "external_id": "P100", "passkey_id": "M" * 43}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

@@ -124,6 +124,13 @@ SAMPLE_BODIES = {
     "IntegrationMedicationBody": {"patient": "P100", "medication": "Matrix tablets", "status": "active"},
     "IntegrationStatementBody": {"patient": "P100", "date": "2026-12-01", "dueDate": "2027-01-15", "currency": "USD",
                                  "lines": [{"serviceDate": "2026-11-02", "description": "Visit", "charge": "1.00"}]},
+    # Passkeys (issue 14)
+    "ReauthBody": {"password": "not-the-current-password"},
+    "AddPasskeyBody": {"credential": {"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}},
+                       "name": "Matrix key"},
+    "RenamePasskeyBody": {"name": "Matrix key"},
+    "PasskeyLoginOptionsBody": {"login_type": "staff"},
+    "PasskeyLoginBody": {"credential": {"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}}},
 }
 
 
@@ -359,7 +366,8 @@ def world():
                "document_id": document_id,
                "medication_id": medication_id, "statement_id": statement_id,
                # The integration API (P100 is a SUNRISE patient) and a live SUNRISE key.
-               "resource": "patients", "external_id": "P100", "key_id": key_id}
+               "resource": "patients", "external_id": "P100", "key_id": key_id,
+               "passkey_id": "M" * 43}   # the caller's own passkeys only (self routes)
         sunrise = [c for c in SEED["clinics"] if c["clinic_id"] == "SUNRISE"][0]
         markers = {"SUNRISE", sunrise["name"], target, request_id, template_id, ann["account_id"], login_id, key_id,
                    "rita.rep@example.com",
@@ -400,7 +408,8 @@ def test_every_route_is_classified():
             if name not in ("clinic_id", "account_id", "username", "patient_id", "request_id", "login_id",
                             "session_id", "template_id", "conversation_id", "appointment_id",
                             "appointment_request_id", "document_id",
-                            "medication_id", "statement_id", "resource", "external_id", "key_id"):
+                            "medication_id", "statement_id", "resource", "external_id", "key_id",
+                            "passkey_id"):
                 problems.append(f"{method} {path}: no SUNRISE id for {{{name}}}")
         covered = {identity for identity, m, p in CASES if (m, p) == (method, path)}
         if not {"no_session", "expired_session"} <= covered:
@@ -416,7 +425,10 @@ def test_every_route_is_classified():
                                       "/api/clinics/{clinic_id}/username/forgot",
                                       "/api/password/reset/lookup", "/api/password/reset",
                                       # a login's second step: the password step's token is the credential
-                                      "/api/clinics/{clinic_id}/login/mfa"}
+                                      "/api/clinics/{clinic_id}/login/mfa",
+                                      # a passkey sign-in: the passkey's signature is the credential
+                                      "/api/clinics/{clinic_id}/login/passkey/options",
+                                      "/api/clinics/{clinic_id}/login/passkey"}
     print(f"\nisolation matrix: {len(ROUTES)} routes x {len(IDENTITIES)} identities -> {len(CASES)} cases")
 
 

@@ -117,14 +117,16 @@ def portal(chromium_path, tmp_path_factory) -> str:
     log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - open while the stack runs, closed below
     proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=_stack_env(port, outbox),
                             stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    # Opened as localhost, the stack's public base URL (infra/local.py): browsers refuse an
+    # IP address as a passkey's relying party id, and emailed links name the same host.
+    base = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the local stack exited with {proc.returncode}")
             try:
-                with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
                     if r.status == 200:
                         break
             except (urllib.error.URLError, OSError):

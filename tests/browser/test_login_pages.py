@@ -34,6 +34,10 @@ def log_in(page, username: str, password: str):
     assert_accessible(page)
     with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as info:
         page.get_by_role("button", name="Log in").click()
+    if info.value.status >= 400:
+        # The answer has arrived, but the page may not have handled it yet (it clears the
+        # password field then): wait for the form to be ready before the next attempt.
+        expect(page.get_by_role("button", name="Log in", exact=True)).to_be_enabled()
     return info.value
 
 

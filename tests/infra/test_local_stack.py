@@ -62,7 +62,7 @@ def test_the_stack_serves_the_seed_and_stops_on_sigterm(tmp_path):
         os.killpg(proc.pid, signal.SIGTERM)
         out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0, out
-    assert f"http://127.0.0.1:{port}/" in out            # it says where to open it
+    assert f"http://localhost:{port}/" in out            # it says where to open it (a name: passkeys)
     assert "DoeJ" in out                                  # and the seed's logins
     with pytest.raises(OSError):
         get(f"http://127.0.0.1:{port}/api/health")
