@@ -745,13 +745,29 @@ def test_packaged_template_tables_match_the_models(stage):
 def test_packaged_template_has_no_wildcard_action_and_only_the_stage_policy(stage):
     resources = packaged(stage)["Resources"]
     iam = {k: r for k, r in resources.items() if r["Type"].startswith("AWS::IAM::")}
-    assert list(iam) == ["ApiHandlerRole"]
-    role = iam["ApiHandlerRole"]["Properties"]
-    assert "ManagedPolicyArns" not in role
-    for policy in role["Policies"]:
-        assert wildcard_actions(policy["PolicyDocument"]) == []
-        assert foreign_resources(policy["PolicyDocument"], stage) == []
-    assert [p["PolicyDocument"] for p in role["Policies"]] == [load_policy(stage)]
+    # Chalice gives each function its role: the API's and the hourly reminders' (both
+    # with the stage's one policy file, nothing else).
+    assert sorted(iam) == ["ApiHandlerRole", "AppointmentRemindersRole"]
+    for name in iam:
+        role = iam[name]["Properties"]
+        assert "ManagedPolicyArns" not in role
+        for policy in role["Policies"]:
+            assert wildcard_actions(policy["PolicyDocument"]) == []
+            assert foreign_resources(policy["PolicyDocument"], stage) == []
+        assert [p["PolicyDocument"] for p in role["Policies"]] == [load_policy(stage)]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_packaged_reminders_run_hourly_with_their_own_role_and_time(stage):
+    resources = packaged(stage)["Resources"]
+    function = resources["AppointmentReminders"]["Properties"]
+    assert function["Handler"] == "app.appointment_reminders"
+    assert function["Role"] == {"Fn::GetAtt": ["AppointmentRemindersRole", "Arn"]}
+    # a busy day's reminders (an SES call each) fit in one run, not the API's 10 s
+    assert function["Timeout"] == 300
+    assert function["Environment"]["Variables"] == stage_environment(stage)
+    (event,) = function["Events"].values()
+    assert event["Type"] == "Schedule" and event["Properties"]["Schedule"] == "rate(1 hour)"
 
 
 @pytest.mark.parametrize("stage", STAGES)
